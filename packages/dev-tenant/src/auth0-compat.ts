@@ -1,0 +1,177 @@
+import type { Context, Middleware } from 'koa';
+import type Provider from 'oidc-provider';
+import { passBodyOn, readFormBody } from './body.js';
+import type { DevClientConfig } from './config.js';
+import { NO_AUDIENCE, type TenantState } from './provider.js';
+
+const words = (value: string | null | undefined): string[] =>
+  (value ?? '').split(' ').filter((word) => word.length > 0);
+
+/**
+ * Auth0 names the API `audience`; oidc-provider implements the same idea as RFC 8707 `resource`.
+ * Auth0 also issues refresh tokens for `offline_access` without `prompt=consent`, which OpenID
+ * Connect Core requires; asking for consent here is harmless because first-party clients skip it.
+ * And Auth0 always puts `sid` in ID tokens, where oidc-provider does so only for clients with a
+ * back-channel logout URI or when the `claims` parameter asks for it; so it is asked for.
+ */
+function translateAuthorizationParams(params: URLSearchParams): void {
+  const audience = params.get('audience');
+  params.delete('audience');
+  if (audience && !params.has('resource')) params.set('resource', audience);
+  params.set('claims', withSidRequested(params.get('claims')));
+
+  if (words(params.get('scope')).includes('offline_access')) {
+    const prompts = new Set(words(params.get('prompt')));
+    if (!prompts.has('none') && !prompts.has('consent')) {
+      prompts.add('consent');
+      params.set('prompt', [...prompts].join(' '));
+    }
+  }
+}
+
+function withSidRequested(claims: string | null): string {
+  try {
+    const parsed = claims ? JSON.parse(claims) : {};
+    if (typeof parsed !== 'object' || parsed === null) return claims ?? '';
+    parsed.id_token = { ...parsed.id_token, sid: null };
+    return JSON.stringify(parsed);
+  } catch {
+    return claims ?? ''; // oidc-provider answers a malformed claims parameter itself
+  }
+}
+
+function clientIdOf(ctx: Context, params: URLSearchParams): string | undefined {
+  const basic = /^Basic (.+)$/i.exec(ctx.get('authorization'));
+  if (basic?.[1]) {
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    return decodeURIComponent(decoded.slice(0, decoded.indexOf(':')));
+  }
+  return params.get('client_id') ?? undefined;
+}
+
+/**
+ * Multi-Resource Refresh Tokens, as Auth0 does them: a refresh grant may name any `audience` in the
+ * client's refresh-token policies and get a token for it, with the requested scopes the policy
+ * allows. An audience outside the policies silently gets a token for the login's audience instead
+ * (the behaviour the seed documents warn SDKs about). oidc-provider only refreshes into resources
+ * the refresh token was issued for, so an allowed audience is added to the stored token and grant
+ * before oidc-provider handles the request.
+ */
+async function applyRefreshTokenPolicies(
+  state: TenantState,
+  provider: Provider,
+  client: DevClientConfig,
+  params: URLSearchParams,
+): Promise<void> {
+  const audience = params.get('audience');
+  params.delete('audience');
+  const value = params.get('refresh_token') ?? '';
+  const stored = state.storage.get('RefreshToken', value);
+  if (!audience || !stored || stored.clientId !== client.clientId) return;
+
+  const resources = ([] as string[]).concat(
+    (stored.resource as string | string[] | undefined) ?? [],
+  );
+  const original = resources[0] === NO_AUDIENCE ? undefined : resources[0];
+  const policy = client.refreshTokenPolicies?.find((candidate) => candidate.audience === audience);
+  if (audience !== original && !policy) {
+    params.delete('scope');
+    return;
+  }
+  params.set('resource', audience);
+  const api = state.config.apis.find((candidate) => candidate.identifier === audience);
+  if (!api) return; // oidc-provider answers invalid_target
+
+  const apiScopes = new Set(words(api.scopes));
+  const tokenScopes = new Set(words(stored.scope as string));
+  const policyScopes = new Set(words(policy?.scope));
+  const requested = words(params.get('scope'));
+  let granted = requested.filter(
+    (scope) => apiScopes.has(scope) && (tokenScopes.has(scope) || policyScopes.has(scope)),
+  );
+  if (granted.length === 0 && audience !== original) {
+    granted = [...policyScopes].filter((scope) => apiScopes.has(scope));
+  }
+
+  const missingScopes = granted.filter((scope) => !tokenScopes.has(scope));
+  if (missingScopes.length > 0 || !resources.includes(audience)) {
+    const widened = [original ?? NO_AUDIENCE, ...resources.slice(1), audience];
+    state.storage.replace('RefreshToken', value, {
+      ...stored,
+      resource: [...new Set(widened)],
+      scope: [...tokenScopes, ...missingScopes].join(' '),
+    });
+    const grant = await provider.Grant.find(stored.grantId as string);
+    if (grant) {
+      grant.addResourceScope(audience, granted.join(' '));
+      await grant.save();
+    }
+  }
+  if (requested.length > 0) {
+    const oidcScopes = requested.filter((scope) => !apiScopes.has(scope) && tokenScopes.has(scope));
+    params.set('scope', [...oidcScopes, ...granted].join(' '));
+  }
+}
+
+/** Auth0's logout endpoint: `returnTo` must be one of the client's allowed logout URLs. */
+function translateAuth0Logout(state: TenantState, ctx: Context): boolean {
+  const clientId = ctx.query.client_id;
+  const returnTo = ctx.query.returnTo;
+  if (typeof returnTo === 'string') {
+    const client = state.config.clients.find((candidate) => candidate.clientId === clientId);
+    if (!client || !(client.allowedLogoutUrls ?? []).includes(returnTo)) {
+      ctx.status = 400;
+      ctx.body = {
+        error: 'invalid_request',
+        error_description: `returnTo ${returnTo} is not an allowed logout URL of client ${String(clientId)}`,
+      };
+      return false;
+    }
+  }
+  const query: Record<string, string> = {};
+  if (typeof clientId === 'string') query.client_id = clientId;
+  if (typeof returnTo === 'string') query.post_logout_redirect_uri = returnTo;
+  ctx.path = '/oidc/logout';
+  ctx.query = query;
+  return true;
+}
+
+/** Koa middleware that makes oidc-provider speak Auth0's dialect. Runs before its routes. */
+export function auth0Compatibility(state: TenantState): Middleware {
+  return async (ctx, next) => {
+    try {
+      if (!(await translate(state, ctx))) return;
+    } catch {
+      // A body too large, a malformed Basic header: answer as Auth0 does, never with a 500.
+      ctx.status = 400;
+      ctx.body = { error: 'invalid_request', error_description: 'malformed request' };
+      return;
+    }
+    return next();
+  };
+}
+
+/** Rewrites one request in place; false when it has already been answered. */
+async function translate(state: TenantState, ctx: Context): Promise<boolean> {
+  if (ctx.path === '/authorize' && ctx.method === 'GET') {
+    const params = new URLSearchParams(ctx.querystring);
+    translateAuthorizationParams(params);
+    ctx.querystring = params.toString();
+  } else if ((ctx.path === '/authorize' || ctx.path === '/oauth/par') && ctx.method === 'POST') {
+    const params = await readFormBody(ctx.req);
+    translateAuthorizationParams(params);
+    passBodyOn(ctx.req, params);
+  } else if (ctx.path === '/oauth/token' && ctx.method === 'POST' && ctx.is('urlencoded')) {
+    const params = await readFormBody(ctx.req);
+    const clientId = clientIdOf(ctx, params);
+    const client = state.config.clients.find((candidate) => candidate.clientId === clientId);
+    if (client && params.get('grant_type') === 'refresh_token') {
+      await applyRefreshTokenPolicies(state, ctx.app as unknown as Provider, client, params);
+    }
+    params.delete('audience');
+    passBodyOn(ctx.req, params);
+  } else if (ctx.path === '/v2/logout' && ctx.method === 'GET') {
+    return translateAuth0Logout(state, ctx);
+  }
+  return true;
+}

@@ -1,0 +1,163 @@
+import type { JWK } from 'jose';
+
+/** How a client proves who it is at the token endpoint. */
+export type TokenEndpointAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt';
+
+/**
+ * One entry of a client's refresh-token policies: the APIs it may get access tokens for with a
+ * Multi-Resource Refresh Token, and the scopes it may ask for on each.
+ */
+export interface RefreshTokenPolicy {
+  /** The API identifier (`audience`) a refresh may ask for. */
+  audience: string;
+  /** Space-separated scopes a refresh for this audience may be granted. */
+  scope: string;
+}
+
+/** An application registered at the tenant. */
+export interface DevClientConfig {
+  /** The `client_id`. */
+  clientId: string;
+  /** The client secret; required unless `tokenEndpointAuthMethod` is `private_key_jwt`. */
+  clientSecret?: string;
+  /** Exact redirect URIs the client may use at `/authorize`. */
+  redirectUris: string[];
+  /** URLs `/v2/logout` and `/oidc/logout` may return to. Default: none. */
+  allowedLogoutUrls?: string[];
+  /** Where the tenant POSTs logout tokens when a user's session ends (OIDC Back-Channel Logout). */
+  backchannelLogoutUri?: string;
+  /** Default `client_secret_basic` (`private_key_jwt` when `jwks` is given). */
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  /** Public keys for `private_key_jwt` client assertions. */
+  jwks?: { keys: JWK[] };
+  /**
+   * APIs this client may refresh into with one refresh token (Auth0's Multi-Resource Refresh Token
+   * policies). A refresh for an audience outside them falls back to the login's audience, as Auth0
+   * does. Default: none.
+   */
+  refreshTokenPolicies?: RefreshTokenPolicy[];
+  /** Issue a new refresh token at every refresh and refuse reuse of the old one. Default false. */
+  refreshTokenRotation?: boolean;
+}
+
+/** An API (resource server) that access tokens can be issued for. */
+export interface DevApiConfig {
+  /** The API identifier, used as `audience` and as the access token's `aud`. */
+  identifier: string;
+  /** Space-separated scopes the API defines. */
+  scopes: string;
+  /** Access-token lifetime in seconds. Default 86400, as Auth0. */
+  accessTokenLifetime?: number;
+}
+
+/** Claims added to a user's ID tokens: fixed values, or a function evaluated at each issue. */
+export type ExtraIdTokenClaims =
+  | Record<string, unknown>
+  | ((user: { sub: string; email: string }) => Record<string, unknown>);
+
+/** A user who can sign in on the tenant's login form. */
+export interface DevUserConfig {
+  /** Subject identifier. Default `auth0|` followed by the part of `email` before `@`. */
+  sub?: string;
+  email: string;
+  password: string;
+  /** Display name. Default: the part of `email` before `@`. */
+  name?: string;
+  /** Extra ID-token claims for this user, e.g. `session_expiry` (seconds since the epoch). */
+  idTokenClaims?: ExtraIdTokenClaims;
+}
+
+/** Everything a dev tenant can be configured with; every field is optional. */
+export interface DevTenantConfig {
+  clients?: DevClientConfig[];
+  apis?: DevApiConfig[];
+  users?: DevUserConfig[];
+  /** ID-token lifetime in seconds. Default 36000, as Auth0. */
+  idTokenLifetime?: number;
+  /** Refresh-token lifetime in seconds. Default 30 days. */
+  refreshTokenLifetime?: number;
+}
+
+/** The configuration after defaults are applied: every list present, every user with a `sub`. */
+export interface ResolvedTenantConfig {
+  clients: DevClientConfig[];
+  apis: DevApiConfig[];
+  users: Array<DevUserConfig & { sub: string; name: string }>;
+  idTokenLifetime: number;
+  refreshTokenLifetime: number;
+}
+
+/** Secret of the default `demo-web` client. Printed by the CLI; never use it outside development. */
+export const DEMO_CLIENT_SECRET = 'demo-web-secret-for-local-development-only';
+
+export const DEFAULT_CLIENTS: DevClientConfig[] = [
+  {
+    clientId: 'demo-web',
+    clientSecret: DEMO_CLIENT_SECRET,
+    redirectUris: [
+      'http://localhost:3000/auth/callback',
+      'http://localhost:3001/auth/callback',
+      'http://127.0.0.1:3000/auth/callback',
+      'http://127.0.0.1:3001/auth/callback',
+    ],
+    allowedLogoutUrls: [
+      'http://localhost:3000',
+      'http://localhost:3000/',
+      'http://localhost:3001',
+      'http://localhost:3001/',
+      'http://127.0.0.1:3000/',
+      'http://127.0.0.1:3001/',
+    ],
+    refreshTokenPolicies: [
+      { audience: 'https://api.example.com', scope: 'read:orders write:orders' },
+      { audience: 'https://analytics.example.com', scope: 'read:analytics write:analytics' },
+    ],
+  },
+];
+
+export const DEFAULT_APIS: DevApiConfig[] = [
+  { identifier: 'https://api.example.com', scopes: 'read:orders write:orders' },
+  { identifier: 'https://analytics.example.com', scopes: 'read:analytics write:analytics' },
+];
+
+export const DEFAULT_USERS: DevUserConfig[] = [
+  { email: 'alice@example.com', password: 'alice-password', name: 'Alice' },
+  { email: 'bob@example.com', password: 'bob-password', name: 'Bob' },
+];
+
+/** Applies the defaults and checks what would otherwise fail later with an obscure error. */
+export function resolveTenantConfig(config: DevTenantConfig = {}): ResolvedTenantConfig {
+  const clients = config.clients ?? DEFAULT_CLIENTS;
+  for (const client of clients) {
+    const method = client.tokenEndpointAuthMethod ?? (client.jwks ? 'private_key_jwt' : undefined);
+    if (method === 'private_key_jwt' && !client.jwks) {
+      throw new TypeError(
+        `dev tenant: client ${client.clientId} uses private_key_jwt without jwks`,
+      );
+    }
+    if (method !== 'private_key_jwt' && !client.clientSecret) {
+      throw new TypeError(`dev tenant: client ${client.clientId} needs a clientSecret`);
+    }
+  }
+  const users = (config.users ?? DEFAULT_USERS).map((user) => {
+    const local = user.email.split('@')[0] ?? user.email;
+    return { ...user, sub: user.sub ?? `auth0|${local}`, name: user.name ?? local };
+  });
+  return {
+    clients,
+    apis: config.apis ?? DEFAULT_APIS,
+    users,
+    idTokenLifetime: config.idTokenLifetime ?? 36_000,
+    refreshTokenLifetime: config.refreshTokenLifetime ?? 30 * 24 * 3600,
+  };
+}
+
+/** The extra ID-token claims of a user at this moment. */
+export function extraIdTokenClaims(user: ResolvedTenantConfig['users'][number]) {
+  const claims = user.idTokenClaims;
+  if (!claims) return {};
+  return typeof claims === 'function' ? claims({ sub: user.sub, email: user.email }) : claims;
+}

@@ -1,0 +1,208 @@
+import Provider, {
+  type ClientMetadata,
+  type Configuration,
+  errors,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
+import { auth0Compatibility } from './auth0-compat.js';
+import { extraIdTokenClaims, type ResolvedTenantConfig } from './config.js';
+import { escapeHtml, page } from './html.js';
+import { interactions } from './interactions.js';
+import type { SigningKeys } from './keys.js';
+import type { TenantStorage } from './memory-adapter.js';
+
+/**
+ * Marks "no audience" as the first resource of a widened refresh token: a refresh without an
+ * `audience` then yields an opaque `/userinfo` token again, as it did before the widening.
+ */
+export const NO_AUDIENCE = 'urn:gatehouse:dev-tenant:no-audience';
+
+/** What the provider and its middleware share; it outlives a provider rebuilt by key rotation. */
+export interface TenantState {
+  config: ResolvedTenantConfig;
+  keys: SigningKeys;
+  storage: TenantStorage;
+  /** Keys that sign the tenant's own cookies; kept across rebuilds so sessions survive. */
+  cookieKeys: string[];
+}
+
+/** Auth0's endpoint paths, so SDKs (and our tests) address the dev tenant as a real tenant. */
+const AUTH0_ROUTES = {
+  authorization: '/authorize',
+  token: '/oauth/token',
+  userinfo: '/userinfo',
+  jwks: '/.well-known/jwks.json',
+  end_session: '/oidc/logout',
+  pushed_authorization_request: '/oauth/par',
+  revocation: '/oauth/revoke',
+} as const;
+
+function clientMetadata(config: ResolvedTenantConfig): ClientMetadata[] {
+  return config.clients.map((client) => {
+    const method =
+      client.tokenEndpointAuthMethod ?? (client.jwks ? 'private_key_jwt' : 'client_secret_basic');
+    return {
+      client_id: client.clientId,
+      ...(client.clientSecret ? { client_secret: client.clientSecret } : {}),
+      ...(client.jwks ? { jwks: client.jwks as ClientMetadata['jwks'] } : {}),
+      redirect_uris: client.redirectUris,
+      post_logout_redirect_uris: client.allowedLogoutUrls ?? [],
+      ...(client.backchannelLogoutUri
+        ? {
+            backchannel_logout_uri: client.backchannelLogoutUri,
+            backchannel_logout_session_required: true,
+          }
+        : {}),
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: method,
+    };
+  });
+}
+
+/** Claim names released per scope; extra per-user claims ride on `openid`, as Auth0 rules do. */
+function claimsByScope(config: ResolvedTenantConfig): Configuration['claims'] {
+  const extra = new Set<string>(['session_expiry']);
+  for (const user of config.users) {
+    for (const name of Object.keys(extraIdTokenClaims(user))) extra.add(name);
+  }
+  return {
+    acr: null,
+    auth_time: null,
+    iss: null,
+    sid: null,
+    openid: ['sub', ...extra],
+    email: ['email', 'email_verified'],
+    profile: ['name', 'nickname', 'picture', 'updated_at'],
+  };
+}
+
+function logoutPage(ctx: KoaContextWithOIDC, form: string) {
+  // oidc-provider renders a confirmation form; like Auth0 we log out without asking, so the page
+  // submits itself (`logout=yes` ends the whole tenant session, not just this client's part).
+  // Test clients without JavaScript submit it through the `data-autosubmit` marker.
+  const autoForm = form
+    .replace('<form', '<form data-autosubmit')
+    .replace('</form>', '<input type="hidden" name="logout" value="yes"></form>');
+  ctx.body = page(
+    'Signing out',
+    `${autoForm}<p>Signing you out…</p>
+     <noscript><button form="op.logoutForm">Continue</button></noscript>
+     <script>document.forms[0].submit()</script>`,
+  );
+}
+
+/** Builds an oidc-provider instance that behaves like an Auth0 tenant. */
+export function createProvider(issuer: string, state: TenantState): Provider {
+  const { config } = state;
+
+  const configuration: Configuration = {
+    adapter: state.storage.adapterFactory,
+    clients: clientMetadata(config),
+    jwks: state.keys.privateJwks as Configuration['jwks'],
+    cookies: { keys: state.cookieKeys },
+    routes: AUTH0_ROUTES,
+    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    claims: claimsByScope(config),
+    // Auth0 puts profile claims in the ID token even when an access token is issued too.
+    conformIdTokenClaims: false,
+    responseTypes: ['code'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    async findAccount(_ctx, sub) {
+      const user = config.users.find((candidate) => candidate.sub === sub);
+      if (!user) return undefined;
+      return {
+        accountId: user.sub,
+        async claims() {
+          return {
+            sub: user.sub,
+            email: user.email,
+            email_verified: true,
+            name: user.name,
+            nickname: user.email.split('@')[0],
+            updated_at: Math.floor(Date.now() / 1000),
+            ...extraIdTokenClaims(user),
+          };
+        },
+      };
+    },
+    features: {
+      devInteractions: { enabled: false },
+      claimsParameter: { enabled: true },
+      backchannelLogout: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: logoutPage,
+        async postLogoutSuccessSource(ctx) {
+          ctx.body = page('Signed out', '<h1>You are signed out</h1>');
+        },
+      },
+      resourceIndicators: {
+        enabled: true,
+        async defaultResource(_ctx, _client, oneOf) {
+          // A widened refresh token lists its login's audience first (see NO_AUDIENCE).
+          if (!oneOf) return undefined as unknown as string;
+          const [first] = oneOf;
+          return (first === NO_AUDIENCE ? undefined : first) as string;
+        },
+        async useGrantedResource() {
+          return true;
+        },
+        async getResourceServerInfo(_ctx, indicator) {
+          const api = config.apis.find((candidate) => candidate.identifier === indicator);
+          if (!api) throw new errors.InvalidTarget(`Service not found: ${indicator}`);
+          return {
+            scope: api.scopes,
+            audience: api.identifier,
+            accessTokenTTL: api.accessTokenLifetime ?? 86_400,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+    },
+    ttl: {
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 86_400,
+      AuthorizationCode: 60,
+      IdToken: config.idTokenLifetime,
+      RefreshToken: config.refreshTokenLifetime,
+      Interaction: 3600,
+      Session: 14 * 24 * 3600,
+      Grant: config.refreshTokenLifetime,
+    },
+    async issueRefreshToken(_ctx, client, code) {
+      return client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access');
+    },
+    rotateRefreshToken(ctx) {
+      const clientId = ctx.oidc.client?.clientId;
+      return (
+        config.clients.find((client) => client.clientId === clientId)?.refreshTokenRotation === true
+      );
+    },
+    async extraTokenClaims(_ctx, token) {
+      // Auth0's JWT access tokens name the client in `azp` as well as `client_id`.
+      return 'clientId' in token && token.kind === 'AccessToken'
+        ? { azp: token.clientId }
+        : undefined;
+    },
+    async renderError(ctx, out) {
+      ctx.type = 'html';
+      const rows = Object.entries(out)
+        .map(
+          ([key, value]) =>
+            `<p><strong>${escapeHtml(key)}</strong>: ${escapeHtml(String(value))}</p>`,
+        )
+        .join('');
+      ctx.body = page('Error', `<h1>Something went wrong</h1>${rows}`);
+    },
+  };
+
+  const provider = new Provider(issuer, configuration);
+  provider.use(auth0Compatibility(state));
+  provider.use(interactions(state));
+  return provider;
+}

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type DevTenantConfig, resolveTenantConfig } from './config.js';
+import { SigningKeys } from './keys.js';
+import { TenantStorage } from './memory-adapter.js';
+import { createProvider, type TenantState } from './provider.js';
+
+/** Options of {@link startDevTenant}. */
+export interface StartDevTenantOptions {
+  /** Port to listen on. Default 0: a free port chosen by the system. */
+  port?: number;
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** Clients, APIs and users; defaults make the demo apps work. */
+  config?: DevTenantConfig;
+}
+
+/** A running dev tenant. */
+export interface DevTenant {
+  /** Origin of the tenant, e.g. `http://127.0.0.1:4000`. */
+  url: string;
+  /** What an SDK is given as its `domain` (a full origin, since the tenant speaks plain http). */
+  domain: string;
+  /** The issuer in tokens and discovery: `url` followed by `/`, as Auth0's issuers end. */
+  issuer: string;
+  /** The configuration in force, with defaults applied. */
+  config: ReturnType<typeof resolveTenantConfig>;
+  /** Adds a new signing key and signs with it from now on; old keys stay published. */
+  rotateKeys(): Promise<{ kid: string }>;
+  /** Stops listening and drops every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a local Auth0-compatible tenant over real HTTP.
+ *
+ * @example
+ * const tenant = await startDevTenant();
+ * // configure an SDK with { domain: tenant.domain, clientId: 'demo-web', clientSecret: DEMO_CLIENT_SECRET }
+ * await tenant.close();
+ */
+export async function startDevTenant(options: StartDevTenantOptions = {}): Promise<DevTenant> {
+  const { port = 0, host = '127.0.0.1' } = options;
+  const state: TenantState = {
+    config: resolveTenantConfig(options.config),
+    keys: await SigningKeys.create(),
+    storage: new TenantStorage(),
+    cookieKeys: [randomBytes(32).toString('base64url')],
+  };
+
+  let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
+  const server = createServer((req, res) => handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+
+  const address = server.address() as AddressInfo;
+  const hostname = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${hostname}:${address.port}`;
+  const issuer = `${url}/`;
+
+  // Keys are part of oidc-provider's configuration, so a rotation builds a new provider over the
+  // same storage and cookie keys: sessions, grants and refresh tokens carry over.
+  const build = () => {
+    handle = createProvider(issuer, state).callback();
+  };
+  build();
+
+  return {
+    url,
+    domain: url,
+    issuer,
+    config: state.config,
+    async rotateKeys() {
+      await state.keys.rotate();
+      build();
+      return { kid: state.keys.currentKid };
+    },
+    close() {
+      return new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}

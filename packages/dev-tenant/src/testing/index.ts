@@ -1,0 +1,8 @@
+/**
+ * Test kit for apps that use Gatehouse: a browser-like HTTP client and a login helper that walks
+ * the dev tenant's login form over real HTTP.
+ */
+export { BrowserClient, type NavigateOptions, type NavigationResult } from './browser-client.js';
+export { CookieStore } from './cookie-store.js';
+export { type HtmlForm, parseForms } from './forms.js';
+export { type LoginAsOptions, LoginFailedError, loginAs } from './login.js';

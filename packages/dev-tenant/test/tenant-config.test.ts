@@ -1,0 +1,163 @@
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_CLIENTS,
+  type DevTenant,
+  type DevTenantConfig,
+  startDevTenant,
+} from '../src/index.js';
+import { authorize, CALLBACK, loginTokens, tokenRequest } from './helpers.js';
+
+const started: DevTenant[] = [];
+async function tenantWith(config?: DevTenantConfig) {
+  const tenant = await startDevTenant({ config });
+  started.push(tenant);
+  return tenant;
+}
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((tenant) => tenant.close()));
+});
+
+describe('tenant configuration', () => {
+  it('adds per-user ID-token claims, evaluated at each issue', async () => {
+    let issued = 0;
+    const tenant = await tenantWith({
+      users: [
+        {
+          email: 'alice@example.com',
+          password: 'alice-password',
+          idTokenClaims: () => ({ session_expiry: 1_900_000_000 + issued++ }),
+        },
+      ],
+    });
+    const first = decodeJwt((await loginTokens(tenant)).id_token ?? '');
+    const second = decodeJwt((await loginTokens(tenant)).id_token ?? '');
+    expect(first.session_expiry).toEqual(expect.any(Number));
+    expect(second.session_expiry).not.toBe(first.session_expiry);
+  });
+
+  it('signs with a new key after rotateKeys() and keeps the old one published', async () => {
+    const tenant = await tenantWith();
+    const before = await loginTokens(tenant);
+    const oldKid = decodeProtectedHeader(before.id_token ?? '').kid;
+    const { kid } = await tenant.rotateKeys();
+    const after = await loginTokens(tenant);
+    expect(decodeProtectedHeader(after.id_token ?? '').kid).toBe(kid);
+    expect(kid).not.toBe(oldKid);
+
+    const jwks = createRemoteJWKSet(new URL(`${tenant.url}/.well-known/jwks.json`));
+    await expect(jwtVerify(before.id_token ?? '', jwks)).resolves.toBeTruthy();
+    await expect(jwtVerify(after.id_token ?? '', jwks)).resolves.toBeTruthy();
+    // Refresh tokens issued before the rotation still work.
+    const refreshed = await tokenRequest(tenant, {
+      grant_type: 'refresh_token',
+      refresh_token: before.refresh_token ?? '',
+    });
+    expect(refreshed.status).toBe(200);
+  });
+
+  it('rotates refresh tokens when the client asks for it and refuses the old one', async () => {
+    const tenant = await tenantWith({
+      clients: [{ ...DEFAULT_CLIENTS[0]!, refreshTokenRotation: true }],
+    });
+    const tokens = await loginTokens(tenant, { audience: 'https://api.example.com' });
+    const first = await tokenRequest(tenant, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token ?? '',
+    });
+    expect(first.body.refresh_token).toEqual(expect.any(String));
+    expect(first.body.refresh_token).not.toBe(tokens.refresh_token);
+    const reused = await tokenRequest(tenant, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token ?? '',
+    });
+    expect(reused.status).toBe(400);
+    expect(reused.body.error).toBe('invalid_grant');
+  });
+
+  it('authenticates a private_key_jwt client', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    const publicJwk = { ...(await exportJWK(publicKey)), kid: 'client-key', alg: 'RS256' };
+    const tenant = await tenantWith({
+      clients: [
+        {
+          clientId: 'pkjwt-app',
+          redirectUris: [CALLBACK],
+          tokenEndpointAuthMethod: 'private_key_jwt',
+          jwks: { keys: [publicJwk] },
+        },
+      ],
+    });
+    const { code, verifier } = await authorize(tenant, { client_id: 'pkjwt-app' });
+    const assertion = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'client-key' })
+      .setIssuer('pkjwt-app')
+      .setSubject('pkjwt-app')
+      .setAudience(tenant.issuer)
+      .setJti(crypto.randomUUID())
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(privateKey);
+    const response = await fetch(`${tenant.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: code ?? '',
+        redirect_uri: CALLBACK,
+        code_verifier: verifier,
+        client_id: 'pkjwt-app',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect((await response.json()).id_token).toEqual(expect.any(String));
+  });
+
+  it('refuses a client configured without a credential', async () => {
+    await expect(
+      startDevTenant({ config: { clients: [{ clientId: 'x', redirectUris: [CALLBACK] }] } }),
+    ).rejects.toThrow(/needs a clientSecret/);
+  });
+});
+
+describe('hostile requests get OAuth errors, never a 500', () => {
+  it.each([
+    ['a malformed Basic header', { authorization: 'Basic %%%' }, 'grant_type=refresh_token'],
+    ['a body over 64 KiB', {}, `grant_type=refresh_token&refresh_token=${'a'.repeat(70_000)}`],
+    [
+      'an unknown refresh token',
+      {},
+      'grant_type=refresh_token&refresh_token=nope&client_id=demo-web',
+    ],
+  ])('%s at the token endpoint', async (_name, headers, body) => {
+    const tenant = await tenantWith();
+    const response = await fetch(`${tenant.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+    });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(await response.json()).toHaveProperty('error');
+  });
+
+  it('escapes a reflected error at /authorize', async () => {
+    const tenant = await tenantWith();
+    const response = await fetch(
+      `${tenant.url}/authorize?client_id=${encodeURIComponent('<script>alert(1)</script>')}&response_type=code`,
+    );
+    const html = await response.text();
+    expect(response.status).toBe(400);
+    expect(html).not.toContain('<script>alert(1)</script>');
+  });
+});
