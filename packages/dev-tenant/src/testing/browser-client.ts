@@ -28,7 +28,8 @@ export interface NavigateOptions {
 /**
  * An HTTP client that behaves like a browser without JavaScript, for tests of real login flows:
  * it keeps cookies per host, follows redirects (303 and 302 after POST become GET), and submits
- * forms marked `data-autosubmit` as a browser's script would. Every request goes over real HTTP.
+ * forms marked `data-autosubmit` (or submitted by a `document.forms[0].submit()` script) as a browser
+ * would. Every request goes over real HTTP.
  */
 export class BrowserClient {
   readonly cookies = new CookieStore();
@@ -80,7 +81,11 @@ export class BrowserClient {
         continue;
       }
       const body = await response.text();
-      const autoForm = parseForms(body, current).find((form) => form.autosubmit);
+      const forms = parseForms(body, current);
+      // Pages that submit their first form from a script (oidc-provider's own, the tenant's
+      // logout page) behave here as in a browser.
+      const scripted = /document\.forms\[0\]\.submit\(\)/.test(body) ? forms[0] : undefined;
+      const autoForm = forms.find((form) => form.autosubmit) ?? scripted;
       if (!autoForm) return { response, url: current, body, history };
       current = autoForm.action;
       init = { method: autoForm.method, form: autoForm.fields, headers: options.headers };

@@ -1,0 +1,158 @@
+/**
+ * Every error @gatehouse/core throws is an {@link Auth0Error} with a stable string `code`, so
+ * callers can switch on it without parsing messages.
+ */
+export type Auth0ErrorCode =
+  | 'configuration_error'
+  | 'missing_required_argument'
+  | 'invalid_argument'
+  | 'missing_transaction'
+  | 'state_mismatch'
+  | 'authorization_error'
+  | 'invalid_callback'
+  | 'discovery_error'
+  | 'token_exchange_error'
+  | 'id_token_validation_error'
+  | 'par_not_supported'
+  | 'par_error'
+  | 'session_too_large'
+  | 'session_expired'
+  | AccessTokenErrorCode;
+
+/** Codes of {@link AccessTokenError}. */
+export type AccessTokenErrorCode =
+  | 'missing_session'
+  | 'missing_refresh_token'
+  | 'refresh_token_error'
+  | 'audience_mismatch'
+  | 'session_expired';
+
+/** Base of every error this package throws. */
+export class Auth0Error extends Error {
+  override name = 'Auth0Error';
+  constructor(
+    /** Stable machine-readable code. */
+    readonly code: Auth0ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The client was configured wrongly; thrown at construction, never at the first request. */
+export class ConfigurationError extends Auth0Error {
+  override name = 'ConfigurationError';
+  constructor(
+    /** The option at fault, e.g. `secret` or `authorizationParams.redirect_uri`. */
+    readonly option: string,
+    message: string,
+  ) {
+    super('configuration_error', `${option}: ${message}`);
+  }
+}
+
+/** A method was called without an argument it needs. */
+export class MissingRequiredArgumentError extends Auth0Error {
+  override name = 'MissingRequiredArgumentError';
+  constructor(readonly argument: string) {
+    super(
+      'missing_required_argument',
+      `The argument '${argument}' is required but was not provided.`,
+    );
+  }
+}
+
+/** A method was called with an argument it cannot use. */
+export class InvalidArgumentError extends Auth0Error {
+  override name = 'InvalidArgumentError';
+  constructor(
+    readonly argument: string,
+    message: string,
+  ) {
+    super('invalid_argument', message);
+  }
+}
+
+/**
+ * The callback's `state` matches no login transaction of this browser: the login was started in
+ * another browser, the transaction expired, or its cookie was not sent back (a `SameSite` or
+ * `Secure` cookie on plain http is the usual cause).
+ */
+export class MissingTransactionError extends Auth0Error {
+  override name = 'MissingTransactionError';
+  constructor(message = 'No login transaction matches this callback. Start the login again.') {
+    super('missing_transaction', message);
+  }
+}
+
+/**
+ * The tenant answered the authorization request with `error=`. `error` and `errorDescription`
+ * carry the tenant's values; never render them into HTML without escaping.
+ */
+export class AuthorizationError extends Auth0Error {
+  override name = 'AuthorizationError';
+  constructor(
+    readonly error: string,
+    readonly errorDescription: string | undefined,
+  ) {
+    super('authorization_error', `The tenant refused the login: ${error}`);
+  }
+}
+
+/** Protocol failure talking to the tenant (discovery, code exchange, ID token, PAR). */
+export class OidcError extends Auth0Error {
+  override name = 'OidcError';
+  constructor(
+    code: Extract<
+      Auth0ErrorCode,
+      | 'discovery_error'
+      | 'token_exchange_error'
+      | 'id_token_validation_error'
+      | 'par_not_supported'
+      | 'par_error'
+      | 'invalid_callback'
+      | 'state_mismatch'
+    >,
+    message: string,
+    /** The tenant's `error` / `error_description`, when it sent one. */
+    readonly details?: { error?: string; errorDescription?: string },
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
+/** A stateless session grew beyond what cookies can carry. */
+export class SessionTooLargeError extends Auth0Error {
+  override name = 'SessionTooLargeError';
+  constructor(bytes: number, maxChunks: number) {
+    super(
+      'session_too_large',
+      `The session needs ${bytes} bytes, more than ${maxChunks} cookies can hold. ` +
+        'Use a ServerStateStore (sessions on the server, only an id in the cookie) instead.',
+    );
+  }
+}
+
+/** The session reached the upstream `session_expiry` ceiling; the user must sign in again. */
+export class SessionExpiredError extends Auth0Error {
+  override name = 'SessionExpiredError';
+  constructor(message = 'The session has expired and the user must re-authenticate.') {
+    super('session_expired', message);
+  }
+}
+
+/** An access token could not be returned. */
+export class AccessTokenError extends Auth0Error {
+  override name = 'AccessTokenError';
+  constructor(
+    override readonly code: AccessTokenErrorCode,
+    message: string,
+    /** The tenant's `error` / `error_description`, for `refresh_token_error`. */
+    readonly details?: { error?: string; errorDescription?: string },
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}

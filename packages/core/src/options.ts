@@ -1,0 +1,244 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { ConfigurationError } from './errors.js';
+import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from './session/lifetime.js';
+import type { ScopeOption } from './session/scopes.js';
+import type { StateStore, TransactionStore } from './stores/types.js';
+
+/** Parameters sent to `/authorize` (and, for `audience`/`scope`, to refreshes). */
+export interface AuthorizationParams {
+  /** Where the tenant sends the browser back to: the app's callback route. */
+  redirect_uri?: string;
+  /** The API to get an access token for at login. */
+  audience?: string;
+  /**
+   * Scopes to ask for: one string, or one per audience (Multi-Resource Refresh Tokens; the
+   * default audience uses the `default` entry). Default `openid profile email offline_access`;
+   * `openid` is always added.
+   */
+  scope?: ScopeOption;
+  /** Any other parameter is passed through to `/authorize` (e.g. `organization`, `screen_hint`). */
+  [parameter: string]: unknown;
+}
+
+/** Signing algorithms accepted for `private_key_jwt` client assertions. */
+export type ClientAssertionAlg =
+  | 'RS256'
+  | 'RS384'
+  | 'RS512'
+  | 'PS256'
+  | 'PS384'
+  | 'PS512'
+  | 'ES256'
+  | 'ES384';
+
+/** A pino-compatible logger. Gatehouse logs decisions at `debug`; never tokens, cookies or secrets. */
+export interface Logger {
+  debug(object: object, message?: string): void;
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}
+
+/** Options of `new ServerClient(options)`. */
+export interface ServerClientOptions<TStoreOptions> {
+  /**
+   * The tenant: a host name such as `tenant.auth0.com` (https is assumed) or a full origin.
+   * Plain http is accepted only for loopback hosts, such as the local dev tenant.
+   */
+  domain: string;
+  /** The application's client id. */
+  clientId: string;
+  /** The client secret (`client_secret_basic`). Give this or `clientAssertionSigningKey`. */
+  clientSecret?: string;
+  /** A PKCS#8 PEM private key or a `KeyObject`, for `private_key_jwt` client authentication. */
+  clientAssertionSigningKey?: string | KeyObject;
+  /** Algorithm of the client assertion. Default `RS256`. */
+  clientAssertionSigningAlg?: ClientAssertionAlg;
+  /**
+   * Secret(s) that seal cookies, at least 32 characters each. Several rotate secrets: the first
+   * seals, all unseal.
+   */
+  secret: string | readonly string[];
+  /** Default `/authorize` parameters. */
+  authorizationParams?: AuthorizationParams;
+  /** Use Pushed Authorization Requests (RFC 9126) for every login. Default false. */
+  pushedAuthorizationRequests?: boolean;
+  /** Where login transactions live. Default: sealed cookies, one per attempt. */
+  transactionStore?: TransactionStore<TStoreOptions>;
+  /** Where sessions live. Default: the whole session sealed in cookies (stateless). */
+  stateStore?: StateStore<TStoreOptions>;
+  /** Session lifetimes. Defaults: rolling, 1 day of inactivity, 7 days absolute. */
+  session?: Partial<SessionLifetime>;
+  /** Refresh an access token this many seconds before it expires. Default 60. */
+  tokenRefreshLeeway?: number;
+  /** Timeout of each request to the tenant, in milliseconds. Default 10,000. */
+  httpTimeout?: number;
+  /** The fetch used for every request to the tenant (proxies, tracing, tests). Default global fetch. */
+  fetch?: typeof fetch;
+  /** Where decisions are logged (at `debug`). Default: nowhere. */
+  logger?: Logger;
+}
+
+/** The tenant's address, normalised. */
+export interface TenantAddress {
+  /** e.g. `https://tenant.auth0.com` */
+  origin: string;
+  /** The expected issuer: the origin with a trailing slash, as Auth0 writes it. */
+  issuer: string;
+  /** Plain http to a loopback host (the local dev tenant). */
+  insecure: boolean;
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+export const MIN_SECRET_LENGTH = 32;
+
+/** Normalises `domain`: a bare host becomes https; a full origin must be https unless loopback. */
+export function resolveTenantAddress(domain: unknown): TenantAddress {
+  if (typeof domain !== 'string' || domain.trim() === '') {
+    throw new ConfigurationError('domain', 'is required (e.g. "tenant.auth0.com").');
+  }
+  const withScheme = /^[a-z][a-z\d+.-]*:\/\//i.test(domain) ? domain : `https://${domain}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new ConfigurationError('domain', `"${domain}" is not a host name or origin.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigurationError('domain', 'must use https.');
+  }
+  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+    throw new ConfigurationError(
+      'domain',
+      'plain http is allowed only for loopback hosts (the local dev tenant).',
+    );
+  }
+  if (
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    (url.pathname !== '/' && url.pathname !== '')
+  ) {
+    throw new ConfigurationError(
+      'domain',
+      'must be a host name or an origin, without path, query or credentials.',
+    );
+  }
+  return { origin: url.origin, issuer: `${url.origin}/`, insecure: url.protocol === 'http:' };
+}
+
+/** Checks the secrets and returns them as a list. */
+export function resolveSecrets(secret: unknown): string[] {
+  const secrets = Array.isArray(secret) ? secret : [secret];
+  if (secrets.length === 0 || secrets.some((value) => typeof value !== 'string')) {
+    throw new ConfigurationError(
+      'secret',
+      'is required: a string of at least 32 characters, or a list of them.',
+    );
+  }
+  for (const value of secrets as string[]) {
+    if (value.length < MIN_SECRET_LENGTH) {
+      throw new ConfigurationError(
+        'secret',
+        `must be at least ${MIN_SECRET_LENGTH} characters (got ${value.length}). Generate one with: openssl rand -hex 32`,
+      );
+    }
+  }
+  return secrets as string[];
+}
+
+/** How the client authenticates at the tenant. */
+export type ClientCredential =
+  | { method: 'client_secret_basic'; clientSecret: string }
+  | { method: 'private_key_jwt'; key: KeyObject; alg: ClientAssertionAlg };
+
+const KEY_TYPE_OF_ALG: Record<ClientAssertionAlg, string> = {
+  RS256: 'rsa',
+  RS384: 'rsa',
+  RS512: 'rsa',
+  PS256: 'rsa',
+  PS384: 'rsa',
+  PS512: 'rsa',
+  ES256: 'ec',
+  ES384: 'ec',
+};
+
+/** Exactly one client credential; a private key is checked against its algorithm now. */
+export function resolveClientCredential(
+  options: Pick<
+    ServerClientOptions<unknown>,
+    'clientSecret' | 'clientAssertionSigningKey' | 'clientAssertionSigningAlg'
+  >,
+): ClientCredential {
+  const { clientSecret, clientAssertionSigningKey } = options;
+  if (clientAssertionSigningKey !== undefined) {
+    const alg = options.clientAssertionSigningAlg ?? 'RS256';
+    if (!(alg in KEY_TYPE_OF_ALG)) {
+      throw new ConfigurationError('clientAssertionSigningAlg', `"${alg}" is not supported.`);
+    }
+    let key: KeyObject;
+    try {
+      key =
+        typeof clientAssertionSigningKey === 'string'
+          ? createPrivateKey(clientAssertionSigningKey)
+          : clientAssertionSigningKey;
+    } catch {
+      throw new ConfigurationError('clientAssertionSigningKey', 'is not a PKCS#8 PEM private key.');
+    }
+    if (key.type !== 'private' || key.asymmetricKeyType !== KEY_TYPE_OF_ALG[alg]) {
+      throw new ConfigurationError(
+        'clientAssertionSigningKey',
+        `is not a private ${KEY_TYPE_OF_ALG[alg]?.toUpperCase()} key for ${alg}.`,
+      );
+    }
+    return { method: 'private_key_jwt', key, alg };
+  }
+  if (typeof clientSecret === 'string' && clientSecret.length > 0) {
+    return { method: 'client_secret_basic', clientSecret };
+  }
+  throw new ConfigurationError(
+    'clientSecret',
+    'give clientSecret, or clientAssertionSigningKey for private_key_jwt.',
+  );
+}
+
+/** Session lifetimes with defaults, checked. */
+export function resolveLifetime(session: Partial<SessionLifetime> | undefined): SessionLifetime {
+  const lifetime = { ...DEFAULT_SESSION_LIFETIME, ...session };
+  for (const key of ['inactivityDuration', 'absoluteDuration'] as const) {
+    if (!Number.isFinite(lifetime[key]) || lifetime[key] <= 0) {
+      throw new ConfigurationError(`session.${key}`, 'must be a positive number of seconds.');
+    }
+  }
+  return lifetime;
+}
+
+/** Checks `authorizationParams`; `redirect_uri`, when given, must be an absolute http(s) URL. */
+export function resolveAuthorizationParams(
+  params: AuthorizationParams | undefined,
+): AuthorizationParams {
+  const resolved = { ...params };
+  if (resolved.redirect_uri !== undefined) {
+    const parsed =
+      typeof resolved.redirect_uri === 'string' ? URL.parse(resolved.redirect_uri) : null;
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+      throw new ConfigurationError(
+        'authorizationParams.redirect_uri',
+        'must be an absolute http(s) URL.',
+      );
+    }
+  }
+  const { scope } = resolved;
+  if (
+    scope !== undefined &&
+    typeof scope !== 'string' &&
+    (typeof scope !== 'object' || scope === null)
+  ) {
+    throw new ConfigurationError(
+      'authorizationParams.scope',
+      'must be a string or a map from audience to scope.',
+    );
+  }
+  return resolved;
+}

@@ -1,0 +1,372 @@
+import { randomBytes } from 'node:crypto';
+import * as oauth from 'oauth4webapi';
+import {
+  AuthorizationError,
+  ConfigurationError,
+  InvalidArgumentError,
+  MissingRequiredArgumentError,
+  MissingTransactionError,
+  SessionExpiredError,
+} from './errors.js';
+import { authorizationUrl, pushAuthorizationRequest } from './oidc/authorize.js';
+import { exchangeCode, validateCallback } from './oidc/callback.js';
+import { clientAuthentication } from './oidc/client-auth.js';
+import { Discovery } from './oidc/discovery.js';
+import { type TenantHttp, tenantHttp } from './oidc/http.js';
+import { logoutUrl } from './oidc/logout.js';
+import {
+  type AuthorizationParams,
+  type Logger,
+  resolveAuthorizationParams,
+  resolveClientCredential,
+  resolveLifetime,
+  resolveSecrets,
+  resolveTenantAddress,
+  type ServerClientOptions,
+  type TenantAddress,
+} from './options.js';
+import {
+  isCeilingInPast,
+  type SessionLifetime,
+  sanitizeSessionExpiry,
+  sessionEndReason,
+  sessionEndsAt,
+  shouldTouch,
+} from './session/lifetime.js';
+import {
+  DEFAULT_AUDIENCE,
+  publicSession,
+  type Session,
+  type SessionData,
+  type UserClaims,
+} from './session/model.js';
+import { loginScope } from './session/scopes.js';
+import { CookieStateStore } from './stores/cookie-state-store.js';
+import { CookieTransactionStore } from './stores/cookie-transaction-store.js';
+import type {
+  CookieStoreOptions,
+  StateStore,
+  TransactionData,
+  TransactionStore,
+} from './stores/types.js';
+
+/** How long a login attempt may take between the redirect and the callback. */
+const TRANSACTION_LIFETIME_SECONDS = 3600;
+
+/** Parameters a caller may not override at login: the SDK owns them. */
+const RESERVED_PARAMS = new Set([
+  'client_id',
+  'response_type',
+  'code_challenge',
+  'code_challenge_method',
+  'state',
+  'nonce',
+  'scope',
+  'request_uri',
+]);
+
+/** ID-token claims that only mattered for validating the login, not worth a cookie byte. */
+const PROTOCOL_CLAIMS = ['nonce', 'at_hash', 'c_hash', 's_hash', 'auth_time'];
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Options of {@link ServerClient.startInteractiveLogin}. */
+export interface StartInteractiveLoginOptions<TStoreOptions> {
+  /** Anything to get back from {@link ServerClient.completeInteractiveLogin}, e.g. `{ returnTo }`. */
+  appState?: unknown;
+  /** Parameters for this login; `scope` adds to the configured scope. */
+  authorizationParams?: AuthorizationParams;
+  /** Push the parameters first (RFC 9126). Default: the client's `pushedAuthorizationRequests`. */
+  pushedAuthorizationRequests?: boolean;
+  storeOptions: TStoreOptions;
+}
+
+/** Options of {@link ServerClient.completeInteractiveLogin}. */
+export interface CompleteInteractiveLoginOptions<TStoreOptions> {
+  /** The full callback URL the tenant redirected to, with its query. */
+  url: string | URL;
+  storeOptions: TStoreOptions;
+}
+
+/** What a completed login yields. */
+export interface LoginResult {
+  appState: unknown;
+  session: Session;
+}
+
+/** Options of the session read methods. */
+export interface StoreOptionsArgument<TStoreOptions> {
+  storeOptions: TStoreOptions;
+}
+
+/** Options of {@link ServerClient.logout}. */
+export interface LogoutOptions<TStoreOptions> {
+  /** Absolute URL the tenant sends the browser to afterwards; must be an allowed logout URL. */
+  returnTo?: string;
+  storeOptions: TStoreOptions;
+}
+
+/**
+ * Auth0 for a server-rendered web app: interactive login, encrypted sessions and logout. The
+ * TypeScript counterpart of auth0-server-python's `ServerClient`.
+ *
+ * @example
+ * const client = new ServerClient({
+ *   domain: 'tenant.auth0.com',
+ *   clientId, clientSecret,
+ *   secret: process.env.AUTH0_SECRET,
+ *   authorizationParams: { redirect_uri: 'https://app.example.com/auth/callback' },
+ * });
+ * const url = await client.startInteractiveLogin({ storeOptions: { cookies } });
+ */
+export class ServerClient<TStoreOptions = CookieStoreOptions> {
+  readonly #address: TenantAddress;
+  readonly #client: oauth.Client;
+  readonly #clientAuth: () => Promise<oauth.ClientAuth>;
+  readonly #http: TenantHttp;
+  readonly #discovery: Discovery;
+  readonly #jwksCache: oauth.JWKSCacheInput = {};
+  readonly #params: AuthorizationParams;
+  readonly #lifetime: SessionLifetime;
+  readonly #pushedAuthorizationRequests: boolean;
+  readonly #transactions: TransactionStore<TStoreOptions>;
+  readonly #sessions: StateStore<TStoreOptions>;
+  readonly #logger: Logger | undefined;
+
+  constructor(options: ServerClientOptions<TStoreOptions>) {
+    const secrets = resolveSecrets(options.secret);
+    this.#address = resolveTenantAddress(options.domain);
+    if (typeof options.clientId !== 'string' || options.clientId === '') {
+      throw new ConfigurationError('clientId', 'is required.');
+    }
+    this.#client = { client_id: options.clientId };
+    this.#clientAuth = clientAuthentication(resolveClientCredential(options));
+    this.#params = resolveAuthorizationParams(options.authorizationParams);
+    this.#lifetime = resolveLifetime(options.session);
+    this.#pushedAuthorizationRequests = options.pushedAuthorizationRequests ?? false;
+    this.#http = tenantHttp(this.#address, options.httpTimeout ?? 10_000, options.fetch);
+    this.#discovery = new Discovery(new URL(this.#address.issuer), this.#http);
+    this.#logger = options.logger;
+    // Cookies are Secure unless the app's own callback is plain http (local development).
+    const secure = !this.#params.redirect_uri?.startsWith('http:');
+    this.#transactions =
+      options.transactionStore ??
+      (new CookieTransactionStore({
+        secrets,
+        secure,
+      }) as unknown as TransactionStore<TStoreOptions>);
+    this.#sessions =
+      options.stateStore ??
+      (new CookieStateStore({ secrets, secure }) as unknown as StateStore<TStoreOptions>);
+  }
+
+  /** Starts a login: stores a transaction and returns the tenant URL to redirect the browser to. */
+  async startInteractiveLogin(options: StartInteractiveLoginOptions<TStoreOptions>): Promise<URL> {
+    const as = await this.#discovery.get();
+    const perCall = options.authorizationParams ?? {};
+    const redirectUri = (perCall.redirect_uri ?? this.#params.redirect_uri) as string | undefined;
+    if (!redirectUri) throw new MissingRequiredArgumentError('redirect_uri');
+    const audience = (perCall.audience ?? this.#params.audience) as string | undefined;
+    const scope = loginScope(
+      this.#params.scope,
+      audience,
+      typeof perCall.scope === 'string' ? perCall.scope : undefined,
+    );
+
+    const codeVerifier = oauth.generateRandomCodeVerifier();
+    const transaction: TransactionData = {
+      state: oauth.generateRandomState(),
+      nonce: oauth.generateRandomNonce(),
+      codeVerifier,
+      redirectUri,
+      issuer: as.issuer,
+      clientId: this.#client.client_id,
+      audience,
+      scope,
+      appState: options.appState,
+      createdAt: nowSeconds(),
+    };
+
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries({ ...this.#params, ...perCall })) {
+      if (value === undefined || RESERVED_PARAMS.has(name) || typeof value === 'object') continue;
+      params.set(name, String(value));
+    }
+    params.set('client_id', this.#client.client_id);
+    params.set('response_type', 'code');
+    params.set('redirect_uri', redirectUri);
+    params.set('scope', scope);
+    params.set('state', transaction.state);
+    params.set('nonce', transaction.nonce as string);
+    params.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
+    params.set('code_challenge_method', 'S256');
+
+    const push = options.pushedAuthorizationRequests ?? this.#pushedAuthorizationRequests;
+    const url = push
+      ? await pushAuthorizationRequest(
+          as,
+          this.#client,
+          await this.#clientAuth(),
+          params,
+          this.#http,
+        )
+      : authorizationUrl(as, params);
+    await this.#transactions.set(
+      transaction,
+      transaction.createdAt + TRANSACTION_LIFETIME_SECONDS,
+      options.storeOptions,
+    );
+    return url;
+  }
+
+  /**
+   * Completes a login from the callback URL: checks it against its transaction, exchanges the code,
+   * verifies the ID token and stores a brand-new session.
+   */
+  async completeInteractiveLogin(
+    options: CompleteInteractiveLoginOptions<TStoreOptions>,
+  ): Promise<LoginResult> {
+    const url = typeof options.url === 'string' ? URL.parse(options.url) : options.url;
+    if (!url)
+      throw new InvalidArgumentError('url', 'The callback URL is not a valid absolute URL.');
+    const state = url.searchParams.get('state');
+    if (!state) {
+      const error = url.searchParams.get('error');
+      if (error)
+        throw new AuthorizationError(error, url.searchParams.get('error_description') ?? undefined);
+      throw new MissingRequiredArgumentError('state');
+    }
+    const transaction = await this.#transactions.get(state, options.storeOptions);
+    if (!transaction) {
+      this.#logger?.debug({ reason: 'no transaction for state' }, 'gatehouse: callback refused');
+      throw new MissingTransactionError(
+        'No login transaction matches this callback: it expired, was completed already, or its cookie ' +
+          'was not sent back (over plain http, a Secure cookie is dropped). Start the login again.',
+      );
+    }
+    const as = await this.#discovery.get();
+    if (transaction.issuer !== as.issuer || transaction.clientId !== this.#client.client_id) {
+      throw new MissingTransactionError(
+        'The login transaction was started for another tenant or client.',
+      );
+    }
+
+    try {
+      const callbackParams = validateCallback({ as, client: this.#client }, url, transaction);
+      const { tokens, claims } = await exchangeCode(
+        {
+          as,
+          client: this.#client,
+          clientAuth: await this.#clientAuth(),
+          http: this.#http,
+          jwksCache: this.#jwksCache,
+        },
+        callbackParams,
+        transaction,
+      );
+      const now = nowSeconds();
+      const ceiling = sanitizeSessionExpiry(claims.session_expiry);
+      if (isCeilingInPast(ceiling, claims.iat, now)) throw new SessionExpiredError();
+
+      const session = newSession(tokens, claims as UserClaims, transaction, ceiling, now);
+      // A fresh session and session id replace whatever this browser had before (no fixation,
+      // and a new user never inherits the previous user's tokens).
+      await this.#sessions.set(
+        session,
+        { expiresAt: sessionEndsAt(session.internal, this.#lifetime), rotateId: true },
+        options.storeOptions,
+      );
+      return { appState: transaction.appState, session: publicSession(session) };
+    } finally {
+      // The code is spent whatever happened: the transaction cannot be used twice.
+      await this.#transactions.delete(state, options.storeOptions);
+    }
+  }
+
+  /** The signed-in user's claims, or undefined. */
+  async getUser(options: StoreOptionsArgument<TStoreOptions>): Promise<UserClaims | undefined> {
+    return (await this.#loadSession(options.storeOptions))?.user;
+  }
+
+  /** The session (tokens included, internal bookkeeping excluded), or undefined. */
+  async getSession(options: StoreOptionsArgument<TStoreOptions>): Promise<Session | undefined> {
+    const session = await this.#loadSession(options.storeOptions);
+    return session && publicSession(session);
+  }
+
+  /** Ends the session here and returns the tenant's logout URL to redirect the browser to. */
+  async logout(options: LogoutOptions<TStoreOptions>): Promise<URL> {
+    if (options.returnTo !== undefined) {
+      const parsed = URL.parse(options.returnTo);
+      if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.username || parsed.password) {
+        throw new InvalidArgumentError(
+          'returnTo',
+          'returnTo must be an absolute http(s) URL of the app.',
+        );
+      }
+    }
+    await this.#sessions.delete(options.storeOptions);
+    const as = await this.#discovery.get();
+    return logoutUrl(as, this.#address, this.#client.client_id, options.returnTo);
+  }
+
+  /**
+   * The one place every read goes through: loads the session, ends it when its lifetime or the
+   * upstream ceiling has passed, and extends a rolling session that is being used.
+   */
+  async #loadSession(storeOptions: TStoreOptions): Promise<SessionData | undefined> {
+    const session = await this.#sessions.get(storeOptions);
+    if (!session) return undefined;
+    const now = nowSeconds();
+    const ended = sessionEndReason(session.internal, this.#lifetime, now);
+    if (ended) {
+      this.#logger?.debug({ reason: ended }, 'gatehouse: session ended');
+      await this.#sessions.delete(storeOptions);
+      return undefined;
+    }
+    if (shouldTouch(session.internal, this.#lifetime, now)) {
+      session.internal.updatedAt = now;
+      await this.#sessions.set(
+        session,
+        { expiresAt: sessionEndsAt(session.internal, this.#lifetime), rotateId: false },
+        storeOptions,
+      );
+    }
+    return session;
+  }
+}
+
+/** The session a login creates. */
+function newSession(
+  tokens: oauth.TokenEndpointResponse,
+  claims: UserClaims,
+  transaction: TransactionData,
+  ceiling: number | undefined,
+  now: number,
+): SessionData {
+  const user: UserClaims = { ...claims };
+  for (const claim of PROTOCOL_CLAIMS) delete user[claim];
+  if (ceiling === undefined) delete user.session_expiry;
+  return {
+    user,
+    idToken: tokens.id_token,
+    refreshToken: tokens.refresh_token,
+    tokenSets: tokens.access_token
+      ? [
+          {
+            audience: transaction.audience ?? DEFAULT_AUDIENCE,
+            accessToken: tokens.access_token,
+            scope: tokens.scope ?? transaction.scope,
+            expiresAt: now + (tokens.expires_in ?? 3600),
+          },
+        ]
+      : [],
+    connectionTokenSets: [],
+    internal: {
+      sid: typeof claims.sid === 'string' ? claims.sid : randomBytes(16).toString('hex'),
+      createdAt: now,
+      updatedAt: now,
+      ...(ceiling !== undefined ? { sessionExpiresAt: ceiling } : {}),
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/** The audience key under which tokens for "no particular API" are kept, as in the Python SDK. */
+export const DEFAULT_AUDIENCE = 'default';
+
+/** Claims of the signed-in user: every claim of the verified ID token. */
+export interface UserClaims {
+  sub: string;
+  name?: string;
+  email?: string;
+  email_verified?: boolean;
+  picture?: string;
+  /** Upstream session ceiling (seconds since the epoch), when the tenant sends one. */
+  session_expiry?: number;
+  [claim: string]: unknown;
+}
+
+/** An access token for one API (audience) and scope. */
+export interface TokenSet {
+  /** The API identifier, or {@link DEFAULT_AUDIENCE}. */
+  audience: string;
+  accessToken: string;
+  /** Space-separated scopes the tenant granted. */
+  scope?: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
+/** An access token for an upstream connection, from Token Vault. */
+export interface ConnectionTokenSet {
+  connection: string;
+  loginHint?: string;
+  accessToken: string;
+  scope?: string;
+  expiresAt: number;
+}
+
+/** Bookkeeping the app never sees through `getSession()`. */
+export interface SessionInternal {
+  /** The tenant's session id (`sid` of the ID token), used by back-channel logout. */
+  sid: string;
+  /** When the user signed in, seconds since the epoch. The absolute lifetime counts from here. */
+  createdAt: number;
+  /** Last time the session was used, seconds since the epoch. The inactivity lifetime counts from here. */
+  updatedAt: number;
+  /** The upstream `session_expiry` ceiling, seconds since the epoch. It never moves. */
+  sessionExpiresAt?: number;
+}
+
+/** Everything stored for one signed-in browser. */
+export interface SessionData {
+  user: UserClaims;
+  idToken?: string;
+  refreshToken?: string;
+  tokenSets: TokenSet[];
+  connectionTokenSets: ConnectionTokenSet[];
+  internal: SessionInternal;
+}
+
+/** What `getSession()` returns: the session without its internal bookkeeping. */
+export type Session = Omit<SessionData, 'internal'>;
+
+/** The public view of a session. */
+export function publicSession(data: SessionData): Session {
+  const { internal: _internal, ...session } = data;
+  return session;
+}
+
+/**
+ * Checks the shape of a session read back from a store. Stores hold data written by earlier
+ * versions, other apps sharing a secret, or hands; anything malformed is treated as no session.
+ */
+export function isSessionData(value: unknown): value is SessionData {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<SessionData>;
+  return (
+    typeof candidate.user?.sub === 'string' &&
+    Array.isArray(candidate.tokenSets) &&
+    Array.isArray(candidate.connectionTokenSets) &&
+    typeof candidate.internal?.sid === 'string' &&
+    typeof candidate.internal.createdAt === 'number' &&
+    typeof candidate.internal.updatedAt === 'number'
+  );
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { authCookieDefaults } from '../cookies/cookie-jar.js';
+import { Sealer } from '../cookies/sealer.js';
+import { isSessionData } from '../session/model.js';
+import type {
+  CookieStoreOptions,
+  LogoutSelector,
+  SessionBackend,
+  StateStore,
+  StateWriteOptions,
+} from './types.js';
+
+/** Options of {@link ServerStateStore}. */
+export interface ServerStateStoreOptions {
+  /** App secrets (first seals, all unseal). */
+  secrets: readonly string[];
+  /** Mark the cookie `Secure`; true when the app is served over https. */
+  secure: boolean;
+  /** Where sessions live: a {@link MemoryBackend}, Redis, ... */
+  backend: SessionBackend;
+  /** Cookie that holds the sealed session id. Default `gatehouse.sid`. */
+  cookieName?: string;
+}
+
+/**
+ * Stateful sessions: the cookie holds only a sealed session id; the data lives in a
+ * {@link SessionBackend}. Sessions can be listed and ended from the server (back-channel logout),
+ * and their size is not limited by cookies.
+ */
+export class ServerStateStore implements StateStore<CookieStoreOptions> {
+  readonly #sealer: Sealer;
+  readonly #backend: SessionBackend;
+  readonly #name: string;
+  readonly #cookie: ReturnType<typeof authCookieDefaults>;
+
+  constructor(options: ServerStateStoreOptions) {
+    this.#sealer = new Sealer(options.secrets, 'session-id');
+    this.#backend = options.backend;
+    this.#name = options.cookieName ?? 'gatehouse.sid';
+    this.#cookie = authCookieDefaults(options.secure);
+  }
+
+  async get({ cookies }: CookieStoreOptions) {
+    const id = await this.#id(cookies);
+    if (!id) return undefined;
+    const session = await this.#backend.get(id);
+    return isSessionData(session) ? session : undefined;
+  }
+
+  async set(
+    session: Parameters<SessionBackend['set']>[1],
+    options: StateWriteOptions,
+    { cookies }: CookieStoreOptions,
+  ) {
+    let id = await this.#id(cookies);
+    if (id && options.rotateId) {
+      // A new session id at every login: an id planted before login (fixation) is worth nothing.
+      await this.#backend.delete(id);
+      id = undefined;
+    }
+    id ??= randomBytes(32).toString('base64url');
+    const ttl = Math.max(1, Math.ceil(options.expiresAt - Date.now() / 1000));
+    await this.#backend.set(id, session, ttl);
+    cookies.set(this.#name, await this.#sealer.seal({ id }, options.expiresAt), {
+      ...this.#cookie,
+      maxAge: ttl,
+    });
+  }
+
+  async delete({ cookies }: CookieStoreOptions) {
+    const id = await this.#id(cookies);
+    if (id) await this.#backend.delete(id);
+    if (cookies.get(this.#name) !== undefined) cookies.delete(this.#name, this.#cookie);
+  }
+
+  deleteByLogout(selector: LogoutSelector) {
+    return this.#backend.deleteByLogout(selector);
+  }
+
+  async #id(cookies: CookieStoreOptions['cookies']): Promise<string | undefined> {
+    const sealed = cookies.get(this.#name);
+    const payload = sealed ? await this.#sealer.unseal<{ id?: unknown }>(sealed) : undefined;
+    return typeof payload?.id === 'string' ? payload.id : undefined;
+  }
+}
