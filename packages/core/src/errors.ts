@@ -17,7 +17,8 @@ export type Auth0ErrorCode =
   | 'par_error'
   | 'session_too_large'
   | 'session_expired'
-  | AccessTokenErrorCode;
+  | AccessTokenErrorCode
+  | AccessTokenForConnectionErrorCode;
 
 /** Codes of {@link AccessTokenError}. */
 export type AccessTokenErrorCode =
@@ -25,7 +26,15 @@ export type AccessTokenErrorCode =
   | 'missing_refresh_token'
   | 'refresh_token_error'
   | 'audience_mismatch'
+  | 'mfa_required'
   | 'session_expired';
+
+/** Codes of {@link AccessTokenForConnectionError}. */
+export type AccessTokenForConnectionErrorCode =
+  | 'missing_session'
+  | 'missing_refresh_token'
+  | 'api_error'
+  | 'retrieval_error';
 
 /** Base of every error this package throws. */
 export class Auth0Error extends Error {
@@ -150,6 +159,20 @@ export class AccessTokenError extends Auth0Error {
     override readonly code: AccessTokenErrorCode,
     message: string,
     /** The tenant's `error` / `error_description`, for `refresh_token_error`. */
+    readonly details?: { error?: string; errorDescription?: string },
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
+/** An upstream connection's access token (Token Vault) could not be returned. */
+export class AccessTokenForConnectionError extends Auth0Error {
+  override name = 'AccessTokenForConnectionError';
+  constructor(
+    override readonly code: AccessTokenForConnectionErrorCode,
+    message: string,
+    /** The tenant's `error` / `error_description`, for `api_error`. */
     readonly details?: { error?: string; errorDescription?: string },
     options?: { cause?: unknown },
   ) {

@@ -9,6 +9,8 @@ export { Sealer, type SealPurpose } from './cookies/sealer.js';
 export {
   AccessTokenError,
   type AccessTokenErrorCode,
+  AccessTokenForConnectionError,
+  type AccessTokenForConnectionErrorCode,
   Auth0Error,
   type Auth0ErrorCode,
   AuthorizationError,
@@ -29,6 +31,8 @@ export type {
 export { safeReturnTo } from './redirects.js';
 export {
   type CompleteInteractiveLoginOptions,
+  type GetAccessTokenForConnectionOptions,
+  type GetAccessTokenOptions,
   type LoginResult,
   type LogoutOptions,
   ServerClient,

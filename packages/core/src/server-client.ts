@@ -1,6 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
+import { KeyedQueue, SingleFlight } from './concurrency.js';
 import {
+  AccessTokenError,
+  AccessTokenForConnectionError,
   AuthorizationError,
   ConfigurationError,
   InvalidArgumentError,
@@ -14,6 +17,13 @@ import { clientAuthentication } from './oidc/client-auth.js';
 import { Discovery } from './oidc/discovery.js';
 import { type TenantHttp, tenantHttp } from './oidc/http.js';
 import { logoutUrl } from './oidc/logout.js';
+import {
+  processRefreshResponse,
+  type RefreshRequest,
+  refreshTokenRequest,
+  type TenantContext,
+} from './oidc/refresh.js';
+import { connectionTokenRequest, processConnectionTokenResponse } from './oidc/token-vault.js';
 import {
   type AuthorizationParams,
   type Logger,
@@ -34,13 +44,23 @@ import {
   shouldTouch,
 } from './session/lifetime.js';
 import {
+  type ConnectionTokenSet,
   DEFAULT_AUDIENCE,
   publicSession,
   type Session,
   type SessionData,
+  type TokenSet,
   type UserClaims,
 } from './session/model.js';
-import { loginScope } from './session/scopes.js';
+import { loginScope, mergeScopes, scopeForAudience } from './session/scopes.js';
+import {
+  applyConnectionTokenSet,
+  applyTokenUpdate,
+  findConnectionTokenSet,
+  findTokenSet,
+  type TokenUpdate,
+  tokenSetFor,
+} from './session/token-sets.js';
 import { CookieStateStore } from './stores/cookie-state-store.js';
 import { CookieTransactionStore } from './stores/cookie-transaction-store.js';
 import type {
@@ -99,6 +119,26 @@ export interface StoreOptionsArgument<TStoreOptions> {
   storeOptions: TStoreOptions;
 }
 
+/** Options of {@link ServerClient.getAccessToken}. */
+export interface GetAccessTokenOptions<TStoreOptions> {
+  /** The API. Default: `authorizationParams.audience`, else the login's default audience. */
+  audience?: string;
+  /** Scopes needed on top of the audience's configured scopes. */
+  scope?: string;
+  /** Refresh even when a cached token is still valid. */
+  forceRefresh?: boolean;
+  storeOptions: TStoreOptions;
+}
+
+/** Options of {@link ServerClient.getAccessTokenForConnection}. */
+export interface GetAccessTokenForConnectionOptions<TStoreOptions> {
+  /** The upstream connection, e.g. `google-oauth2`. */
+  connection: string;
+  /** Which upstream account, when the user has connected several. */
+  loginHint?: string;
+  storeOptions: TStoreOptions;
+}
+
 /** Options of {@link ServerClient.logout}. */
 export interface LogoutOptions<TStoreOptions> {
   /** Absolute URL the tenant sends the browser to afterwards; must be an allowed logout URL. */
@@ -132,6 +172,16 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   readonly #transactions: TransactionStore<TStoreOptions>;
   readonly #sessions: StateStore<TStoreOptions>;
   readonly #logger: Logger | undefined;
+  readonly #leeway: number;
+  /**
+   * Concurrent refreshes of one session for one audience and scope share one request; the result
+   * lingers a few seconds for requests the browser sent at the same moment. Keys start with a
+   * fingerprint of the session's refresh token, so sessions never share anything.
+   */
+  readonly #refreshes = new SingleFlight<TokenUpdate>({ lingerMs: 10_000 });
+  readonly #connectionTokens = new SingleFlight<ConnectionTokenSet>({ lingerMs: 10_000 });
+  /** Refreshes of one session run one at a time, so a rotated refresh token is never reused. */
+  readonly #sessionQueue = new KeyedQueue();
 
   constructor(options: ServerClientOptions<TStoreOptions>) {
     const secrets = resolveSecrets(options.secret);
@@ -147,6 +197,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
     this.#http = tenantHttp(this.#address, options.httpTimeout ?? 10_000, options.fetch);
     this.#discovery = new Discovery(new URL(this.#address.issuer), this.#http);
     this.#logger = options.logger;
+    this.#leeway = options.tokenRefreshLeeway ?? 60;
     // Cookies are Secure unless the app's own callback is plain http (local development).
     const secure = !this.#params.redirect_uri?.startsWith('http:');
     this.#transactions =
@@ -285,13 +336,119 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
 
   /** The signed-in user's claims, or undefined. */
   async getUser(options: StoreOptionsArgument<TStoreOptions>): Promise<UserClaims | undefined> {
-    return (await this.#loadSession(options.storeOptions))?.user;
+    return (await this.#loadSession(options.storeOptions)).session?.user;
   }
 
   /** The session (tokens included, internal bookkeeping excluded), or undefined. */
   async getSession(options: StoreOptionsArgument<TStoreOptions>): Promise<Session | undefined> {
-    const session = await this.#loadSession(options.storeOptions);
+    const { session } = await this.#loadSession(options.storeOptions);
     return session && publicSession(session);
+  }
+
+  /**
+   * An access token for an API: the cached one while it stays valid for longer than the refresh
+   * leeway, otherwise a new one through the session's refresh token (Multi-Resource Refresh Tokens
+   * for other APIs). Concurrent calls for the same session, API and scopes share one refresh.
+   */
+  async getAccessToken(options: GetAccessTokenOptions<TStoreOptions>): Promise<TokenSet> {
+    const { storeOptions } = options;
+    const { session, ended } = await this.#loadSession(storeOptions);
+    if (ended === 'ceiling') {
+      throw new AccessTokenError(
+        'session_expired',
+        'The session has reached its upstream expiry; the user must sign in again.',
+      );
+    }
+    if (!session)
+      throw new AccessTokenError(
+        'missing_session',
+        'There is no session: the user must sign in first.',
+      );
+    const audience = options.audience ?? (this.#params.audience as string | undefined);
+    const request = {
+      audience,
+      audienceKey: audience ?? DEFAULT_AUDIENCE,
+      scope:
+        mergeScopes(scopeForAudience(this.#params.scope, audience), options.scope) || undefined,
+    };
+    if (!options.forceRefresh) {
+      const cached = findTokenSet(
+        session.tokenSets,
+        request.audienceKey,
+        request.scope,
+        nowSeconds(),
+        this.#leeway,
+      );
+      if (cached) return cached;
+    }
+    if (!session.refreshToken) {
+      throw new AccessTokenError(
+        'missing_refresh_token',
+        'The session has no refresh token: include offline_access in the login scope to get one.',
+      );
+    }
+    const lineage = fingerprint(session.refreshToken);
+    const update = await this.#refreshes.run(
+      `${lineage} ${request.audienceKey} ${request.scope ?? ''}`,
+      () =>
+        this.#sessionQueue.run(lineage, () =>
+          this.#refreshAndStore(session, request, storeOptions),
+        ),
+      { fresh: options.forceRefresh === true },
+    );
+    await this.#storeIfMissing(storeOptions, session, (current) =>
+      current.tokenSets.some((set) => set.accessToken === update.tokenSet.accessToken)
+        ? undefined
+        : applyTokenUpdate(current, update, nowSeconds()),
+    );
+    return update.tokenSet;
+  }
+
+  /**
+   * An upstream provider's access token for a connection (Auth0 Token Vault), cached per
+   * connection and login hint until it expires. Not limited by the `session_expiry` ceiling.
+   */
+  async getAccessTokenForConnection(
+    options: GetAccessTokenForConnectionOptions<TStoreOptions>,
+  ): Promise<ConnectionTokenSet> {
+    if (!options.connection) throw new MissingRequiredArgumentError('connection');
+    const { storeOptions, connection, loginHint } = options;
+    const { session } = await this.#loadSession(storeOptions, { enforceCeiling: false });
+    if (!session)
+      throw new AccessTokenForConnectionError(
+        'missing_session',
+        'There is no session: the user must sign in first.',
+      );
+    const cached = findConnectionTokenSet(
+      session.connectionTokenSets,
+      connection,
+      loginHint,
+      nowSeconds(),
+      this.#leeway,
+    );
+    if (cached) return cached;
+    const { refreshToken } = session;
+    if (!refreshToken) {
+      throw new AccessTokenForConnectionError(
+        'missing_refresh_token',
+        'Token Vault needs a refresh token: include offline_access in the login scope.',
+      );
+    }
+    const set = await this.#connectionTokens.run(
+      `${fingerprint(refreshToken)} ${connection} ${loginHint ?? ''}`,
+      async () => {
+        const context = await this.#tenantContext();
+        const request = { connection, loginHint };
+        const response = await connectionTokenRequest(context, refreshToken, request);
+        return processConnectionTokenResponse(context, response, request, nowSeconds());
+      },
+    );
+    await this.#storeIfMissing(storeOptions, session, (current) =>
+      current.connectionTokenSets.some((existing) => existing.accessToken === set.accessToken)
+        ? undefined
+        : applyConnectionTokenSet(current, set, nowSeconds()),
+    );
+    return set;
   }
 
   /** Ends the session here and returns the tenant's logout URL to redirect the browser to. */
@@ -314,26 +471,89 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
    * The one place every read goes through: loads the session, ends it when its lifetime or the
    * upstream ceiling has passed, and extends a rolling session that is being used.
    */
-  async #loadSession(storeOptions: TStoreOptions): Promise<SessionData | undefined> {
+  async #loadSession(
+    storeOptions: TStoreOptions,
+    { enforceCeiling = true } = {},
+  ): Promise<{ session?: SessionData; ended?: 'ceiling' | 'lifetime' }> {
     const session = await this.#sessions.get(storeOptions);
-    if (!session) return undefined;
+    if (!session) return {};
     const now = nowSeconds();
-    const ended = sessionEndReason(session.internal, this.#lifetime, now);
+    const { sessionExpiresAt: _ceiling, ...withoutCeiling } = session.internal;
+    const ended = sessionEndReason(
+      enforceCeiling ? session.internal : withoutCeiling,
+      this.#lifetime,
+      now,
+    );
     if (ended) {
       this.#logger?.debug({ reason: ended }, 'gatehouse: session ended');
       await this.#sessions.delete(storeOptions);
-      return undefined;
+      return { ended };
     }
     if (shouldTouch(session.internal, this.#lifetime, now)) {
       session.internal.updatedAt = now;
-      await this.#sessions.set(
-        session,
-        { expiresAt: sessionEndsAt(session.internal, this.#lifetime), rotateId: false },
-        storeOptions,
-      );
+      await this.#store(session, storeOptions);
     }
-    return session;
+    return { session };
   }
+
+  /**
+   * Refreshes and stores the result. Runs in the session's queue, and re-reads the session first:
+   * an earlier refresh in this request may have rotated the refresh token.
+   */
+  async #refreshAndStore(
+    session: SessionData,
+    request: RefreshRequest,
+    storeOptions: TStoreOptions,
+  ): Promise<TokenUpdate> {
+    const current = (await this.#sessions.get(storeOptions)) ?? session;
+    if (!current.refreshToken) {
+      throw new AccessTokenError('missing_refresh_token', 'The session has no refresh token.');
+    }
+    const context = await this.#tenantContext();
+    const response = await refreshTokenRequest(context, current.refreshToken, request);
+    const result = await processRefreshResponse(context, response, request, nowSeconds());
+    await this.#store(applyTokenUpdate(current, result, nowSeconds()), storeOptions);
+    this.#logger?.debug({ audience: request.audienceKey }, 'gatehouse: access token refreshed');
+    return result;
+  }
+
+  /** Writes a session back; its cookie or TTL follows its lifetime and ceiling. */
+  #store(session: SessionData, storeOptions: TStoreOptions): Promise<void> {
+    return this.#sessions.set(
+      session,
+      { expiresAt: sessionEndsAt(session.internal, this.#lifetime), rotateId: false },
+      storeOptions,
+    );
+  }
+
+  /**
+   * Applies a shared result to this caller's own session. The caller that ran the request has
+   * stored it already (and `change` returns undefined); callers that joined from another request
+   * store it in theirs.
+   */
+  async #storeIfMissing(
+    storeOptions: TStoreOptions,
+    fallback: SessionData,
+    change: (current: SessionData) => SessionData | undefined,
+  ): Promise<void> {
+    const current = (await this.#sessions.get(storeOptions)) ?? fallback;
+    const next = change(current);
+    if (next) await this.#store(next, storeOptions);
+  }
+
+  async #tenantContext(): Promise<TenantContext> {
+    return {
+      as: await this.#discovery.get(),
+      client: this.#client,
+      clientAuth: await this.#clientAuth(),
+      http: this.#http,
+    };
+  }
+}
+
+/** A short, non-reversible name for a refresh token, to key concurrent work by session. */
+function fingerprint(refreshToken: string): string {
+  return createHash('sha256').update(refreshToken).digest('base64url').slice(0, 22);
 }
 
 /** The session a login creates. */
@@ -353,12 +573,13 @@ function newSession(
     refreshToken: tokens.refresh_token,
     tokenSets: tokens.access_token
       ? [
-          {
-            audience: transaction.audience ?? DEFAULT_AUDIENCE,
-            accessToken: tokens.access_token,
-            scope: tokens.scope ?? transaction.scope,
-            expiresAt: now + (tokens.expires_in ?? 3600),
-          },
+          tokenSetFor(
+            transaction.audience ?? DEFAULT_AUDIENCE,
+            tokens.access_token,
+            tokens.scope,
+            transaction.scope,
+            now + (tokens.expires_in ?? 3600),
+          ),
         ]
       : [],
     connectionTokenSets: [],

@@ -1,7 +1,7 @@
 import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestApp, type TestApp } from './support/node-app.js';
+import { errorCode, startTestApp, type TestApp } from './support/node-app.js';
 
 const ALICE = { email: 'alice@example.com', password: 'alice-password' };
 const isCallback = (url: URL) => url.pathname === '/auth/callback';
@@ -21,8 +21,6 @@ async function callbackUrl(browser = new BrowserClient()) {
   });
   return { browser, callback: end.history.at(-1)! };
 }
-
-const errorCode = (body: string) => /data-code="([^"]+)"/.exec(body)?.[1];
 
 describe('callback errors are named and never reflected (SECURITY.md rules 9, 10)', () => {
   it('turns error= into authorization_error and escapes the description', async () => {

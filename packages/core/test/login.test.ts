@@ -76,6 +76,24 @@ describe.each(Object.entries(stores))('login with the %s', (_name, makeStore) =>
     expect(await me(browser)).toMatchObject({ sub: 'auth0|alice' });
   });
 
+  it('keeps at most five pending login transactions per browser, dropping the oldest', async () => {
+    const browser = new BrowserClient();
+    const states: string[] = [];
+    for (let attempt = 0; attempt < 7; attempt += 1) {
+      const response = await browser.request(`${app.url}/auth/login`);
+      states.push(new URL(response.headers.get('location')!).searchParams.get('state')!);
+    }
+    const pending = browser.cookies
+      .names(app.url)
+      .filter((name) => name.startsWith('gatehouse.tx.'));
+    expect(pending.sort()).toEqual(
+      states
+        .slice(2)
+        .map((state) => `gatehouse.tx.${state}`)
+        .sort(),
+    );
+  });
+
   it('gives a second user on the same browser a fresh session', async () => {
     const browser = new BrowserClient();
     await loginAs(browser, { startUrl: `${app.url}/auth/login`, ...ALICE });

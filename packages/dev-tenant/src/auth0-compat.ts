@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
 import { passBodyOn, readFormBody } from './body.js';
 import type { DevClientConfig } from './config.js';
 import { NO_AUDIENCE, type TenantState } from './provider.js';
@@ -147,8 +148,30 @@ export function auth0Compatibility(state: TenantState): Middleware {
       ctx.body = { error: 'invalid_request', error_description: 'malformed request' };
       return;
     }
-    return next();
+    await next();
+    if (ctx.path === '/oauth/token') includeOidcScopes(ctx as unknown as KoaContextWithOIDC);
   };
+}
+
+const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access']);
+
+/**
+ * oidc-provider's token responses list only the API's scopes when the access token is for an API;
+ * Auth0's list the OpenID Connect scopes granted too (`openid profile email offline_access ...`),
+ * and SDKs cache token sets by that list.
+ */
+function includeOidcScopes(ctx: KoaContextWithOIDC): void {
+  const body = ctx.body as Record<string, unknown> | undefined;
+  if (ctx.status !== 200 || typeof body?.access_token !== 'string' || body.issued_token_type)
+    return;
+  const entities = ctx.oidc?.entities;
+  const source = entities?.AuthorizationCode ?? entities?.RefreshToken;
+  const requested = ctx.oidc?.params?.scope ? words(String(ctx.oidc.params.scope)) : undefined;
+  const granted = words(source?.scope).filter(
+    (scope) => OIDC_SCOPES.has(scope) && (requested === undefined || requested.includes(scope)),
+  );
+  const scope = [...new Set([...granted, ...words(body.scope as string | undefined)])].join(' ');
+  if (scope) body.scope = scope;
 }
 
 /** Rewrites one request in place; false when it has already been answered. */

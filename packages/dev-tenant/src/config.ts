@@ -53,6 +53,25 @@ export interface DevApiConfig {
   accessTokenLifetime?: number;
 }
 
+/** An upstream identity provider users can connect (Token Vault, Connected Accounts). */
+export interface DevConnectionConfig {
+  /** Connection name, e.g. `google-oauth2`. */
+  name: string;
+  /** Space-separated scopes the simulated upstream provider grants. */
+  scopes: string;
+  /** Lifetime of upstream access tokens, in seconds. Default 3600. */
+  tokenLifetime?: number;
+}
+
+/** An upstream account a user has connected before the tenant starts. */
+export interface DevConnectedAccountConfig {
+  connection: string;
+  /** Which upstream account (e.g. an email) when a user has several. Default: the user's email. */
+  loginHint?: string;
+  /** Space-separated scopes granted upstream. Default: all of the connection's scopes. */
+  scopes?: string;
+}
+
 /** Claims added to a user's ID tokens: fixed values, or a function evaluated at each issue. */
 export type ExtraIdTokenClaims =
   | Record<string, unknown>
@@ -68,6 +87,8 @@ export interface DevUserConfig {
   name?: string;
   /** Extra ID-token claims for this user, e.g. `session_expiry` (seconds since the epoch). */
   idTokenClaims?: ExtraIdTokenClaims;
+  /** Upstream accounts already connected (Token Vault works for them from the start). */
+  connectedAccounts?: DevConnectedAccountConfig[];
 }
 
 /** Everything a dev tenant can be configured with; every field is optional. */
@@ -75,6 +96,8 @@ export interface DevTenantConfig {
   clients?: DevClientConfig[];
   apis?: DevApiConfig[];
   users?: DevUserConfig[];
+  /** Upstream connections for Token Vault and Connected Accounts. Default: `google-oauth2`. */
+  connections?: DevConnectionConfig[];
   /** ID-token lifetime in seconds. Default 36000, as Auth0. */
   idTokenLifetime?: number;
   /** Refresh-token lifetime in seconds. Default 30 days. */
@@ -86,6 +109,7 @@ export interface ResolvedTenantConfig {
   clients: DevClientConfig[];
   apis: DevApiConfig[];
   users: Array<DevUserConfig & { sub: string; name: string }>;
+  connections: DevConnectionConfig[];
   idTokenLifetime: number;
   refreshTokenLifetime: number;
 }
@@ -128,6 +152,10 @@ export const DEFAULT_USERS: DevUserConfig[] = [
   { email: 'bob@example.com', password: 'bob-password', name: 'Bob' },
 ];
 
+export const DEFAULT_CONNECTIONS: DevConnectionConfig[] = [
+  { name: 'google-oauth2', scopes: 'openid email profile calendar.readonly' },
+];
+
 /** Applies the defaults and checks what would otherwise fail later with an obscure error. */
 export function resolveTenantConfig(config: DevTenantConfig = {}): ResolvedTenantConfig {
   const clients = config.clients ?? DEFAULT_CLIENTS;
@@ -150,6 +178,7 @@ export function resolveTenantConfig(config: DevTenantConfig = {}): ResolvedTenan
     clients,
     apis: config.apis ?? DEFAULT_APIS,
     users,
+    connections: config.connections ?? DEFAULT_CONNECTIONS,
     idTokenLifetime: config.idTokenLifetime ?? 36_000,
     refreshTokenLifetime: config.refreshTokenLifetime ?? 30 * 24 * 3600,
   };

@@ -1,10 +1,13 @@
 export {
   DEFAULT_APIS,
   DEFAULT_CLIENTS,
+  DEFAULT_CONNECTIONS,
   DEFAULT_USERS,
   DEMO_CLIENT_SECRET,
   type DevApiConfig,
   type DevClientConfig,
+  type DevConnectedAccountConfig,
+  type DevConnectionConfig,
   type DevTenantConfig,
   type DevUserConfig,
   type ExtraIdTokenClaims,
@@ -12,3 +15,4 @@ export {
   type TokenEndpointAuthMethod,
 } from './config.js';
 export { type DevTenant, type StartDevTenantOptions, startDevTenant } from './start.js';
+export { FEDERATED_TOKEN_TYPE, TOKEN_VAULT_GRANT } from './token-vault.js';

@@ -6,10 +6,12 @@ import Provider, {
 } from 'oidc-provider';
 import { auth0Compatibility } from './auth0-compat.js';
 import { extraIdTokenClaims, type ResolvedTenantConfig } from './config.js';
+import type { ConnectedAccounts } from './connected-accounts.js';
 import { escapeHtml, page } from './html.js';
 import { interactions } from './interactions.js';
 import type { SigningKeys } from './keys.js';
 import type { TenantStorage } from './memory-adapter.js';
+import { registerTokenVault, TOKEN_VAULT_GRANT, upstreamApi } from './token-vault.js';
 
 /**
  * Marks "no audience" as the first resource of a widened refresh token: a refresh without an
@@ -24,6 +26,8 @@ export interface TenantState {
   storage: TenantStorage;
   /** Keys that sign the tenant's own cookies; kept across rebuilds so sessions survive. */
   cookieKeys: string[];
+  /** Connected upstream accounts and the upstream tokens issued for them. */
+  accounts: ConnectedAccounts;
 }
 
 /** Auth0's endpoint paths, so SDKs (and our tests) address the dev tenant as a real tenant. */
@@ -53,7 +57,7 @@ function clientMetadata(config: ResolvedTenantConfig): ClientMetadata[] {
             backchannel_logout_session_required: true,
           }
         : {}),
-      grant_types: ['authorization_code', 'refresh_token'],
+      grant_types: ['authorization_code', 'refresh_token', TOKEN_VAULT_GRANT],
       response_types: ['code'],
       token_endpoint_auth_method: method,
     };
@@ -202,7 +206,9 @@ export function createProvider(issuer: string, state: TenantState): Provider {
   };
 
   const provider = new Provider(issuer, configuration);
+  registerTokenVault(provider, state, state.accounts);
   provider.use(auth0Compatibility(state));
   provider.use(interactions(state));
+  provider.use(upstreamApi(state.accounts));
   return provider;
 }

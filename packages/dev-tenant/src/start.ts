@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type DevTenantConfig, resolveTenantConfig } from './config.js';
+import { ConnectedAccounts } from './connected-accounts.js';
 import { SigningKeys } from './keys.js';
 import { TenantStorage } from './memory-adapter.js';
 import { createProvider, type TenantState } from './provider.js';
@@ -42,8 +43,10 @@ export interface DevTenant {
  */
 export async function startDevTenant(options: StartDevTenantOptions = {}): Promise<DevTenant> {
   const { port = 0, host = '127.0.0.1' } = options;
+  const config = resolveTenantConfig(options.config);
   const state: TenantState = {
-    config: resolveTenantConfig(options.config),
+    config,
+    accounts: new ConnectedAccounts(config),
     keys: await SigningKeys.create(),
     storage: new TenantStorage(),
     cookieKeys: [randomBytes(32).toString('base64url')],

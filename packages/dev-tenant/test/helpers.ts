@@ -58,8 +58,12 @@ export async function tokenRequest(tenant: DevTenant, params: Record<string, str
 }
 
 /** Logs in and exchanges the code: the token response of a fresh login. */
-export async function loginTokens(tenant: DevTenant, params: Record<string, string> = {}) {
-  const { code, verifier } = await authorize(tenant, params);
+export async function loginTokens(
+  tenant: DevTenant,
+  params: Record<string, string> = {},
+  user = ALICE,
+) {
+  const { code, verifier } = await authorize(tenant, params, new BrowserClient(), user);
   const tokens = await tokenRequest(tenant, {
     grant_type: 'authorization_code',
     code: code ?? '',

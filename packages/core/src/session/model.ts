@@ -20,6 +20,12 @@ export interface TokenSet {
   accessToken: string;
   /** Space-separated scopes the tenant granted. */
   scope?: string;
+  /**
+   * The scopes that were asked for, kept when the tenant granted a different set (it drops scopes
+   * an API does not define), so the same request finds this token in the cache next time instead
+   * of refreshing on every call.
+   */
+  requestedScope?: string;
   /** Seconds since the epoch. */
   expiresAt: number;
 }

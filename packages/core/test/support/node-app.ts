@@ -16,6 +16,9 @@ import {
 
 export const SECRET = 'a-test-secret-that-is-at-least-32-characters-long';
 
+/** The error code an app page shows, as the framework packages render it. */
+export const errorCode = (body: string) => /data-code="([^"]+)"/.exec(body)?.[1];
+
 /** A bare node:http app wired to the core the way a framework adapter would be. */
 export interface TestApp {
   url: string;
@@ -67,6 +70,33 @@ async function route(
         return send(200, { user: (await client.getUser({ storeOptions })) ?? null });
       case '/session':
         return send(200, { session: (await client.getSession({ storeOptions })) ?? null });
+      case '/token': {
+        const param = (name: string) => url.searchParams.get(name) ?? undefined;
+        const token = await client.getAccessToken({
+          storeOptions,
+          audience: param('audience'),
+          scope: param('scope'),
+          forceRefresh: url.searchParams.has('forceRefresh'),
+        });
+        return send(200, token);
+      }
+      case '/tokens': {
+        // Several audiences in one request: concurrently, or one after another with ?sequential.
+        const audiences = (url.searchParams.get('audiences') ?? '').split(',');
+        const fetchOne = (audience: string) => client.getAccessToken({ storeOptions, audience });
+        const tokens = url.searchParams.has('sequential')
+          ? [await fetchOne(audiences[0]!), await fetchOne(audiences[1]!)]
+          : await Promise.all(audiences.map(fetchOne));
+        return send(200, tokens);
+      }
+      case '/connection-token': {
+        const connection = url.searchParams.get('connection') ?? '';
+        const loginHint = url.searchParams.get('loginHint') ?? undefined;
+        return send(
+          200,
+          await client.getAccessTokenForConnection({ storeOptions, connection, loginHint }),
+        );
+      }
       case '/auth/logout':
         return redirect(await client.logout({ storeOptions, returnTo: `${appUrl}/` }));
       case '/':
@@ -95,6 +125,8 @@ export async function startTestApp(
   tenantConfig: DevTenantConfig = {},
   /** Changes the tenant's registration of the app, e.g. to use private_key_jwt. */
   registerClient: (client: DevClientConfig) => DevClientConfig = (client) => client,
+  /** Extra `authorizationParams` (the callback URI is always the app's). */
+  loginParams: Record<string, unknown> = {},
 ): Promise<TestApp> {
   let client!: ServerClient;
   const server = createServer((req, res) => void route(client, url, req, res));
@@ -113,13 +145,18 @@ export async function startTestApp(
       ...tenantConfig,
     },
   });
+  const { authorizationParams, ...rest } = overrides;
   client = new ServerClient({
     domain: tenant.domain,
     clientId: demo.clientId,
     clientSecret: demo.clientSecret,
     secret: SECRET,
-    authorizationParams: { redirect_uri: `${url}/auth/callback` },
-    ...overrides,
+    ...rest,
+    authorizationParams: {
+      ...authorizationParams,
+      ...loginParams,
+      redirect_uri: `${url}/auth/callback`,
+    },
   });
   return {
     url,
@@ -131,4 +168,21 @@ export async function startTestApp(
       await tenant.close();
     },
   };
+}
+
+/**
+ * A fetch that passes every request through unchanged and counts token-endpoint requests per
+ * grant type, so tests can assert how often the tenant was asked.
+ */
+export function countingFetch() {
+  const counts = new Map<string, number>();
+  const counted: typeof fetch = async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.endsWith('/oauth/token') && init?.body) {
+      const grant = new URLSearchParams(String(init.body)).get('grant_type') ?? '';
+      counts.set(grant, (counts.get(grant) ?? 0) + 1);
+    }
+    return fetch(input, init);
+  };
+  return { fetch: counted, count: (grantType: string) => counts.get(grantType) ?? 0 };
 }

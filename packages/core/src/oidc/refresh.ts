@@ -1,0 +1,114 @@
+import { decodeJwt } from 'jose';
+import * as oauth from 'oauth4webapi';
+import { AccessTokenError } from '../errors.js';
+import { type TokenUpdate, tokenSetFor } from '../session/token-sets.js';
+import { tenantErrorOf } from './authorize.js';
+import type { TenantHttp } from './http.js';
+
+/** What a refresh needs to talk to the tenant. */
+export interface TenantContext {
+  as: oauth.AuthorizationServer;
+  client: oauth.Client;
+  clientAuth: oauth.ClientAuth;
+  http: TenantHttp;
+}
+
+/** One refresh: for which API (if any), with which scopes, stored under which audience key. */
+export interface RefreshRequest {
+  /** The API to ask for; undefined asks for the login's default. */
+  audience: string | undefined;
+  scope: string | undefined;
+  /** The audience key the token set is stored under. */
+  audienceKey: string;
+}
+
+/** Sends the refresh grant, with `audience` and `scope` for Multi-Resource Refresh Tokens. */
+export async function refreshTokenRequest(
+  context: TenantContext,
+  refreshToken: string,
+  request: RefreshRequest,
+): Promise<Response> {
+  const additionalParameters: Record<string, string> = {};
+  if (request.audience) additionalParameters.audience = request.audience;
+  if (request.scope) additionalParameters.scope = request.scope;
+  try {
+    return await oauth.refreshTokenGrantRequest(
+      context.as,
+      context.client,
+      context.clientAuth,
+      refreshToken,
+      {
+        ...context.http,
+        additionalParameters,
+      },
+    );
+  } catch (cause) {
+    throw new AccessTokenError(
+      'refresh_token_error',
+      `The refresh request failed: ${(cause as Error).message}`,
+      undefined,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+/** The audiences a JWT access token is for, or undefined when the token is not a JWT. */
+function audiencesOf(accessToken: string): string[] | undefined {
+  try {
+    const { aud } = decodeJwt(accessToken);
+    return aud === undefined ? [] : ([] as string[]).concat(aud);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Validates a refresh response. Auth0 answers a refresh for an audience outside the client's
+ * refresh-token policies with a token for another audience instead of an error; handing that token
+ * to the caller would send it to the wrong API, so it becomes `audience_mismatch`.
+ */
+export async function processRefreshResponse(
+  context: TenantContext,
+  response: Response,
+  request: RefreshRequest,
+  now: number,
+): Promise<TokenUpdate> {
+  let tokens: oauth.TokenEndpointResponse;
+  try {
+    tokens = await oauth.processRefreshTokenResponse(context.as, context.client, response);
+  } catch (cause) {
+    const details = tenantErrorOf(cause);
+    const code = details?.error === 'mfa_required' ? 'mfa_required' : 'refresh_token_error';
+    throw new AccessTokenError(
+      code,
+      code === 'mfa_required'
+        ? 'The tenant requires multi-factor authentication before issuing this token.'
+        : `The tenant refused the refresh: ${details?.error ?? (cause as Error).message}`,
+      details,
+      { cause },
+    );
+  }
+  if (request.audience) {
+    const audiences = audiencesOf(tokens.access_token);
+    if (!audiences?.includes(request.audience)) {
+      throw new AccessTokenError(
+        'audience_mismatch',
+        `Asked for a token for ${request.audience} but the tenant returned one for ${audiences?.join(', ') || 'another audience'}. ` +
+          "Add the API to the application's refresh-token policies (Multi-Resource Refresh Token) at the tenant.",
+      );
+    }
+  }
+  return {
+    tokenSet: tokenSetFor(
+      request.audienceKey,
+      tokens.access_token,
+      tokens.scope,
+      request.scope,
+      now + (tokens.expires_in ?? 3600),
+    ),
+    refreshToken: tokens.refresh_token,
+    idToken: tokens.id_token,
+  };
+}
