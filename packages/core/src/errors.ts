@@ -17,6 +17,9 @@ export type Auth0ErrorCode =
   | 'par_error'
   | 'session_too_large'
   | 'session_expired'
+  | 'my_account_api_error'
+  | 'my_account_error'
+  | 'backchannel_logout_error'
   | AccessTokenErrorCode
   | AccessTokenForConnectionErrorCode;
 
@@ -177,5 +180,38 @@ export class AccessTokenForConnectionError extends Auth0Error {
     options?: { cause?: unknown },
   ) {
     super(code, message, options);
+  }
+}
+
+/** A validation error the My Account API reported for one field. */
+export interface MyAccountValidationError {
+  detail: string;
+  field?: string;
+  pointer?: string;
+  source?: string;
+}
+
+/**
+ * The My Account API answered with an RFC 9457 problem (`application/problem+json`): 401 for a
+ * missing or expired token, 403 for a missing scope, 400 with `validationErrors` for a bad request.
+ */
+export class MyAccountApiError extends Auth0Error {
+  override name = 'MyAccountApiError';
+  constructor(
+    readonly status: number,
+    readonly title: string | undefined,
+    readonly type: string | undefined,
+    readonly detail: string | undefined,
+    readonly validationErrors: MyAccountValidationError[] | undefined,
+  ) {
+    super('my_account_api_error', detail ?? title ?? `My Account API error ${status}`);
+  }
+}
+
+/** A logout token was refused; nothing was logged out. */
+export class BackchannelLogoutError extends Auth0Error {
+  override name = 'BackchannelLogoutError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('backchannel_logout_error', message, options);
   }
 }

@@ -14,14 +14,33 @@ export {
   Auth0Error,
   type Auth0ErrorCode,
   AuthorizationError,
+  BackchannelLogoutError,
   ConfigurationError,
   InvalidArgumentError,
   MissingRequiredArgumentError,
   MissingTransactionError,
+  MyAccountApiError,
+  type MyAccountValidationError,
   OidcError,
   SessionExpiredError,
   SessionTooLargeError,
 } from './errors.js';
+export {
+  type CompleteConnectAccountOptions,
+  type CompleteConnectAccountResult,
+  callbackKind,
+  type DeleteConnectedAccountOptions,
+  type ListConnectedAccountsOptions,
+  type ListConnectionsOptions,
+  type StartConnectAccountOptions,
+} from './my-account/connected-accounts.js';
+export { MY_ACCOUNT_SCOPES, MyAccountClient } from './my-account/my-account-client.js';
+export type {
+  ConnectedAccount,
+  ConnectedAccountConnection,
+  ConnectedAccountsPage,
+  ConnectionsPage,
+} from './my-account/types.js';
 export type {
   AuthorizationParams,
   ClientAssertionAlg,
@@ -30,6 +49,7 @@ export type {
 } from './options.js';
 export { safeReturnTo } from './redirects.js';
 export {
+  type BackchannelLogoutOptions,
   type CompleteInteractiveLoginOptions,
   type GetAccessTokenForConnectionOptions,
   type GetAccessTokenOptions,
@@ -56,6 +76,11 @@ export {
   type CookieTransactionStoreOptions,
 } from './stores/cookie-transaction-store.js';
 export { MemoryBackend, type MemoryBackendOptions } from './stores/memory-backend.js';
+export {
+  type LogoutRevocations,
+  MemoryRevocations,
+  type MemoryRevocationsOptions,
+} from './stores/revocations.js';
 export { ServerStateStore, type ServerStateStoreOptions } from './stores/server-state-store.js';
 export type {
   CookieStoreOptions,

@@ -2,6 +2,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { ConfigurationError } from './errors.js';
 import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from './session/lifetime.js';
 import type { ScopeOption } from './session/scopes.js';
+import type { LogoutRevocations } from './stores/revocations.js';
 import type { StateStore, TransactionStore } from './stores/types.js';
 
 /** Parameters sent to `/authorize` (and, for `audience`/`scope`, to refreshes). */
@@ -67,6 +68,12 @@ export interface ServerClientOptions<TStoreOptions> {
   transactionStore?: TransactionStore<TStoreOptions>;
   /** Where sessions live. Default: the whole session sealed in cookies (stateless). */
   stateStore?: StateStore<TStoreOptions>;
+  /**
+   * Where back-channel logouts are remembered so cookie sessions honour them. Default: in memory
+   * when sessions live in cookies (use a shared store when the app runs on several machines); none
+   * with a stateful store, which deletes the sessions instead.
+   */
+  logoutRevocations?: LogoutRevocations;
   /** Session lifetimes. Defaults: rolling, 1 day of inactivity, 7 days absolute. */
   session?: Partial<SessionLifetime>;
   /** Refresh an access token this many seconds before it expires. Default 60. */

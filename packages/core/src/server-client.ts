@@ -1,22 +1,36 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createRemoteJWKSet, customFetch } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { KeyedQueue, SingleFlight } from './concurrency.js';
 import {
   AccessTokenError,
   AccessTokenForConnectionError,
   AuthorizationError,
+  BackchannelLogoutError,
   ConfigurationError,
   InvalidArgumentError,
   MissingRequiredArgumentError,
   MissingTransactionError,
   SessionExpiredError,
 } from './errors.js';
+import {
+  type CompleteConnectAccountOptions,
+  type CompleteConnectAccountResult,
+  ConnectedAccounts,
+  type DeleteConnectedAccountOptions,
+  type ListConnectedAccountsOptions,
+  type ListConnectionsOptions,
+  type StartConnectAccountOptions,
+} from './my-account/connected-accounts.js';
+import { MY_ACCOUNT_SCOPES, MyAccountClient } from './my-account/my-account-client.js';
+import type { ConnectedAccountsPage, ConnectionsPage } from './my-account/types.js';
 import { authorizationUrl, pushAuthorizationRequest } from './oidc/authorize.js';
 import { exchangeCode, validateCallback } from './oidc/callback.js';
 import { clientAuthentication } from './oidc/client-auth.js';
 import { Discovery } from './oidc/discovery.js';
 import { type TenantHttp, tenantHttp } from './oidc/http.js';
 import { logoutUrl } from './oidc/logout.js';
+import { replayGuard, verifyLogoutToken } from './oidc/logout-token.js';
 import {
   processRefreshResponse,
   type RefreshRequest,
@@ -63,6 +77,7 @@ import {
 } from './session/token-sets.js';
 import { CookieStateStore } from './stores/cookie-state-store.js';
 import { CookieTransactionStore } from './stores/cookie-transaction-store.js';
+import { type LogoutRevocations, MemoryRevocations } from './stores/revocations.js';
 import type {
   CookieStoreOptions,
   StateStore,
@@ -139,6 +154,14 @@ export interface GetAccessTokenForConnectionOptions<TStoreOptions> {
   storeOptions: TStoreOptions;
 }
 
+/** Options of {@link ServerClient.handleBackchannelLogout}. */
+export interface BackchannelLogoutOptions<TStoreOptions> {
+  /** The `logout_token` form field the tenant POSTed. */
+  logoutToken: string;
+  /** Not needed by the built-in stores; passed on for custom ones. */
+  storeOptions?: TStoreOptions;
+}
+
 /** Options of {@link ServerClient.logout}. */
 export interface LogoutOptions<TStoreOptions> {
   /** Absolute URL the tenant sends the browser to afterwards; must be an allowed logout URL. */
@@ -172,6 +195,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   readonly #transactions: TransactionStore<TStoreOptions>;
   readonly #sessions: StateStore<TStoreOptions>;
   readonly #logger: Logger | undefined;
+  readonly #fetch: typeof fetch | undefined;
   readonly #leeway: number;
   /**
    * Concurrent refreshes of one session for one audience and scope share one request; the result
@@ -182,6 +206,10 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   readonly #connectionTokens = new SingleFlight<ConnectionTokenSet>({ lingerMs: 10_000 });
   /** Refreshes of one session run one at a time, so a rotated refresh token is never reused. */
   readonly #sessionQueue = new KeyedQueue();
+  readonly #connectedAccounts: ConnectedAccounts<TStoreOptions>;
+  readonly #revocations: LogoutRevocations | undefined;
+  readonly #logoutTokenSeen = replayGuard();
+  #tenantKeys: ReturnType<typeof createRemoteJWKSet> | undefined;
 
   constructor(options: ServerClientOptions<TStoreOptions>) {
     const secrets = resolveSecrets(options.secret);
@@ -197,6 +225,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
     this.#http = tenantHttp(this.#address, options.httpTimeout ?? 10_000, options.fetch);
     this.#discovery = new Discovery(new URL(this.#address.issuer), this.#http);
     this.#logger = options.logger;
+    this.#fetch = options.fetch;
     this.#leeway = options.tokenRefreshLeeway ?? 60;
     // Cookies are Secure unless the app's own callback is plain http (local development).
     const secure = !this.#params.redirect_uri?.startsWith('http:');
@@ -209,6 +238,25 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
     this.#sessions =
       options.stateStore ??
       (new CookieStateStore({ secrets, secure }) as unknown as StateStore<TStoreOptions>);
+    // Stateful stores delete logged-out sessions; cookie sessions need the revocation list.
+    this.#revocations =
+      options.logoutRevocations ??
+      (this.#sessions.deleteByLogout ? undefined : new MemoryRevocations());
+    this.#connectedAccounts = new ConnectedAccounts({
+      myAccount: new MyAccountClient(this.#address.origin, options.fetch, options.httpTimeout),
+      transactions: this.#transactions,
+      issuer: async () => (await this.#discovery.get()).issuer,
+      clientId: this.#client.client_id,
+      defaultRedirectUri: this.#params.redirect_uri,
+      accessToken: async (scope, storeOptions) =>
+        (
+          await this.getAccessToken({
+            audience: MyAccountClient.audienceFor(this.#address.origin),
+            scope,
+            storeOptions,
+          })
+        ).accessToken,
+    });
   }
 
   /** Starts a login: stores a transaction and returns the tenant URL to redirect the browser to. */
@@ -296,7 +344,11 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
       );
     }
     const as = await this.#discovery.get();
-    if (transaction.issuer !== as.issuer || transaction.clientId !== this.#client.client_id) {
+    if (
+      transaction.authSession !== undefined ||
+      transaction.issuer !== as.issuer ||
+      transaction.clientId !== this.#client.client_id
+    ) {
       throw new MissingTransactionError(
         'The login transaction was started for another tenant or client.',
       );
@@ -451,6 +503,68 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
     return set;
   }
 
+  /**
+   * Starts connecting an upstream account (My Account API): returns the URL of the provider's
+   * consent screen. Needs a My Account token through MRRT (scope `create:me:connected_accounts`).
+   */
+  startConnectAccount(options: StartConnectAccountOptions<TStoreOptions>): Promise<URL> {
+    return this.#connectedAccounts.start(options);
+  }
+
+  /** Completes a connect from the callback URL (`connect_code`, `state`). */
+  completeConnectAccount(
+    options: CompleteConnectAccountOptions<TStoreOptions>,
+  ): Promise<CompleteConnectAccountResult> {
+    return this.#connectedAccounts.complete(options);
+  }
+
+  /** The user's connected accounts, a page at a time (scope `read:me:connected_accounts`). */
+  listConnectedAccounts(
+    options: ListConnectedAccountsOptions<TStoreOptions>,
+  ): Promise<ConnectedAccountsPage> {
+    return this.#connectedAccounts.listAccounts(options);
+  }
+
+  /** The connections the user can connect accounts for (scope `read:me:connected_accounts`). */
+  listConnectedAccountConnections(
+    options: ListConnectionsOptions<TStoreOptions>,
+  ): Promise<ConnectionsPage> {
+    return this.#connectedAccounts.listConnections(options);
+  }
+
+  /** Deletes a connected account (scope `delete:me:connected_accounts`). */
+  deleteConnectedAccount(options: DeleteConnectedAccountOptions<TStoreOptions>): Promise<void> {
+    return this.#connectedAccounts.delete(options);
+  }
+
+  /**
+   * Handles a back-channel logout from the tenant: verifies the logout token, then ends the
+   * sessions it names: deleted from a stateful store, and remembered as revoked so that cookie
+   * sessions are refused at their next read.
+   */
+  async handleBackchannelLogout(options: BackchannelLogoutOptions<TStoreOptions>): Promise<void> {
+    const as = await this.#discovery.get();
+    if (!as.jwks_uri) throw new BackchannelLogoutError('The tenant advertises no jwks_uri.');
+    this.#tenantKeys ??= createRemoteJWKSet(new URL(as.jwks_uri), {
+      ...(this.#fetch ? { [customFetch]: this.#fetch } : {}),
+    });
+    const selector = await verifyLogoutToken(
+      {
+        issuer: as.issuer,
+        clientId: this.#client.client_id,
+        keys: this.#tenantKeys,
+        seen: this.#logoutTokenSeen,
+      },
+      options.logoutToken,
+    );
+    const deleted = (await this.#sessions.deleteByLogout?.(selector)) ?? 0;
+    await this.#revocations?.revoke(selector, nowSeconds(), this.#lifetime.absoluteDuration);
+    this.#logger?.info(
+      { deleted, bySid: selector.sid !== undefined },
+      'gatehouse: back-channel logout',
+    );
+  }
+
   /** Ends the session here and returns the tenant's logout URL to redirect the browser to. */
   async logout(options: LogoutOptions<TStoreOptions>): Promise<URL> {
     if (options.returnTo !== undefined) {
@@ -484,10 +598,15 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
       this.#lifetime,
       now,
     );
-    if (ended) {
-      this.#logger?.debug({ reason: ended }, 'gatehouse: session ended');
+    const revoked = await this.#revocations?.isRevoked({
+      sub: session.user.sub,
+      sid: session.internal.sid,
+      createdAt: session.internal.createdAt,
+    });
+    if (ended || revoked) {
+      this.#logger?.debug({ reason: ended ?? 'back-channel logout' }, 'gatehouse: session ended');
       await this.#sessions.delete(storeOptions);
-      return { ended };
+      return { ended: ended ?? 'lifetime' };
     }
     if (shouldTouch(session.internal, this.#lifetime, now)) {
       session.internal.updatedAt = now;

@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { passBodyOn, readFormBody } from './body.js';
 import type { DevClientConfig } from './config.js';
-import { NO_AUDIENCE, type TenantState } from './provider.js';
+import { findApi, MY_ACCOUNT_SCOPES, NO_AUDIENCE, type TenantState } from './provider.js';
 
 const words = (value: string | null | undefined): string[] =>
   (value ?? '').split(' ').filter((word) => word.length > 0);
@@ -74,13 +74,16 @@ async function applyRefreshTokenPolicies(
     (stored.resource as string | string[] | undefined) ?? [],
   );
   const original = resources[0] === NO_AUDIENCE ? undefined : resources[0];
-  const policy = client.refreshTokenPolicies?.find((candidate) => candidate.audience === audience);
+  const policy =
+    client.refreshTokenPolicies?.find((candidate) => candidate.audience === audience) ??
+    // Every client may use the My Account API (as if it were enabled for the application).
+    (audience === `${state.issuer}me/` ? { audience, scope: MY_ACCOUNT_SCOPES } : undefined);
   if (audience !== original && !policy) {
     params.delete('scope');
     return;
   }
   params.set('resource', audience);
-  const api = state.config.apis.find((candidate) => candidate.identifier === audience);
+  const api = findApi(state, audience);
   if (!api) return; // oidc-provider answers invalid_target
 
   const apiScopes = new Set(words(api.scopes));

@@ -5,12 +5,13 @@ import Provider, {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import { auth0Compatibility } from './auth0-compat.js';
-import { extraIdTokenClaims, type ResolvedTenantConfig } from './config.js';
+import { type DevApiConfig, extraIdTokenClaims, type ResolvedTenantConfig } from './config.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
 import { escapeHtml, page } from './html.js';
 import { interactions } from './interactions.js';
 import type { SigningKeys } from './keys.js';
 import type { TenantStorage } from './memory-adapter.js';
+import { myAccountApi } from './my-account-api.js';
 import { registerTokenVault, TOKEN_VAULT_GRANT, upstreamApi } from './token-vault.js';
 
 /**
@@ -21,6 +22,8 @@ export const NO_AUDIENCE = 'urn:gatehouse:dev-tenant:no-audience';
 
 /** What the provider and its middleware share; it outlives a provider rebuilt by key rotation. */
 export interface TenantState {
+  /** The issuer, `http://127.0.0.1:PORT/`. */
+  issuer: string;
   config: ResolvedTenantConfig;
   keys: SigningKeys;
   storage: TenantStorage;
@@ -28,6 +31,17 @@ export interface TenantState {
   cookieKeys: string[];
   /** Connected upstream accounts and the upstream tokens issued for them. */
   accounts: ConnectedAccounts;
+}
+
+/** Scopes of the My Account API's connected-accounts endpoints. */
+export const MY_ACCOUNT_SCOPES =
+  'create:me:connected_accounts read:me:connected_accounts delete:me:connected_accounts';
+
+/** The APIs of the tenant: the configured ones and Auth0's My Account API at `{issuer}me/`. */
+export function findApi(state: TenantState, identifier: string): DevApiConfig | undefined {
+  if (identifier === `${state.issuer}me/`)
+    return { identifier, scopes: MY_ACCOUNT_SCOPES, accessTokenLifetime: 600 };
+  return state.config.apis.find((candidate) => candidate.identifier === identifier);
 }
 
 /** Auth0's endpoint paths, so SDKs (and our tests) address the dev tenant as a real tenant. */
@@ -157,7 +171,7 @@ export function createProvider(issuer: string, state: TenantState): Provider {
           return true;
         },
         async getResourceServerInfo(_ctx, indicator) {
-          const api = config.apis.find((candidate) => candidate.identifier === indicator);
+          const api = findApi(state, indicator);
           if (!api) throw new errors.InvalidTarget(`Service not found: ${indicator}`);
           return {
             scope: api.scopes,
@@ -177,6 +191,14 @@ export function createProvider(issuer: string, state: TenantState): Provider {
       Interaction: 3600,
       Session: 14 * 24 * 3600,
       Grant: config.refreshTokenLifetime,
+    },
+    // oidc-provider refuses outgoing requests to loopback addresses (SSRF protection); the dev
+    // tenant's back-channel logout targets are apps on this machine, so it sends plainly.
+    fetch: (url, init) => {
+      const { dispatcher: _dispatcher, ...options } = (init ?? {}) as RequestInit & {
+        dispatcher?: unknown;
+      };
+      return globalThis.fetch(url, options);
     },
     async issueRefreshToken(_ctx, client, code) {
       return client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access');
@@ -207,8 +229,15 @@ export function createProvider(issuer: string, state: TenantState): Provider {
 
   const provider = new Provider(issuer, configuration);
   registerTokenVault(provider, state, state.accounts);
+  provider.on('backchannel.error', (_ctx, error, client) => {
+    // The logout itself succeeds; the app that missed it is told on the tenant's console.
+    console.warn(
+      `dev tenant: back-channel logout to ${client.clientId} failed: ${(error as Error).message}`,
+    );
+  });
   provider.use(auth0Compatibility(state));
   provider.use(interactions(state));
   provider.use(upstreamApi(state.accounts));
+  provider.use(myAccountApi(state));
   return provider;
 }

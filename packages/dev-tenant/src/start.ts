@@ -44,13 +44,7 @@ export interface DevTenant {
 export async function startDevTenant(options: StartDevTenantOptions = {}): Promise<DevTenant> {
   const { port = 0, host = '127.0.0.1' } = options;
   const config = resolveTenantConfig(options.config);
-  const state: TenantState = {
-    config,
-    accounts: new ConnectedAccounts(config),
-    keys: await SigningKeys.create(),
-    storage: new TenantStorage(),
-    cookieKeys: [randomBytes(32).toString('base64url')],
-  };
+  const keys = await SigningKeys.create();
 
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
     res.statusCode = 503;
@@ -66,6 +60,14 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
   const hostname = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${hostname}:${address.port}`;
   const issuer = `${url}/`;
+  const state: TenantState = {
+    issuer,
+    config,
+    accounts: new ConnectedAccounts(config),
+    keys,
+    storage: new TenantStorage(),
+    cookieKeys: [randomBytes(32).toString('base64url')],
+  };
 
   // Keys are part of oidc-provider's configuration, so a rotation builds a new provider over the
   // same storage and cookie keys: sessions, grants and refresh tokens carry over.

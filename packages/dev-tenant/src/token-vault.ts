@@ -1,7 +1,7 @@
-import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { verifyTenantAccessToken } from './access-tokens.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
 import type { TenantState } from './provider.js';
 
@@ -26,11 +26,7 @@ const PARAMETERS = [
 ];
 
 /** The user a subject token stands for: a refresh token of this client, or one of our JWT access tokens. */
-async function subjectOf(
-  ctx: KoaContextWithOIDC,
-  state: TenantState,
-  issuer: string,
-): Promise<string> {
+async function subjectOf(ctx: KoaContextWithOIDC, state: TenantState): Promise<string> {
   const params = ctx.oidc.params as Record<string, string | undefined>;
   const token = params.subject_token ?? '';
   const type = params.subject_token_type;
@@ -46,23 +42,8 @@ async function subjectOf(
     return refreshToken.accountId;
   }
   if (type === ACCESS_TOKEN_TYPE) {
-    const publicKeys = state.keys.privateJwks.keys.map(({ kty, n, e, kid, alg }) => ({
-      kty,
-      n,
-      e,
-      kid,
-      alg,
-    }));
-    try {
-      const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: publicKeys }), {
-        issuer,
-        typ: 'at+jwt',
-        algorithms: ['RS256'],
-      });
-      if (typeof payload.sub === 'string') return payload.sub;
-    } catch {
-      // falls through to the error below
-    }
+    const claims = await verifyTenantAccessToken(state, token);
+    if (typeof claims?.sub === 'string') return claims.sub;
     throw invalidGrant('subject_token is not a valid access token of this tenant');
   }
   throw new errors.InvalidRequest('unsupported subject_token_type');
@@ -84,7 +65,7 @@ export function registerTokenVault(
       if (params.requested_token_type !== FEDERATED_TOKEN_TYPE) {
         throw new errors.InvalidRequest(`requested_token_type must be ${FEDERATED_TOKEN_TYPE}`);
       }
-      const sub = await subjectOf(ctx, state, provider.issuer);
+      const sub = await subjectOf(ctx, state);
       const issued = accounts.issueToken(sub, params.connection as string, params.login_hint);
       if (!issued) {
         throw invalidGrant(

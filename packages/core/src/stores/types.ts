@@ -19,6 +19,9 @@ export interface TransactionData {
   audience?: string;
   scope?: string;
   appState?: unknown;
+  /** For a connect (My Account API): the session `complete` needs, and the connection. */
+  authSession?: string;
+  connection?: string;
   /** Seconds since the epoch. */
   createdAt: number;
 }

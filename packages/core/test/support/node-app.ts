@@ -9,6 +9,7 @@ import {
 } from '@gatehouse/dev-tenant';
 import {
   Auth0Error,
+  type CookieStoreOptions,
   NodeCookieJar,
   ServerClient,
   type ServerClientOptions,
@@ -27,7 +28,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-type ClientOverrides = Partial<ServerClientOptions<{ cookies: NodeCookieJar }>>;
+type ClientOverrides = Partial<ServerClientOptions<CookieStoreOptions>>;
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -97,6 +98,14 @@ async function route(
           await client.getAccessTokenForConnection({ storeOptions, connection, loginHint }),
         );
       }
+      case '/auth/backchannel-logout': {
+        let body = '';
+        for await (const chunk of req) body += chunk;
+        await client.handleBackchannelLogout({
+          logoutToken: new URLSearchParams(body).get('logout_token') ?? '',
+        });
+        return send(200, { ok: true });
+      }
       case '/auth/logout':
         return redirect(await client.logout({ storeOptions, returnTo: `${appUrl}/` }));
       case '/':
@@ -140,6 +149,7 @@ export async function startTestApp(
           ...demo,
           redirectUris: [`${url}/auth/callback`],
           allowedLogoutUrls: [`${url}/`],
+          backchannelLogoutUri: `${url}/auth/backchannel-logout`,
         }),
       ],
       ...tenantConfig,

@@ -1,0 +1,98 @@
+import { type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { BackchannelLogoutError } from '../errors.js';
+import type { LogoutSelector } from '../stores/types.js';
+
+const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+/** Logout tokens are sent the moment the user logs out; older ones are refused. */
+const MAX_LOGOUT_TOKEN_AGE_SECONDS = 300;
+const ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'EdDSA',
+];
+
+/** What verifying a logout token needs. */
+export interface LogoutTokenContext {
+  issuer: string;
+  clientId: string;
+  keys: JWTVerifyGetKey;
+  /** Remembers `jti`s until they are too old to be accepted anyway; true if seen before. */
+  seen: (jti: string, expiresAt: number) => boolean;
+}
+
+/**
+ * Verifies a logout token as OpenID Connect Back-Channel Logout 1.0 §2.6 requires: signature
+ * against the tenant's keys, `iss`, `aud`, a fresh `iat`, `typ` `logout+jwt` when present (so an ID
+ * token cannot pass as one), the back-channel logout `events` member, no `nonce`, `sid` and/or
+ * `sub`, and a `jti` never seen before.
+ */
+export async function verifyLogoutToken(
+  context: LogoutTokenContext,
+  logoutToken: string,
+): Promise<LogoutSelector> {
+  if (typeof logoutToken !== 'string' || logoutToken.length === 0 || logoutToken.length > 16_384) {
+    throw new BackchannelLogoutError('The logout token is missing or too large.');
+  }
+  let result: Awaited<ReturnType<typeof jwtVerify>>;
+  try {
+    result = await jwtVerify(logoutToken, context.keys, {
+      issuer: context.issuer,
+      audience: context.clientId,
+      algorithms: ALGORITHMS,
+      maxTokenAge: MAX_LOGOUT_TOKEN_AGE_SECONDS,
+      clockTolerance: 30,
+      requiredClaims: ['iat', 'jti', 'events'],
+    });
+  } catch (cause) {
+    throw new BackchannelLogoutError(`The logout token is not valid: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  const { payload, protectedHeader } = result;
+  if (protectedHeader.typ !== undefined && protectedHeader.typ.toLowerCase() !== 'logout+jwt') {
+    throw new BackchannelLogoutError(`The token's typ is ${protectedHeader.typ}, not logout+jwt.`);
+  }
+  const events = payload.events as Record<string, unknown> | undefined;
+  if (
+    typeof events !== 'object' ||
+    events === null ||
+    typeof events[BACKCHANNEL_LOGOUT_EVENT] !== 'object'
+  ) {
+    throw new BackchannelLogoutError('The token is not a back-channel logout event.');
+  }
+  if ('nonce' in payload)
+    throw new BackchannelLogoutError('A logout token must not carry a nonce.');
+  const sub = typeof payload.sub === 'string' ? payload.sub : undefined;
+  const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
+  if (!sub && !sid) throw new BackchannelLogoutError('The logout token names neither sid nor sub.');
+  const expiresAt = (payload.iat as number) + MAX_LOGOUT_TOKEN_AGE_SECONDS + 60;
+  if (context.seen(payload.jti as string, expiresAt)) {
+    throw new BackchannelLogoutError('This logout token was used before (jti replay).');
+  }
+  return { ...(sub ? { sub } : {}), ...(sid ? { sid } : {}) };
+}
+
+/**
+ * A bounded memory of logout-token `jti`s: `seen(jti, expiresAt)` answers whether the `jti` came
+ * before and remembers it until `expiresAt` (after which `iat` freshness refuses the token anyway).
+ */
+export function replayGuard(maxEntries = 50_000): LogoutTokenContext['seen'] {
+  const seen = new Map<string, number>();
+  return (jti, expiresAt) => {
+    const now = Date.now() / 1000;
+    const until = seen.get(jti);
+    if (until !== undefined && until > now) return true;
+    seen.set(jti, expiresAt);
+    if (seen.size > maxEntries) {
+      for (const [key, value] of seen) if (value <= now) seen.delete(key);
+      while (seen.size > maxEntries) seen.delete(seen.keys().next().value as string);
+    }
+    return false;
+  };
+}

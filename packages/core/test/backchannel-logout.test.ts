@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BackchannelLogoutError,
+  MemoryBackend,
+  ServerClient,
+  ServerStateStore,
+} from '../src/index.js';
+import { SECRET, startTestApp, type TestApp } from './support/node-app.js';
+
+const ALICE = { email: 'alice@example.com', password: 'alice-password' };
+const EVENT = { 'http://schemas.openid.net/event/backchannel-logout': {} };
+
+async function logOutAtTheTenant(app: TestApp, browser: BrowserClient) {
+  // The user signs out at the tenant (another app, or the tenant's own page): the tenant then
+  // POSTs a logout token to this app's back-channel logout route.
+  await browser.navigate(`${app.tenant.url}/oidc/logout?client_id=demo-web`);
+}
+
+describe('back-channel logout from the dev tenant', () => {
+  it('ends a stateless cookie session through the revocation list', async () => {
+    const app = await startTestApp();
+    try {
+      const browser = new BrowserClient();
+      await loginAs(browser, { startUrl: `${app.url}/auth/login`, ...ALICE });
+      const bystander = new BrowserClient();
+      await loginAs(bystander, {
+        startUrl: `${app.url}/auth/login`,
+        email: 'bob@example.com',
+        password: 'bob-password',
+      });
+      await logOutAtTheTenant(app, browser);
+      expect(JSON.parse((await browser.navigate(`${app.url}/me`)).body).user).toBeNull();
+      expect(JSON.parse((await bystander.navigate(`${app.url}/me`)).body).user.sub).toBe(
+        'auth0|bob',
+      );
+      // Signing in again afterwards works: the revocation only covers sessions that began before.
+      await loginAs(browser, { startUrl: `${app.url}/auth/login`, ...ALICE });
+      expect(JSON.parse((await browser.navigate(`${app.url}/me`)).body).user.sub).toBe(
+        'auth0|alice',
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('deletes the session from a stateful store', async () => {
+    const backend = new MemoryBackend();
+    const app = await startTestApp({
+      stateStore: new ServerStateStore({ secrets: [SECRET], secure: false, backend }),
+    });
+    try {
+      const browser = new BrowserClient();
+      await loginAs(browser, { startUrl: `${app.url}/auth/login`, ...ALICE });
+      expect(backend.size).toBe(1);
+      await logOutAtTheTenant(app, browser);
+      expect(backend.size).toBe(0);
+      expect(JSON.parse((await browser.navigate(`${app.url}/me`)).body).user).toBeNull();
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('hostile logout tokens are refused with BackchannelLogoutError', () => {
+  let app: TestApp;
+  let client: ServerClient;
+  let sign: (claims: Record<string, unknown>, header?: Record<string, unknown>) => Promise<string>;
+  beforeAll(async () => {
+    app = await startTestApp();
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'test', alg: 'RS256' };
+    // Fault injection: the tenant's JWKS is replaced by a key this test holds, so it can sign
+    // logout tokens with any claims; discovery and everything else is the real dev tenant.
+    client = new ServerClient({
+      domain: app.tenant.domain,
+      clientId: 'demo-web',
+      clientSecret: 'unused',
+      secret: SECRET,
+      fetch: async (input, init) =>
+        String(input).endsWith('/.well-known/jwks.json')
+          ? Response.json({ keys: [jwk] })
+          : fetch(input, init),
+    });
+    sign = (claims, header = { typ: 'logout+jwt' }) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'test', ...header })
+        .sign(privateKey);
+  });
+  afterAll(() => app.close());
+
+  const valid = () => ({
+    iss: app.tenant.issuer,
+    aud: 'demo-web',
+    iat: Math.floor(Date.now() / 1000),
+    jti: randomUUID(),
+    sub: 'auth0|alice',
+    sid: 'tenant-session',
+    events: EVENT,
+  });
+
+  it('accepts a well-formed token once, and refuses its replay', async () => {
+    const token = await sign(valid());
+    await expect(client.handleBackchannelLogout({ logoutToken: token })).resolves.toBeUndefined();
+    await expect(client.handleBackchannelLogout({ logoutToken: token })).rejects.toThrow(/replay/);
+  });
+
+  it.each([
+    ['names another issuer', () => ({ ...valid(), iss: 'https://evil.example/' })],
+    ['names another audience', () => ({ ...valid(), aud: 'other-app' })],
+    ['is stale', () => ({ ...valid(), iat: Math.floor(Date.now() / 1000) - 3600 })],
+    ['has no events claim', () => ({ ...valid(), events: undefined })],
+    ['carries another event', () => ({ ...valid(), events: { 'urn:other': {} } })],
+    ['carries a nonce (an ID token)', () => ({ ...valid(), nonce: 'n' })],
+    ['names neither sid nor sub', () => ({ ...valid(), sub: undefined, sid: undefined })],
+    ['has no jti', () => ({ ...valid(), jti: undefined })],
+  ])('a token that %s', async (_attack, claims) => {
+    const token = await sign(claims());
+    await expect(client.handleBackchannelLogout({ logoutToken: token })).rejects.toBeInstanceOf(
+      BackchannelLogoutError,
+    );
+  });
+
+  it.each([
+    ['an ID token typ', { typ: 'JWT' }],
+    ['an access token typ', { typ: 'at+jwt' }],
+  ])('a token with %s', async (_name, header) => {
+    const token = await sign(valid(), header);
+    await expect(client.handleBackchannelLogout({ logoutToken: token })).rejects.toThrow(/typ/);
+  });
+
+  it.each([
+    ['an empty token', ''],
+    ['garbage', 'not.a.jwt'],
+    [
+      'an unsigned token',
+      `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.`,
+    ],
+  ])('%s', async (_name, token) => {
+    await expect(client.handleBackchannelLogout({ logoutToken: token })).rejects.toBeInstanceOf(
+      BackchannelLogoutError,
+    );
+  });
+
+  it('a token signed by a key the tenant does not publish', async () => {
+    const real = new ServerClient({
+      domain: app.tenant.domain,
+      clientId: 'demo-web',
+      clientSecret: 'unused',
+      secret: SECRET,
+    });
+    await expect(
+      real.handleBackchannelLogout({ logoutToken: await sign(valid()) }),
+    ).rejects.toBeInstanceOf(BackchannelLogoutError);
+  });
+});
