@@ -4,6 +4,7 @@ import Provider, {
   errors,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
+import { adminApi } from './admin.js';
 import { auth0Compatibility } from './auth0-compat.js';
 import { type DevApiConfig, extraIdTokenClaims, type ResolvedTenantConfig } from './config.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
@@ -239,5 +240,6 @@ export function createProvider(issuer: string, state: TenantState): Provider {
   provider.use(interactions(state));
   provider.use(upstreamApi(state.accounts));
   provider.use(myAccountApi(state));
+  provider.use(adminApi(state));
   return provider;
 }

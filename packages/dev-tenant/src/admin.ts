@@ -1,0 +1,45 @@
+import type { Middleware } from 'koa';
+import type Provider from 'oidc-provider';
+import type { TenantState } from './provider.js';
+
+const USER_LOGOUT = /^\/test\/users\/([^/]+)\/logout$/;
+
+/**
+ * Test-only admin endpoints. `POST /test/users/{sub}/logout` ends every tenant session of a user
+ * and sends a back-channel logout token to each client they had signed in to, as a logout at the
+ * tenant (or an administrator revoking sessions) would. Answers `{ sessions, notified }`.
+ */
+export function adminApi(state: TenantState): Middleware {
+  return async (ctx, next) => {
+    const match = USER_LOGOUT.exec(ctx.path);
+    if (!match || ctx.method !== 'POST') return next();
+    const provider = ctx.app as unknown as Provider;
+    const sub = decodeURIComponent(match[1] as string);
+    let sessions = 0;
+    let notified = 0;
+    for (const [id, payload] of [...state.storage.all('Session')]) {
+      if (payload.accountId !== sub) continue;
+      sessions += 1;
+      const authorizations = (payload.authorizations ?? {}) as Record<string, { sid?: string }>;
+      for (const [clientId, { sid }] of Object.entries(authorizations)) {
+        // oidc-provider's Client sends the logout token; its typings omit the method.
+        const client = (await provider.Client.find(clientId)) as
+          | {
+              backchannelLogoutUri?: string;
+              backchannelLogout(sub: string, sid: string): Promise<void>;
+            }
+          | undefined;
+        if (!client?.backchannelLogoutUri || !sid) continue;
+        await client.backchannelLogout(sub, sid).then(
+          () => {
+            notified += 1;
+          },
+          (error: Error) =>
+            console.warn(`dev tenant: back-channel logout to ${clientId} failed: ${error.message}`),
+        );
+      }
+      state.storage.delete('Session', id);
+    }
+    ctx.body = { sessions, notified };
+  };
+}
