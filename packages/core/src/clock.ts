@@ -1,0 +1,2 @@
+/** The current time in whole seconds since the epoch, as every stored timestamp is. */
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);

@@ -1,0 +1,104 @@
+import { nowSeconds } from '../clock.js';
+import type { Logger } from '../options.js';
+import {
+  type SessionLifetime,
+  sessionEndReason,
+  sessionEndsAt,
+  shouldTouch,
+} from '../session/lifetime.js';
+import type { SessionData } from '../session/model.js';
+import type { LogoutRevocations } from './revocations.js';
+import type { LogoutSelector, StateStore } from './types.js';
+
+/** What a session read found: the live session, or why there is none. */
+export interface LoadedSession {
+  session?: SessionData;
+  ended?: 'ceiling' | 'lifetime' | 'logout';
+}
+
+/**
+ * Sessions as the client sees them: a state store plus the rules every read applies. `load` is
+ * the one place that checks lifetimes, the upstream ceiling and back-channel logouts, so no
+ * method can forget one.
+ */
+export class Sessions<TStoreOptions> {
+  constructor(
+    private readonly store: StateStore<TStoreOptions>,
+    readonly lifetime: SessionLifetime,
+    private readonly revocations: LogoutRevocations | undefined,
+    private readonly logger: Logger | undefined,
+  ) {}
+
+  /**
+   * Loads the session, ends it when its lifetime, the upstream ceiling (unless `enforceCeiling` is
+   * false) or a back-channel logout says so, and extends a rolling session that is being used.
+   */
+  async load(storeOptions: TStoreOptions, { enforceCeiling = true } = {}): Promise<LoadedSession> {
+    const session = await this.store.get(storeOptions);
+    if (!session) return {};
+    const now = nowSeconds();
+    const { sessionExpiresAt: _ceiling, ...withoutCeiling } = session.internal;
+    const ended =
+      sessionEndReason(enforceCeiling ? session.internal : withoutCeiling, this.lifetime, now) ??
+      ((await this.revocations?.isRevoked({
+        sub: session.user.sub,
+        sid: session.internal.sid,
+        createdAt: session.internal.createdAt,
+      }))
+        ? 'logout'
+        : undefined);
+    if (ended) {
+      this.logger?.debug({ reason: ended }, 'gatehouse: session ended');
+      await this.store.delete(storeOptions);
+      return { ended };
+    }
+    if (shouldTouch(session.internal, this.lifetime, now)) {
+      session.internal.updatedAt = now;
+      await this.save(session, storeOptions);
+    }
+    return { session };
+  }
+
+  /** The stored session as it is, without the read rules (to re-read inside a refresh). */
+  peek(storeOptions: TStoreOptions): Promise<SessionData | undefined> {
+    return this.store.get(storeOptions);
+  }
+
+  /** Writes a session; its cookie or TTL follows its lifetime and ceiling. */
+  save(
+    session: SessionData,
+    storeOptions: TStoreOptions,
+    { rotateId = false } = {},
+  ): Promise<void> {
+    return this.store.set(
+      session,
+      { expiresAt: sessionEndsAt(session.internal, this.lifetime), rotateId },
+      storeOptions,
+    );
+  }
+
+  /**
+   * Applies a result shared between concurrent callers to this caller's own session. The caller
+   * that did the work stored it already (`change` returns undefined); callers that joined from
+   * another request store it in theirs.
+   */
+  async saveIfChanged(
+    storeOptions: TStoreOptions,
+    fallback: SessionData,
+    change: (current: SessionData) => SessionData | undefined,
+  ): Promise<void> {
+    const next = change((await this.store.get(storeOptions)) ?? fallback);
+    if (next) await this.save(next, storeOptions);
+  }
+
+  delete(storeOptions: TStoreOptions): Promise<void> {
+    return this.store.delete(storeOptions);
+  }
+
+  /** Ends the sessions a back-channel logout names; returns how many were deleted outright. */
+  async endByLogout(selector: LogoutSelector): Promise<number> {
+    const deleted = (await this.store.deleteByLogout?.(selector)) ?? 0;
+    await this.revocations?.revoke(selector, nowSeconds(), this.lifetime.absoluteDuration);
+    return deleted;
+  }
+}

@@ -1,0 +1,202 @@
+import { createHash } from 'node:crypto';
+import { nowSeconds } from '../clock.js';
+import { KeyedQueue, SingleFlight } from '../concurrency.js';
+import {
+  AccessTokenError,
+  AccessTokenForConnectionError,
+  MissingRequiredArgumentError,
+} from '../errors.js';
+import {
+  processRefreshResponse,
+  type RefreshRequest,
+  refreshTokenRequest,
+} from '../oidc/refresh.js';
+import type { Tenant } from '../oidc/tenant.js';
+import { connectionTokenRequest, processConnectionTokenResponse } from '../oidc/token-vault.js';
+import type { AuthorizationParams, Logger } from '../options.js';
+import {
+  type ConnectionTokenSet,
+  DEFAULT_AUDIENCE,
+  type SessionData,
+  type TokenSet,
+} from '../session/model.js';
+import { mergeScopes, scopeForAudience } from '../session/scopes.js';
+import {
+  applyConnectionTokenSet,
+  applyTokenUpdate,
+  findConnectionTokenSet,
+  findTokenSet,
+  type TokenUpdate,
+} from '../session/token-sets.js';
+import type { Sessions } from '../stores/sessions.js';
+
+/** Options of `getAccessToken`. */
+export interface GetAccessTokenOptions<TStoreOptions> {
+  /** The API. Default: `authorizationParams.audience`, else the login's default audience. */
+  audience?: string;
+  /** Scopes needed on top of the audience's configured scopes. */
+  scope?: string;
+  /** Refresh even when a cached token is still valid. */
+  forceRefresh?: boolean;
+  storeOptions: TStoreOptions;
+}
+
+/** Options of `getAccessTokenForConnection`. */
+export interface GetAccessTokenForConnectionOptions<TStoreOptions> {
+  /** The upstream connection, e.g. `google-oauth2`. */
+  connection: string;
+  /** Which upstream account, when the user has connected several. */
+  loginHint?: string;
+  storeOptions: TStoreOptions;
+}
+
+/** What token retrieval needs from the client that owns it. */
+export interface AccessTokensContext<TStoreOptions> {
+  tenant: Tenant;
+  params: AuthorizationParams;
+  sessions: Sessions<TStoreOptions>;
+  /** Seconds before expiry at which a cached token is no longer handed out. */
+  leeway: number;
+  logger: Logger | undefined;
+}
+
+/** A short, non-reversible name for a refresh token, to key concurrent work by session. */
+function fingerprint(refreshToken: string): string {
+  return createHash('sha256').update(refreshToken).digest('base64url').slice(0, 22);
+}
+
+/**
+ * Access tokens for APIs (refresh grant, Multi-Resource Refresh Tokens) and for upstream
+ * connections (Token Vault), cached in the session.
+ */
+export class AccessTokens<TStoreOptions> {
+  /**
+   * Concurrent refreshes of one session for one audience and scope share one request; the result
+   * lingers a few seconds for requests the browser sent at the same moment. Keys start with a
+   * fingerprint of the session's refresh token, so sessions never share anything.
+   */
+  readonly #refreshes = new SingleFlight<TokenUpdate>({ lingerMs: 10_000 });
+  readonly #connectionTokens = new SingleFlight<ConnectionTokenSet>({ lingerMs: 10_000 });
+  /** Refreshes of one session run one at a time, so a rotated refresh token is never reused. */
+  readonly #sessionQueue = new KeyedQueue();
+
+  constructor(private readonly context: AccessTokensContext<TStoreOptions>) {}
+
+  async get(options: GetAccessTokenOptions<TStoreOptions>): Promise<TokenSet> {
+    const { storeOptions } = options;
+    const { params, sessions, leeway } = this.context;
+    const { session, ended } = await sessions.load(storeOptions);
+    if (ended === 'ceiling') {
+      throw new AccessTokenError(
+        'session_expired',
+        'The session has reached its upstream expiry; the user must sign in again.',
+      );
+    }
+    if (!session)
+      throw new AccessTokenError(
+        'missing_session',
+        'There is no session: the user must sign in first.',
+      );
+    const audience = options.audience ?? (params.audience as string | undefined);
+    const request: RefreshRequest = {
+      audience,
+      audienceKey: audience ?? DEFAULT_AUDIENCE,
+      scope: mergeScopes(scopeForAudience(params.scope, audience), options.scope) || undefined,
+    };
+    if (!options.forceRefresh) {
+      const cached = findTokenSet(
+        session.tokenSets,
+        request.audienceKey,
+        request.scope,
+        nowSeconds(),
+        leeway,
+      );
+      if (cached) return cached;
+    }
+    if (!session.refreshToken) {
+      throw new AccessTokenError(
+        'missing_refresh_token',
+        'The session has no refresh token: include offline_access in the login scope to get one.',
+      );
+    }
+    const lineage = fingerprint(session.refreshToken);
+    const update = await this.#refreshes.run(
+      `${lineage} ${request.audienceKey} ${request.scope ?? ''}`,
+      () =>
+        this.#sessionQueue.run(lineage, () => this.#refreshAndSave(session, request, storeOptions)),
+      { fresh: options.forceRefresh === true },
+    );
+    await sessions.saveIfChanged(storeOptions, session, (current) =>
+      current.tokenSets.some((set) => set.accessToken === update.tokenSet.accessToken)
+        ? undefined
+        : applyTokenUpdate(current, update, nowSeconds()),
+    );
+    return update.tokenSet;
+  }
+
+  async forConnection(
+    options: GetAccessTokenForConnectionOptions<TStoreOptions>,
+  ): Promise<ConnectionTokenSet> {
+    if (!options.connection) throw new MissingRequiredArgumentError('connection');
+    const { storeOptions, connection, loginHint } = options;
+    const { tenant, sessions, leeway } = this.context;
+    // Token Vault is deliberately not limited by the session_expiry ceiling (as in the Python SDK).
+    const { session } = await sessions.load(storeOptions, { enforceCeiling: false });
+    if (!session)
+      throw new AccessTokenForConnectionError(
+        'missing_session',
+        'There is no session: the user must sign in first.',
+      );
+    const cached = findConnectionTokenSet(
+      session.connectionTokenSets,
+      connection,
+      loginHint,
+      nowSeconds(),
+      leeway,
+    );
+    if (cached) return cached;
+    const { refreshToken } = session;
+    if (!refreshToken) {
+      throw new AccessTokenForConnectionError(
+        'missing_refresh_token',
+        'Token Vault needs a refresh token: include offline_access in the login scope.',
+      );
+    }
+    const set = await this.#connectionTokens.run(
+      `${fingerprint(refreshToken)} ${connection} ${loginHint ?? ''}`,
+      async () => {
+        const context = await tenant.context();
+        const request = { connection, loginHint };
+        const response = await connectionTokenRequest(context, refreshToken, request);
+        return processConnectionTokenResponse(context, response, request, nowSeconds());
+      },
+    );
+    await sessions.saveIfChanged(storeOptions, session, (current) =>
+      current.connectionTokenSets.some((existing) => existing.accessToken === set.accessToken)
+        ? undefined
+        : applyConnectionTokenSet(current, set, nowSeconds()),
+    );
+    return set;
+  }
+
+  /**
+   * Refreshes and saves the result. Runs in the session's queue, and re-reads the session first:
+   * an earlier refresh in this request may have rotated the refresh token.
+   */
+  async #refreshAndSave(
+    session: SessionData,
+    request: RefreshRequest,
+    storeOptions: TStoreOptions,
+  ): Promise<TokenUpdate> {
+    const { tenant, sessions, logger } = this.context;
+    const current = (await sessions.peek(storeOptions)) ?? session;
+    if (!current.refreshToken)
+      throw new AccessTokenError('missing_refresh_token', 'The session has no refresh token.');
+    const context = await tenant.context();
+    const response = await refreshTokenRequest(context, current.refreshToken, request);
+    const result = await processRefreshResponse(context, response, request, nowSeconds());
+    await sessions.save(applyTokenUpdate(current, result, nowSeconds()), storeOptions);
+    logger?.debug({ audience: request.audienceKey }, 'gatehouse: access token refreshed');
+    return result;
+  }
+}
