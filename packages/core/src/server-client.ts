@@ -29,13 +29,7 @@ import {
   resolveTenantAddress,
   type ServerClientOptions,
 } from './options.js';
-import {
-  type ConnectionTokenSet,
-  publicSession,
-  type Session,
-  type TokenSet,
-  type UserClaims,
-} from './session/model.js';
+import type { ConnectionTokenSet, Session, TokenSet, UserClaims } from './session/model.js';
 import { CookieStateStore } from './stores/cookie-state-store.js';
 import { CookieTransactionStore } from './stores/cookie-transaction-store.js';
 import { MemoryRevocations } from './stores/revocations.js';
@@ -184,7 +178,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   /** The session (tokens included, internal bookkeeping excluded), or undefined. */
   async getSession(options: StoreOptionsArgument<TStoreOptions>): Promise<Session | undefined> {
     const { session } = await this.#sessions.load(options.storeOptions);
-    return session && publicSession(session);
+    return session && this.#sessions.view(session);
   }
 
   /**

@@ -39,6 +39,8 @@ describe.each(Object.entries(stores))('login with the %s', (_name, makeStore) =>
       refreshToken: expect.any(String),
     });
     expect(session).not.toHaveProperty('internal');
+    // Rolling by default: the session ends a day after its last use, at most 7 days after sign-in.
+    expect(session.expiresAt - session.createdAt).toBe(86_400);
     expect(session.tokenSets).toEqual([
       expect.objectContaining({
         audience: 'default',

@@ -15,7 +15,6 @@ import type { AuthorizationParams, Logger } from '../options.js';
 import { isCeilingInPast, sanitizeSessionExpiry } from '../session/lifetime.js';
 import {
   DEFAULT_AUDIENCE,
-  publicSession,
   type Session,
   type SessionData,
   type UserClaims,
@@ -196,7 +195,7 @@ export class InteractiveLogin<TStoreOptions> {
       // A fresh session and session id replace whatever this browser had before (no fixation,
       // and a new user never inherits the previous user's tokens).
       await sessions.save(session, options.storeOptions, { rotateId: true });
-      return { appState: transaction.appState, session: publicSession(session) };
+      return { appState: transaction.appState, session: sessions.view(session) };
     } finally {
       // The code is spent whatever happened: the transaction cannot be used twice.
       await transactions.delete(state, options.storeOptions);

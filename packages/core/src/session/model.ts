@@ -61,13 +61,21 @@ export interface SessionData {
   internal: SessionInternal;
 }
 
-/** What `getSession()` returns: the session without its internal bookkeeping. */
-export type Session = Omit<SessionData, 'internal'>;
+/**
+ * What `getSession()` returns: the session without its internal bookkeeping, plus when it began
+ * and when it ends at the latest (its lifetime and the upstream ceiling, whichever comes first).
+ */
+export type Session = Omit<SessionData, 'internal'> & {
+  /** When the user signed in, seconds since the epoch. */
+  createdAt: number;
+  /** When the session ends if not used again, seconds since the epoch. */
+  expiresAt: number;
+};
 
-/** The public view of a session. */
-export function publicSession(data: SessionData): Session {
-  const { internal: _internal, ...session } = data;
-  return session;
+/** The public view of a session that ends at `expiresAt`. */
+export function publicSession(data: SessionData, expiresAt: number): Session {
+  const { internal, ...session } = data;
+  return { ...session, createdAt: internal.createdAt, expiresAt };
 }
 
 /**

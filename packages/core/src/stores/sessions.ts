@@ -6,7 +6,7 @@ import {
   sessionEndsAt,
   shouldTouch,
 } from '../session/lifetime.js';
-import type { SessionData } from '../session/model.js';
+import { publicSession, type Session, type SessionData } from '../session/model.js';
 import type { LogoutRevocations } from './revocations.js';
 import type { LogoutSelector, StateStore } from './types.js';
 
@@ -57,6 +57,11 @@ export class Sessions<TStoreOptions> {
       await this.save(session, storeOptions);
     }
     return { session };
+  }
+
+  /** The public view of a session, with its begin and end times. */
+  view(session: SessionData): Session {
+    return publicSession(session, sessionEndsAt(session.internal, this.lifetime));
   }
 
   /** The stored session as it is, without the read rules (to re-read inside a refresh). */
