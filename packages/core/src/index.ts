@@ -63,6 +63,7 @@ export { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from './session/lifeti
 export {
   type ConnectionTokenSet,
   DEFAULT_AUDIENCE,
+  isSessionData,
   type Session,
   type SessionData,
   type SessionInternal,

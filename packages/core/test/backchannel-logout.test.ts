@@ -156,3 +156,48 @@ describe('hostile logout tokens are refused with BackchannelLogoutError', () => 
     ).rejects.toBeInstanceOf(BackchannelLogoutError);
   });
 });
+
+describe('a logout during a refresh', () => {
+  it('is not undone when the refresh finishes', async () => {
+    const backend = new MemoryBackend();
+    let release!: () => void;
+    let refreshStarted!: () => void;
+    const started = new Promise<void>((resolve) => {
+      refreshStarted = resolve;
+    });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Fault injection: the tenant's answer to the refresh is held back until the test lets it go.
+    const app = await startTestApp({
+      stateStore: new ServerStateStore({ secrets: [SECRET], secure: false, backend }),
+      fetch: async (input, init) => {
+        const refresh = String(init?.body ?? '').includes('grant_type=refresh_token');
+        const response = await fetch(input, init);
+        if (refresh) {
+          refreshStarted();
+          await gate;
+        }
+        return response;
+      },
+    });
+    try {
+      const browser = new BrowserClient();
+      await loginAs(browser, { startUrl: `${app.url}/auth/login`, ...ALICE });
+      const pending = browser.navigate(`${app.url}/token?forceRefresh`);
+      await started;
+      await fetch(`${app.tenant.url}/test/users/${encodeURIComponent('auth0|alice')}/logout`, {
+        method: 'POST',
+      });
+      expect(backend.size).toBe(0);
+      release();
+      const result = await pending;
+      expect(result.body).toContain('missing_session');
+      expect(backend.size).toBe(0);
+      expect(JSON.parse((await browser.navigate(`${app.url}/me`)).body).user).toBeNull();
+    } finally {
+      release();
+      await app.close();
+    }
+  });
+});

@@ -85,14 +85,15 @@ export class Sessions<TStoreOptions> {
   /**
    * Applies a result shared between concurrent callers to this caller's own session. The caller
    * that did the work stored it already (`change` returns undefined); callers that joined from
-   * another request store it in theirs.
+   * another request store it in theirs. A session that ended meanwhile (logged out, deleted) stays
+   * ended: nothing is written back.
    */
   async saveIfChanged(
     storeOptions: TStoreOptions,
-    fallback: SessionData,
     change: (current: SessionData) => SessionData | undefined,
   ): Promise<void> {
-    const next = change((await this.store.get(storeOptions)) ?? fallback);
+    const current = await this.store.get(storeOptions);
+    const next = current && change(current);
     if (next) await this.save(next, storeOptions);
   }
 

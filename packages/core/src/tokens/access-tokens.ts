@@ -122,11 +122,10 @@ export class AccessTokens<TStoreOptions> {
     const lineage = fingerprint(session.refreshToken);
     const update = await this.#refreshes.run(
       `${lineage} ${request.audienceKey} ${request.scope ?? ''}`,
-      () =>
-        this.#sessionQueue.run(lineage, () => this.#refreshAndSave(session, request, storeOptions)),
+      () => this.#sessionQueue.run(lineage, () => this.#refreshAndSave(request, storeOptions)),
       { fresh: options.forceRefresh === true },
     );
-    await sessions.saveIfChanged(storeOptions, session, (current) =>
+    await sessions.saveIfChanged(storeOptions, (current) =>
       current.tokenSets.some((set) => set.accessToken === update.tokenSet.accessToken)
         ? undefined
         : applyTokenUpdate(current, update, nowSeconds()),
@@ -171,7 +170,7 @@ export class AccessTokens<TStoreOptions> {
         return processConnectionTokenResponse(context, response, request, nowSeconds());
       },
     );
-    await sessions.saveIfChanged(storeOptions, session, (current) =>
+    await sessions.saveIfChanged(storeOptions, (current) =>
       current.connectionTokenSets.some((existing) => existing.accessToken === set.accessToken)
         ? undefined
         : applyConnectionTokenSet(current, set, nowSeconds()),
@@ -184,18 +183,31 @@ export class AccessTokens<TStoreOptions> {
    * an earlier refresh in this request may have rotated the refresh token.
    */
   async #refreshAndSave(
-    session: SessionData,
     request: RefreshRequest,
     storeOptions: TStoreOptions,
   ): Promise<TokenUpdate> {
     const { tenant, sessions, logger } = this.context;
-    const current = (await sessions.peek(storeOptions)) ?? session;
-    if (!current.refreshToken)
-      throw new AccessTokenError('missing_refresh_token', 'The session has no refresh token.');
+    const before = await sessions.peek(storeOptions);
+    if (!before?.refreshToken) {
+      throw before
+        ? new AccessTokenError('missing_refresh_token', 'The session has no refresh token.')
+        : new AccessTokenError(
+            'missing_session',
+            'The session ended before the token could be refreshed.',
+          );
+    }
     const context = await tenant.context();
-    const response = await refreshTokenRequest(context, current.refreshToken, request);
+    const response = await refreshTokenRequest(context, before.refreshToken, request);
     const result = await processRefreshResponse(context, response, request, nowSeconds());
-    await sessions.save(applyTokenUpdate(current, result, nowSeconds()), storeOptions);
+    // A session that ended while the tenant answered (a back-channel logout, say) stays ended: the
+    // new tokens are neither stored into it nor handed out.
+    const after = await sessions.peek(storeOptions);
+    if (!after)
+      throw new AccessTokenError(
+        'missing_session',
+        'The session ended while the token was being refreshed.',
+      );
+    await sessions.save(applyTokenUpdate(after, result, nowSeconds()), storeOptions);
     logger?.debug({ audience: request.audienceKey }, 'gatehouse: access token refreshed');
     return result;
   }

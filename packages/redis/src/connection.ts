@@ -1,0 +1,99 @@
+import type { Logger } from '@gatehouse/core';
+import { ConfigurationError } from '@gatehouse/core';
+import { type Cluster, Redis } from 'ioredis';
+import type { RedisSessionBackendOptions } from './options.js';
+
+/** The default `commandTimeout`, in milliseconds. */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
+
+type Client = Redis | Cluster;
+
+/** The ioredis client to use, and whether the backend made it (and so closes it). */
+export function resolveClient(options: RedisSessionBackendOptions): {
+  client: Client;
+  owned: boolean;
+  commandTimeout: number;
+} {
+  if (options.client && options.url !== undefined) {
+    throw new ConfigurationError('client', 'give either client or url, not both.');
+  }
+  const commandTimeout =
+    options.commandTimeout ?? configuredTimeout(options.client) ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  if (!Number.isFinite(commandTimeout) || commandTimeout <= 0) {
+    throw new ConfigurationError('commandTimeout', 'must be a positive number of milliseconds.');
+  }
+  if (options.client) return { client: options.client, owned: false, commandTimeout };
+  if (typeof options.url !== 'string' || options.url === '') {
+    throw new ConfigurationError('url', 'give a Redis URL, or an ioredis client as `client`.');
+  }
+  const client = new Redis(options.url, {
+    commandTimeout,
+    // No command waits in ioredis's queue while Redis is away, and none is sent again after a
+    // reconnect: a write the caller was told had failed (and answered 503 for) must not land
+    // later over a newer one, such as a session whose refresh token rotated since.
+    // `whenConnected` below does the waiting instead, and gives up after `commandTimeout`.
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    maxRetriesPerRequest: 1,
+    ...options.redisOptions,
+  });
+  return { client, owned: true, commandTimeout };
+}
+
+function configuredTimeout(client: Client | undefined): number | undefined {
+  const options = client?.options as
+    | { commandTimeout?: number; redisOptions?: { commandTimeout?: number } }
+    | undefined;
+  return options?.commandTimeout ?? options?.redisOptions?.commandTimeout;
+}
+
+/**
+ * Resolves once the client can take a command. A client with ioredis's offline queue on queues
+ * commands itself, so it is never waited for; one with it off would refuse a command sent while
+ * it reconnects, so the command waits here, at most `timeout` ms, and is never sent if the
+ * connection does not come back in time.
+ */
+export function connectionWaiter(client: Client, timeout: number): () => Promise<void> {
+  let ready: Promise<void> | undefined;
+  return async function whenConnected() {
+    if (client.status === 'ready' || client.options.enableOfflineQueue !== false) return;
+    if (client.status === 'end') throw new Error('the Redis client was closed');
+    // A lazily connecting client connects at its first command; none is sent while waiting.
+    if (client.status === 'wait') client.connect().catch(() => {});
+    // One listener for every waiting operation, however many there are.
+    ready ??= new Promise<void>((resolve) =>
+      client.once('ready', () => {
+        ready = undefined;
+        resolve();
+      }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        ready,
+        new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`not connected within ${timeout} ms (${client.status})`)),
+            timeout,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/** Logs a lost connection once per outage (ioredis retries, and would report every attempt). */
+export function logConnectionChanges(client: Client, logger: Logger | undefined): void {
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    logger?.warn({ err: error.message }, 'gatehouse: Redis session store unreachable');
+  });
+  client.on('ready', () => {
+    if (down) logger?.info({}, 'gatehouse: Redis session store reachable again');
+    down = false;
+  });
+}

@@ -1,0 +1,4 @@
+export { type RedisSessionErrorCode, SessionStoreUnavailableError } from './errors.js';
+export { DEFAULT_KEY_PREFIX } from './keys.js';
+export type { RedisSessionBackendOptions } from './options.js';
+export { RedisSessionBackend } from './redis-session-backend.js';

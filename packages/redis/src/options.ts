@@ -1,0 +1,52 @@
+import type { Logger } from '@gatehouse/core';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
+
+/** Options of `new RedisSessionBackend(options)`. Give either `client` or `url`. */
+export interface RedisSessionBackendOptions {
+  /**
+   * An ioredis `Redis` or `Cluster` the app made and owns: the backend never closes it. Give it a
+   * `commandTimeout` (`redisOptions.commandTimeout` for a `Cluster`) so that a Redis that stops
+   * answering fails requests with 503 instead of holding them, and preferably
+   * `enableOfflineQueue: false` and `autoResendUnfulfilledCommands: false`, as the backend does for
+   * a client it makes (see `url`). Its own `keyPrefix`, if any, goes in front of `keyPrefix` below.
+   */
+  client?: Redis | Cluster;
+  /**
+   * A Redis URL (`redis://`, `rediss://` for TLS, with user, password and database as usual). The
+   * backend makes the client, owns it, and closes it in `close()`. That client keeps no offline
+   * queue and resends nothing after a reconnect: an operation made while Redis is away waits for
+   * the connection at most `commandTimeout`, then fails without ever being sent, so a write that
+   * was reported as failed never lands later over a newer one.
+   */
+  url?: string;
+  /**
+   * With `url`: more ioredis options for the client the backend makes (TLS, `connectTimeout`,
+   * `retryStrategy`, ...). They override the backend's choices above; leave the offline queue off.
+   */
+  redisOptions?: RedisOptions;
+  /**
+   * How long one Redis operation may take, waiting for a connection included, before it fails
+   * with `SessionStoreUnavailableError`, in milliseconds. With `url` it is ioredis's
+   * `commandTimeout`; with `client` it defaults to the client's own. Default 2000.
+   */
+  commandTimeout?: number;
+  /**
+   * Put in front of every key. No braces: the backend adds its own hash tag after it (see the
+   * README's Redis Cluster notes). Different apps sharing one Redis use different prefixes.
+   * Default `gatehouse:`.
+   */
+  keyPrefix?: string;
+  /**
+   * The app secret, at least 32 characters, used to seal (encrypt and authenticate) sessions at
+   * rest; pass the same `secret` as the `ServerClient`. An array rotates secrets: the first seals,
+   * every one unseals. Required unless `sealAtRest` is false.
+   */
+  secret?: string | string[];
+  /**
+   * Seal sessions at rest. Default true. `false` stores plain JSON that anyone who can read Redis
+   * (a backup, a replica, a monitoring tool) can read, tokens included: not recommended.
+   */
+  sealAtRest?: boolean;
+  /** Where to log decisions (unreadable data treated as absent, connection lost) at debug/warn. */
+  logger?: Logger;
+}
