@@ -1,4 +1,8 @@
 export { type RedisSessionErrorCode, SessionStoreUnavailableError } from './errors.js';
 export { DEFAULT_KEY_PREFIX } from './keys.js';
 export type { RedisSessionBackendOptions } from './options.js';
+export {
+  RedisLogoutRevocations,
+  type RedisLogoutRevocationsOptions,
+} from './redis-logout-revocations.js';
 export { RedisSessionBackend } from './redis-session-backend.js';

@@ -78,17 +78,17 @@ describe('two app instances sharing one Redis', () => {
     const [aliceId] = (await storedSessionIds()).filter((id) => !before.includes(id));
     const bob = await signIn(BOB, b);
     // What the tenant's logout token names: the user and this browser's tenant session.
-    const aliceSession = await a.backend.get(aliceId!);
+    const aliceSession = await a.backend!.get(aliceId!);
     expect(aliceSession?.user.sub).toBe('auth0|alice');
     expect(
-      await b.backend.deleteByLogout({ sub: 'auth0|alice', sid: aliceSession!.internal.sid }),
+      await b.backend!.deleteByLogout({ sub: 'auth0|alice', sid: aliceSession!.internal.sid }),
     ).toBe(1);
     expect(await me(alice, a)).toBeNull();
     expect(await me(alice, b)).toBeNull();
     expect(await me(aliceElsewhere, a)).toMatchObject({ sub: 'auth0|alice' });
     expect(await me(bob, a)).toMatchObject({ sub: 'auth0|bob' });
     // A logout naming only the user ends her other sessions too.
-    expect(await a.backend.deleteByLogout({ sub: 'auth0|alice' })).toBeGreaterThanOrEqual(1);
+    expect(await a.backend!.deleteByLogout({ sub: 'auth0|alice' })).toBeGreaterThanOrEqual(1);
     expect(await me(aliceElsewhere, b)).toBeNull();
     expect(await me(bob, b)).toMatchObject({ sub: 'auth0|bob' });
   });

@@ -2,14 +2,21 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { Auth0Error, NodeCookieJar, ServerClient, ServerStateStore } from '@gatehouse/core';
 import { DEFAULT_CLIENTS, type DevTenant, startDevTenant } from '@gatehouse/dev-tenant';
-import { RedisSessionBackend, SessionStoreUnavailableError } from '../../src/index.js';
+import {
+  RedisLogoutRevocations,
+  RedisSessionBackend,
+  SessionStoreUnavailableError,
+} from '../../src/index.js';
 import { REDIS_URL, SECRET } from './redis.js';
 
 /** One machine of the app: its own server, ServerClient and Redis connection. */
 export interface AppInstance {
   url: string;
   client: ServerClient;
-  backend: RedisSessionBackend;
+  /** Sessions on Redis (absent with `sessions: 'cookies'`). */
+  backend?: RedisSessionBackend;
+  /** With `sessions: 'cookies'`: the logout revocation list the instances share. */
+  revocations?: RedisLogoutRevocations;
 }
 
 export interface Deployment {
@@ -49,6 +56,14 @@ async function route(
       }
       case '/me':
         return send(200, { user: (await client.getUser({ storeOptions })) ?? null });
+      case '/auth/backchannel-logout': {
+        let body = '';
+        for await (const chunk of req) body += chunk;
+        await client.handleBackchannelLogout({
+          logoutToken: new URLSearchParams(body).get('logout_token') ?? '',
+        });
+        return send(200, { ok: true });
+      }
       case '/auth/logout':
         return redirect(await client.logout({ storeOptions, returnTo: `${appUrl}/` }));
       case '/':
@@ -75,7 +90,12 @@ async function route(
  */
 export async function startDeployment(
   keyPrefix: string,
-  { count = 2, redisUrl = REDIS_URL, commandTimeout = 2000 } = {},
+  {
+    count = 2,
+    redisUrl = REDIS_URL,
+    commandTimeout = 2000,
+    sessions = 'redis' as 'redis' | 'cookies',
+  } = {},
 ): Promise<Deployment> {
   const demo = DEFAULT_CLIENTS[0]!;
   const servers = await Promise.all(
@@ -94,11 +114,27 @@ export async function startDeployment(
           ...demo,
           redirectUris: servers.map(({ url }) => `${url}/auth/callback`),
           allowedLogoutUrls: servers.map(({ url }) => `${url}/`),
+          // The tenant knows one back-channel URI per app: here the first instance's, as it would
+          // be the load balancer's in production.
+          backchannelLogoutUri: `${servers[0]?.url}/auth/backchannel-logout`,
         },
       ],
     },
   });
   const instances = servers.map(({ url, setClient }) => {
+    const common = {
+      domain: tenant.domain,
+      clientId: demo.clientId,
+      clientSecret: demo.clientSecret,
+      secret: SECRET,
+      authorizationParams: { redirect_uri: `${url}/auth/callback` },
+    };
+    if (sessions === 'cookies') {
+      const revocations = new RedisLogoutRevocations({ url: redisUrl, keyPrefix, commandTimeout });
+      const client = new ServerClient({ ...common, logoutRevocations: revocations });
+      setClient(client);
+      return { url, client, revocations };
+    }
     const backend = new RedisSessionBackend({
       url: redisUrl,
       keyPrefix,
@@ -106,11 +142,7 @@ export async function startDeployment(
       commandTimeout,
     });
     const client = new ServerClient({
-      domain: tenant.domain,
-      clientId: demo.clientId,
-      clientSecret: demo.clientSecret,
-      secret: SECRET,
-      authorizationParams: { redirect_uri: `${url}/auth/callback` },
+      ...common,
       stateStore: new ServerStateStore({ secrets: [SECRET], secure: false, backend }),
     });
     setClient(client);
@@ -124,7 +156,9 @@ export async function startDeployment(
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
       }
-      await Promise.all(instances.map(({ backend }) => backend.close()));
+      await Promise.all(
+        instances.map((instance) => (instance.backend ?? instance.revocations)?.close()),
+      );
       await tenant.close();
     },
   };

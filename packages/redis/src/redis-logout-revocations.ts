@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import {
+  ConfigurationError,
+  type Logger,
+  type LogoutRevocations,
+  type LogoutSelector,
+} from '@gatehouse/core';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import { connectionWaiter, logConnectionChanges, resolveClient } from './connection.js';
+import { SessionStoreUnavailableError } from './errors.js';
+import { DEFAULT_KEY_PREFIX, isValidKeyPrefix } from './keys.js';
+
+/** Options of `new RedisLogoutRevocations(options)`. Give either `client` or `url`. */
+export interface RedisLogoutRevocationsOptions {
+  /** An ioredis client the app owns (see `RedisSessionBackendOptions.client`). */
+  client?: Redis | Cluster;
+  /** A Redis URL; the revocation list makes and owns its client. */
+  url?: string;
+  /** With `url`: more ioredis options. */
+  redisOptions?: RedisOptions;
+  /** How long one Redis operation may take, in milliseconds. Default 2000. */
+  commandTimeout?: number;
+  /** Put in front of every key. Default `gatehouse:`. */
+  keyPrefix?: string;
+  /** Where to log that Redis became unreachable (warn) or reachable again (info). */
+  logger?: Logger;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+/**
+ * Back-channel logouts remembered in Redis, so that stateless cookie sessions honour them on every
+ * machine: give it to the `ServerClient` as `logoutRevocations`. Each logout is one key holding its
+ * time, expiring with the longest a session can live; a session read checks its `sid` and `sub` in
+ * one `MGET`. An outage is a {@link SessionStoreUnavailableError} (503), never "not revoked".
+ *
+ * @example
+ * const revocations = new RedisLogoutRevocations({ url: process.env.REDIS_URL! });
+ * const client = new ServerClient({ ...options, logoutRevocations: revocations });
+ */
+export class RedisLogoutRevocations implements LogoutRevocations {
+  readonly #client: Redis | Cluster;
+  readonly #owns: boolean;
+  readonly #whenConnected: () => Promise<void>;
+  readonly #root: string;
+
+  constructor(options: RedisLogoutRevocationsOptions) {
+    const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    if (!isValidKeyPrefix(prefix)) {
+      throw new ConfigurationError('keyPrefix', 'must be a non-empty string without `{` or `}`.');
+    }
+    const { client, owned, commandTimeout } = resolveClient(options);
+    this.#client = client;
+    this.#owns = owned;
+    this.#whenConnected = connectionWaiter(client, commandTimeout);
+    if (owned) logConnectionChanges(client, options.logger);
+    // One hash tag for both keys a read asks for, so the MGET works on Redis Cluster too.
+    this.#root = `${prefix}{${prefix.replace(/:+$/, '') || prefix}-revoked}:`;
+  }
+
+  async revoke({ sub, sid }: LogoutSelector, at: number, ttlSeconds: number): Promise<void> {
+    // A logout naming a sid ends that tenant session; a sub alone ends every session of the user.
+    const key =
+      sid !== undefined
+        ? this.#key('sid', sid)
+        : sub !== undefined
+          ? this.#key('sub', sub)
+          : undefined;
+    if (!key) return;
+    await this.#run('revoke', () =>
+      this.#client.set(key, String(Math.floor(at)), 'EX', Math.max(1, Math.ceil(ttlSeconds))),
+    );
+  }
+
+  async isRevoked({
+    sub,
+    sid,
+    createdAt,
+  }: {
+    sub: string;
+    sid: string;
+    createdAt: number;
+  }): Promise<boolean> {
+    const times = await this.#run('isRevoked', () =>
+      this.#client.mget(this.#key('sid', sid), this.#key('sub', sub)),
+    );
+    return times.some((time) => time !== null && Number(time) >= createdAt);
+  }
+
+  /** Closes the client if the revocation list made it from `url`. */
+  async close(): Promise<void> {
+    if (this.#owns) await this.#client.quit().catch(() => this.#client.disconnect());
+  }
+
+  #key(kind: 'sid' | 'sub', value: string): string {
+    return `${this.#root}${kind}:${digest(value)}`;
+  }
+
+  async #run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    try {
+      await this.#whenConnected();
+      return await command();
+    } catch (error) {
+      throw new SessionStoreUnavailableError(operation, { cause: error });
+    }
+  }
+}
