@@ -1,0 +1,256 @@
+import { ConfigurationError } from '../errors.js';
+import { resolveSecrets, type ServerClientOptions } from '../options.js';
+import type { SessionLifetime } from '../session/lifetime.js';
+import { CookieStateStore } from '../stores/cookie-state-store.js';
+import { CookieTransactionStore } from '../stores/cookie-transaction-store.js';
+import { ServerStateStore } from '../stores/server-state-store.js';
+import type { CookieStoreOptions, SessionBackend } from '../stores/types.js';
+
+/** The routes a web integration mounts. Each is a path of the app, or `false` to leave it out. */
+export interface WebRoutes {
+  /** `GET`: starts a login; `?returnTo=` (same origin only) is where the user lands after it. */
+  login: string | false;
+  /** `GET`: the tenant's redirect back, for logins (`code`) and connects (`connect_code`). */
+  callback: string | false;
+  /** `GET` and `POST`: ends the session here and at the tenant; `returnTo` as for login. */
+  logout: string | false;
+  /** `POST`: OpenID Connect Back-Channel Logout; form field `logout_token`. */
+  backchannelLogout: string | false;
+  /** `GET`: connects an upstream account (`connection`, `scopes`, `returnTo`); needs a session. */
+  connect: string | false;
+}
+
+/** Where the routes are unless configured otherwise (DESIGN.md, framework packages). */
+export const DEFAULT_ROUTES: Readonly<WebRoutes> = Object.freeze({
+  login: '/auth/login',
+  callback: '/auth/callback',
+  logout: '/auth/logout',
+  backchannelLogout: '/auth/backchannel-logout',
+  connect: '/auth/connect',
+});
+
+/** Where sessions live: sealed cookies (stateless), or a {@link SessionBackend} on the server. */
+export type SessionStoreChoice = 'cookie' | { backend: SessionBackend };
+
+/** Session options of a web integration: lifetimes plus where the session is kept. */
+export interface WebSessionOptions extends Partial<SessionLifetime> {
+  /**
+   * `'cookie'` (default): the whole session sealed in cookies. `{ backend }`: only a sealed session
+   * id in a cookie, the data in the backend (`MemoryBackend`, `@gatehouse/redis`, ...), which also
+   * lets back-channel logout delete sessions.
+   */
+  store?: SessionStoreChoice;
+  /** Name of the session cookie. Default `gatehouse.session` (cookie) or `gatehouse.sid` (backend). */
+  cookieName?: string;
+}
+
+/** How route errors are handled: rendered by Gatehouse, or passed to the framework's handler. */
+export type ErrorMode = 'render' | 'next';
+
+/**
+ * Options of a web integration (`auth()` in Express, the `gatehouse` plugin in Fastify): every
+ * {@link ServerClientOptions} field, plus the app's address, its routes and its sessions. `domain`,
+ * `clientId`, `clientSecret`, `secret`, `appBaseUrl` and `authorizationParams.audience` default to
+ * `AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`, `AUTH0_SECRET`, `APP_BASE_URL` and
+ * `AUTH0_AUDIENCE`.
+ */
+export interface WebAuthOptions
+  extends Partial<Omit<ServerClientOptions<CookieStoreOptions>, 'session'>> {
+  /**
+   * The app's public address, e.g. `https://app.example.com` (a path is allowed when the app lives
+   * under one). Every URL the integration builds (callback, redirects, returnTo checks) starts from
+   * it, never from the request's `Host`. Cookies are `Secure` exactly when it is https.
+   * Default: `APP_BASE_URL`.
+   */
+  appBaseUrl?: string;
+  /** Route paths; each may be `false` to turn it off. Defaults: {@link DEFAULT_ROUTES}. */
+  routes?: Partial<WebRoutes>;
+  /** Lifetimes (rolling, 1 day inactivity, 7 days absolute) and the store (cookie by default). */
+  session?: WebSessionOptions;
+  /**
+   * `'render'` (default): route errors become a plain, escaped HTML page or JSON with the error's
+   * code. `'next'`: they go to the framework's error handling (Express `next(err)`).
+   */
+  errors?: ErrorMode;
+}
+
+/** The environment variables read for defaults. */
+export type WebAuthEnv = Readonly<Record<string, string | undefined>>;
+
+/** {@link WebAuthOptions} after defaults and checks: what the route handlers work from. */
+export interface ResolvedWebAuthOptions {
+  /** Ready for `new ServerClient(...)`: stores built, `redirect_uri` derived. */
+  clientOptions: ServerClientOptions<CookieStoreOptions>;
+  /** The app's address, without a trailing slash in its path. */
+  appBaseUrl: URL;
+  routes: WebRoutes;
+  errors: ErrorMode;
+  /** Cookies carry `Secure`: the app is served over https. */
+  secure: boolean;
+  /** The absolute callback URL (`redirect_uri`), when there is one. */
+  callbackUrl: string | undefined;
+}
+
+const ROUTE_PATH = /^\/(?![/\\])[^\s?#\\]*$/;
+
+/** Joins an app path to the app's base URL: `https://x/app` + `/auth/login`. */
+export function appUrl(appBaseUrl: URL, path: string): URL {
+  return new URL(`${appBaseUrl.pathname.replace(/\/+$/, '')}${path}`, appBaseUrl.origin);
+}
+
+const fromEnv = (env: WebAuthEnv, name: string) => {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
+};
+
+function required<T>(value: T | undefined, option: string, variable: string): T {
+  if (value === undefined || value === null || value === '') {
+    throw new ConfigurationError(option, `is required: pass it as an option or set ${variable}.`);
+  }
+  return value;
+}
+
+function resolveAppBaseUrl(value: unknown): URL {
+  const url = typeof value === 'string' ? URL.parse(value) : null;
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new ConfigurationError(
+      'appBaseUrl',
+      `must be an absolute http(s) URL such as https://app.example.com (got ${JSON.stringify(value)}).`,
+    );
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigurationError('appBaseUrl', 'must not contain credentials, a query or a hash.');
+  }
+  url.pathname = url.pathname.replace(/\/+$/, '') || '/';
+  return url;
+}
+
+function resolveRoutes(routes: Partial<WebRoutes> | undefined): WebRoutes {
+  const resolved = { ...DEFAULT_ROUTES, ...routes };
+  const seen = new Map<string, string>();
+  for (const [name, path] of Object.entries(resolved)) {
+    if (!(name in DEFAULT_ROUTES)) {
+      throw new ConfigurationError(
+        `routes.${name}`,
+        `is not a route; the routes are ${Object.keys(DEFAULT_ROUTES).join(', ')}.`,
+      );
+    }
+    if (path === false) continue;
+    if (typeof path !== 'string' || !ROUTE_PATH.test(path)) {
+      throw new ConfigurationError(
+        `routes.${name}`,
+        'must be false or a path such as "/auth/login" (leading slash, no query).',
+      );
+    }
+    const other = seen.get(path);
+    if (other) throw new ConfigurationError(`routes.${name}`, `uses the same path as ${other}.`);
+    seen.set(path, `routes.${name}`);
+  }
+  return resolved;
+}
+
+function resolveStore(store: unknown): SessionStoreChoice {
+  if (store === undefined || store === 'cookie') return 'cookie';
+  const backend = (store as { backend?: Partial<SessionBackend> } | null)?.backend;
+  const methods = ['get', 'set', 'delete', 'deleteByLogout'] as const;
+  if (!backend || methods.some((method) => typeof backend[method] !== 'function')) {
+    throw new ConfigurationError(
+      'session.store',
+      "must be 'cookie' or { backend } with a SessionBackend (get, set, delete, deleteByLogout).",
+    );
+  }
+  return { backend: backend as SessionBackend };
+}
+
+/**
+ * Applies the environment defaults and checks every option of a web integration, so that
+ * misconfiguration fails at start-up with a {@link ConfigurationError} naming the option
+ * (SECURITY.md rule 8), never at the first request. Builds the stores with `Secure` decided by
+ * `appBaseUrl`, and derives `redirect_uri` from `appBaseUrl` and the callback route.
+ *
+ * @example
+ * const resolved = resolveWebAuthOptions({ appBaseUrl: 'https://app.example.com' }, process.env);
+ * new ServerClient(resolved.clientOptions);
+ */
+export function resolveWebAuthOptions(
+  options: WebAuthOptions = {},
+  env: WebAuthEnv = process.env,
+): ResolvedWebAuthOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigurationError('options', 'must be an object.');
+  }
+  const {
+    appBaseUrl: baseOption,
+    routes: routesOption,
+    session = {},
+    errors = 'render',
+    ...client
+  } = options;
+  if (errors !== 'render' && errors !== 'next') {
+    throw new ConfigurationError('errors', "must be 'render' or 'next'.");
+  }
+  const domain = required(client.domain ?? fromEnv(env, 'AUTH0_DOMAIN'), 'domain', 'AUTH0_DOMAIN');
+  const clientId = required(
+    client.clientId ?? fromEnv(env, 'AUTH0_CLIENT_ID'),
+    'clientId',
+    'AUTH0_CLIENT_ID',
+  );
+  const secret = required(client.secret ?? fromEnv(env, 'AUTH0_SECRET'), 'secret', 'AUTH0_SECRET');
+  const secrets = resolveSecrets(secret);
+  const clientSecret =
+    client.clientSecret ??
+    (client.clientAssertionSigningKey === undefined
+      ? fromEnv(env, 'AUTH0_CLIENT_SECRET')
+      : undefined);
+  if (clientSecret === undefined && client.clientAssertionSigningKey === undefined) {
+    throw new ConfigurationError(
+      'clientSecret',
+      'is required: pass clientSecret (or set AUTH0_CLIENT_SECRET), or clientAssertionSigningKey.',
+    );
+  }
+  const appBaseUrl = resolveAppBaseUrl(
+    required(baseOption ?? fromEnv(env, 'APP_BASE_URL'), 'appBaseUrl', 'APP_BASE_URL'),
+  );
+  const routes = resolveRoutes(routesOption);
+  const secure = appBaseUrl.protocol === 'https:';
+
+  const { store: storeOption, cookieName, ...lifetime } = session;
+  const store = resolveStore(storeOption);
+  const audience = client.authorizationParams?.audience ?? fromEnv(env, 'AUTH0_AUDIENCE');
+  const callbackUrl =
+    (client.authorizationParams?.redirect_uri as string | undefined) ??
+    (routes.callback ? appUrl(appBaseUrl, routes.callback).href : undefined);
+  if (!callbackUrl && (routes.login || routes.connect)) {
+    throw new ConfigurationError(
+      'routes.callback',
+      'is turned off, so login and connect need authorizationParams.redirect_uri.',
+    );
+  }
+
+  return {
+    appBaseUrl,
+    routes,
+    errors,
+    secure,
+    callbackUrl,
+    clientOptions: {
+      ...client,
+      domain,
+      clientId,
+      clientSecret,
+      secret: secrets,
+      session: lifetime,
+      authorizationParams: {
+        ...client.authorizationParams,
+        ...(audience !== undefined ? { audience } : {}),
+        ...(callbackUrl !== undefined ? { redirect_uri: callbackUrl } : {}),
+      },
+      transactionStore: client.transactionStore ?? new CookieTransactionStore({ secrets, secure }),
+      stateStore:
+        client.stateStore ??
+        (store === 'cookie'
+          ? new CookieStateStore({ secrets, secure, cookieName })
+          : new ServerStateStore({ secrets, secure, backend: store.backend, cookieName })),
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import type { CookieJar } from '../cookies/cookie-jar.js';
+import type {
+  DeleteConnectedAccountOptions,
+  ListConnectedAccountsOptions,
+  ListConnectionsOptions,
+} from '../my-account/connected-accounts.js';
+import type { ConnectedAccountsPage, ConnectionsPage } from '../my-account/types.js';
+import type {
+  GetAccessTokenForConnectionOptions,
+  GetAccessTokenOptions,
+  ServerClient,
+} from '../server-client.js';
+import type { ConnectionTokenSet, Session, TokenSet, UserClaims } from '../session/model.js';
+import type { CookieStoreOptions } from '../stores/types.js';
+
+/** A method's options without `storeOptions`: the request-bound object supplies them. */
+export type WithoutStoreOptions<T> = Omit<T, 'storeOptions'>;
+
+/**
+ * The `ServerClient` bound to one request, as frameworks expose it (`req.auth` in Express,
+ * `request.auth` in Fastify): the same methods, without `storeOptions`.
+ *
+ * @example
+ * app.get('/orders', requiresAuth(), async (req, res) => {
+ *   const { accessToken } = await req.auth.getAccessToken({ audience: 'https://api.example.com' });
+ *   res.json(await callApi(accessToken));
+ * });
+ */
+export class RequestAuth {
+  readonly #client: ServerClient;
+  readonly #storeOptions: CookieStoreOptions;
+
+  constructor(client: ServerClient, cookies: CookieJar) {
+    this.#client = client;
+    this.#storeOptions = { cookies };
+  }
+
+  /** The signed-in user's claims, or undefined. */
+  getUser(): Promise<UserClaims | undefined> {
+    return this.#client.getUser({ storeOptions: this.#storeOptions });
+  }
+
+  /** The session (tokens included), or undefined. */
+  getSession(): Promise<Session | undefined> {
+    return this.#client.getSession({ storeOptions: this.#storeOptions });
+  }
+
+  /**
+   * Whether the request has a live session. Errors (a store outage) are thrown, never turned into
+   * a yes.
+   */
+  async isAuthenticated(): Promise<boolean> {
+    return (await this.getUser()) !== undefined;
+  }
+
+  /** An access token for an API (`audience`, `scope`, `forceRefresh`); refreshed when needed. */
+  getAccessToken(
+    options: WithoutStoreOptions<GetAccessTokenOptions<CookieStoreOptions>> = {},
+  ): Promise<TokenSet> {
+    return this.#client.getAccessToken({ ...options, storeOptions: this.#storeOptions });
+  }
+
+  /** An upstream provider's token through Token Vault (`connection`, `loginHint`). */
+  getAccessTokenForConnection(
+    options: WithoutStoreOptions<GetAccessTokenForConnectionOptions<CookieStoreOptions>>,
+  ): Promise<ConnectionTokenSet> {
+    return this.#client.getAccessTokenForConnection({
+      ...options,
+      storeOptions: this.#storeOptions,
+    });
+  }
+
+  /** The user's connected accounts, a page at a time (`connection`, `take`, `from`). */
+  listConnectedAccounts(
+    options: WithoutStoreOptions<ListConnectedAccountsOptions<CookieStoreOptions>> = {},
+  ): Promise<ConnectedAccountsPage> {
+    return this.#client.listConnectedAccounts({ ...options, storeOptions: this.#storeOptions });
+  }
+
+  /** The connections the user can connect accounts for (`take`, `from`). */
+  listConnectedAccountConnections(
+    options: WithoutStoreOptions<ListConnectionsOptions<CookieStoreOptions>> = {},
+  ): Promise<ConnectionsPage> {
+    return this.#client.listConnectedAccountConnections({
+      ...options,
+      storeOptions: this.#storeOptions,
+    });
+  }
+
+  /** Deletes one of the user's connected accounts (`connectedAccountId`). */
+  deleteConnectedAccount(
+    options: WithoutStoreOptions<DeleteConnectedAccountOptions<CookieStoreOptions>>,
+  ): Promise<void> {
+    return this.#client.deleteConnectedAccount({ ...options, storeOptions: this.#storeOptions });
+  }
+}

@@ -1,0 +1,115 @@
+import type { CookieJar, CookieOptions } from '../cookies/cookie-jar.js';
+
+/**
+ * A request as the route handlers see it: the few things they need, whatever the framework.
+ * Build it with `WebAuth.request()`, which takes the URL from `appBaseUrl`, never from `Host`.
+ */
+export interface WebRequest {
+  /** `GET`, `POST`, ... */
+  method: string;
+  /** The request's URL on the app's own origin: `appBaseUrl`'s origin plus the path and query. */
+  url: URL;
+  /** The `Accept` header, to choose between an HTML page or redirect and JSON. */
+  accept: string | undefined;
+  /** The parsed form (or JSON) body of a POST, if any. */
+  body: Readonly<Record<string, unknown>> | undefined;
+  /** This request's cookies; changes are tracked to mark the response `no-store`. */
+  cookies: ChangeTrackingCookieJar;
+}
+
+/** What the framework adapter passes to build a {@link WebRequest}. */
+export interface WebRequestInit {
+  method: string;
+  /** The request target as received (Express `req.originalUrl`, Fastify `request.url`). */
+  target: string;
+  accept?: string | undefined;
+  body?: unknown;
+  /** The framework's {@link CookieJar} for this request and response. */
+  cookies: CookieJar;
+}
+
+/**
+ * A {@link CookieJar} that remembers whether anything was set or deleted, so the response can be
+ * marked `Cache-Control: private, no-store` (SECURITY.md rule 7). Wraps the framework's own jar.
+ */
+export class ChangeTrackingCookieJar implements CookieJar {
+  #changed = false;
+
+  constructor(readonly inner: CookieJar) {}
+
+  /** Whether this request set or cleared a cookie. */
+  get changed(): boolean {
+    return this.#changed;
+  }
+
+  get(name: string): string | undefined {
+    return this.inner.get(name);
+  }
+
+  getAll(): ReadonlyMap<string, string> {
+    return this.inner.getAll();
+  }
+
+  set(name: string, value: string, options: CookieOptions): void {
+    this.#changed = true;
+    this.inner.set(name, value, options);
+  }
+
+  delete(name: string, options: CookieOptions): void {
+    this.#changed = true;
+    this.inner.delete(name, options);
+  }
+}
+
+const SCHEME = /^[a-z][a-z\d+.-]*:/i;
+
+/**
+ * The request's URL on the app's own origin. Only the path and query of the target are used: an
+ * absolute-form target (`GET http://evil.example/ HTTP/1.1`) or a `Host` / `X-Forwarded-Host`
+ * header cannot move the URL, the callback URL or a `returnTo` check to another origin.
+ *
+ * @example
+ * requestUrl(new URL('https://app.example.com'), '/orders?page=2').href
+ * // 'https://app.example.com/orders?page=2'
+ */
+export function requestUrl(appBaseUrl: URL, target: string): URL {
+  let pathAndQuery = target;
+  if (SCHEME.test(target)) {
+    const absolute = URL.parse(target);
+    pathAndQuery = absolute ? `${absolute.pathname}${absolute.search}` : '/';
+  }
+  if (!pathAndQuery.startsWith('/')) pathAndQuery = `/${pathAndQuery}`;
+  // Concatenating to the origin keeps `//evil.example/x` a path of the app, not a host.
+  return URL.parse(`${appBaseUrl.origin}${pathAndQuery}`) ?? new URL('/', appBaseUrl.origin);
+}
+
+/**
+ * Whether a request is a browser navigation that should get a redirect or an HTML page rather
+ * than JSON: a `GET`/`HEAD` that accepts `text/html`.
+ */
+export function wantsHtml(request: Pick<WebRequest, 'method' | 'accept'>): boolean {
+  const method = request.method.toUpperCase();
+  return (method === 'GET' || method === 'HEAD') && acceptsHtml(request.accept);
+}
+
+/** Whether an `Accept` header lists `text/html` (browsers do; `fetch` and API clients do not). */
+export function acceptsHtml(accept: string | undefined): boolean {
+  return /(^|,)\s*text\/html\s*(;|,|$)/i.test(accept ?? '');
+}
+
+/** A string field of a query or form, or undefined. */
+export function field(
+  request: Pick<WebRequest, 'url' | 'body'>,
+  name: string,
+  from: 'query' | 'body' | 'either' = 'query',
+): string | undefined {
+  if (from !== 'body') {
+    const value = request.url.searchParams.get(name);
+    if (value !== null) return value;
+  }
+  if (from !== 'query') {
+    const value = request.body?.[name];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}

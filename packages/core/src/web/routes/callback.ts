@@ -1,0 +1,18 @@
+import { callbackKind } from '../../my-account/connected-accounts.js';
+import { redirect } from '../response.js';
+import { returnToFromAppState } from '../return-to.js';
+import { type RouteHandler, storeOptionsOf } from './context.js';
+
+/**
+ * `GET /auth/callback`: completes a login (`code`) or a connect (`connect_code`) and redirects to
+ * the `returnTo` saved when it started. Errors (the tenant's `error=`, no transaction, a bad
+ * state) are thrown as named errors for the error page.
+ */
+export const callback: RouteHandler = async ({ client, options }, request) => {
+  const storeOptions = storeOptionsOf(request);
+  const { appState } =
+    callbackKind(request.url) === 'connect'
+      ? await client.completeConnectAccount({ url: request.url, storeOptions })
+      : await client.completeInteractiveLogin({ url: request.url, storeOptions });
+  return redirect(returnToFromAppState(appState, options.appBaseUrl));
+};

@@ -1,0 +1,33 @@
+import { MissingRequiredArgumentError } from '../../errors.js';
+import { field } from '../request.js';
+import { redirect } from '../response.js';
+import { resolveReturnTo } from '../return-to.js';
+import { type RouteHandler, storeOptionsOf } from './context.js';
+import { signInResponse } from './requires-auth.js';
+
+/**
+ * `GET /auth/connect?connection=google-oauth2&scopes=calendar.readonly&returnTo=/settings`:
+ * connects an upstream account through the My Account API. Needs a session: without one, the
+ * browser is sent to log in first and comes back here. `scopes` may repeat or be space- or
+ * comma-separated.
+ */
+export const connect: RouteHandler = async (context, request) => {
+  const { client, options } = context;
+  const storeOptions = storeOptionsOf(request);
+  if (!(await client.getUser({ storeOptions }))) return signInResponse(context, request);
+  const connection = field(request, 'connection');
+  if (!connection) throw new MissingRequiredArgumentError('connection');
+  const scopes = request.url.searchParams
+    .getAll('scopes')
+    .flatMap((value) => value.split(/[\s,]+/))
+    .filter(Boolean);
+  const returnTo = resolveReturnTo(field(request, 'returnTo'), options.appBaseUrl);
+  const url = await client.startConnectAccount({
+    connection,
+    ...(scopes.length > 0 ? { scopes } : {}),
+    ...(options.callbackUrl ? { redirectUri: options.callbackUrl } : {}),
+    appState: { returnTo: returnTo.href },
+    storeOptions,
+  });
+  return redirect(url);
+};

@@ -1,0 +1,16 @@
+import type { ServerClient } from '../../server-client.js';
+import type { ResolvedWebAuthOptions } from '../options.js';
+import type { WebRequest } from '../request.js';
+import type { WebResponse } from '../response.js';
+
+/** What every route handler works with: the client and the resolved options. */
+export interface RouteContext {
+  client: ServerClient;
+  options: ResolvedWebAuthOptions;
+}
+
+/** A route handler: a request in, a response description out; errors are thrown. */
+export type RouteHandler = (context: RouteContext, request: WebRequest) => Promise<WebResponse>;
+
+/** The store options of a request, for the cookie-based stores. */
+export const storeOptionsOf = (request: WebRequest) => ({ cookies: request.cookies });

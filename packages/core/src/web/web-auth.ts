@@ -1,0 +1,144 @@
+import type { CookieJar } from '../cookies/cookie-jar.js';
+import { ServerClient } from '../server-client.js';
+import { errorCodeOf, errorResponse } from './errors.js';
+import {
+  type ResolvedWebAuthOptions,
+  resolveWebAuthOptions,
+  type WebAuthEnv,
+  type WebAuthOptions,
+  type WebRoutes,
+} from './options.js';
+import {
+  ChangeTrackingCookieJar,
+  requestUrl,
+  type WebRequest,
+  type WebRequestInit,
+} from './request.js';
+import { RequestAuth } from './request-auth.js';
+import { finish, type WebResponse } from './response.js';
+import { backchannelLogout } from './routes/backchannel-logout.js';
+import { callback } from './routes/callback.js';
+import { connect } from './routes/connect.js';
+import type { RouteContext, RouteHandler } from './routes/context.js';
+import { login } from './routes/login.js';
+import { logout } from './routes/logout.js';
+import { requiresAuth } from './routes/requires-auth.js';
+
+/** The name of a route. */
+export type RouteName = keyof WebRoutes;
+
+/** One route to mount: its name, HTTP methods and path. */
+export interface RouteDefinition {
+  name: RouteName;
+  methods: ReadonlyArray<'GET' | 'POST'>;
+  path: string;
+}
+
+/**
+ * How a route or guard ended. `response` is always ready to send; when `ok` is false, `error` is
+ * what went wrong, for adapters in `errors: 'next'` mode to hand to the framework instead.
+ */
+export type RouteOutcome =
+  | { ok: true; response: WebResponse }
+  | { ok: false; response: WebResponse; error: unknown };
+
+const HANDLERS: Record<RouteName, { methods: RouteDefinition['methods']; handler: RouteHandler }> =
+  {
+    login: { methods: ['GET'], handler: login },
+    callback: { methods: ['GET'], handler: callback },
+    logout: { methods: ['GET', 'POST'], handler: logout },
+    backchannelLogout: { methods: ['POST'], handler: backchannelLogout },
+    connect: { methods: ['GET'], handler: connect },
+  };
+
+/**
+ * Everything a framework integration does that does not depend on the framework: options with
+ * environment defaults (checked now), the `ServerClient`, the route handlers, the `requiresAuth`
+ * decision, error rendering and the request-bound `auth` object. An adapter only turns its
+ * request into a {@link WebRequest}, mounts {@link WebAuth.routes}, and sends {@link WebResponse}s.
+ *
+ * @example
+ * const web = new WebAuth({ appBaseUrl: 'https://app.example.com' }); // throws on misconfiguration
+ * for (const route of web.routes) router.on(route.methods, route.path, async (req, res) => {
+ *   const outcome = await web.handle(route.name, web.request({ method, target, accept, body, cookies }));
+ *   send(res, outcome.response);
+ * });
+ */
+export class WebAuth {
+  readonly client: ServerClient;
+  readonly options: ResolvedWebAuthOptions;
+  /** The enabled routes, for the adapter to mount. */
+  readonly routes: readonly RouteDefinition[];
+  readonly #context: RouteContext;
+
+  constructor(options: WebAuthOptions = {}, env: WebAuthEnv = process.env) {
+    this.options = resolveWebAuthOptions(options, env);
+    this.client = new ServerClient(this.options.clientOptions);
+    this.#context = { client: this.client, options: this.options };
+    this.routes = (Object.keys(HANDLERS) as RouteName[]).flatMap((name) => {
+      const path = this.options.routes[name];
+      return path === false ? [] : [{ name, methods: HANDLERS[name].methods, path }];
+    });
+  }
+
+  /** Builds the handlers' view of a request; its URL comes from `appBaseUrl`, never from `Host`. */
+  request(init: WebRequestInit): WebRequest {
+    const body =
+      typeof init.body === 'object' && init.body !== null && !Array.isArray(init.body)
+        ? (init.body as Record<string, unknown>)
+        : undefined;
+    return {
+      method: init.method.toUpperCase(),
+      url: requestUrl(this.options.appBaseUrl, init.target),
+      accept: init.accept,
+      body,
+      cookies:
+        init.cookies instanceof ChangeTrackingCookieJar
+          ? init.cookies
+          : new ChangeTrackingCookieJar(init.cookies),
+    };
+  }
+
+  /** Runs a route. Never throws: errors become an error response (and `error` for `'next'`). */
+  async handle(name: RouteName, request: WebRequest): Promise<RouteOutcome> {
+    try {
+      return {
+        ok: true,
+        response: finish(await HANDLERS[name].handler(this.#context, request), request.cookies),
+      };
+    } catch (error) {
+      // The tenant posts back-channel logouts server to server: it always gets JSON.
+      return this.#failure(error, request, name === 'backchannelLogout' ? 'json' : 'negotiate');
+    }
+  }
+
+  /**
+   * The `requiresAuth` guard: `undefined` lets the request through; otherwise the outcome to send
+   * (a redirect to login for browsers, 401 JSON for others, or an error). Fails closed.
+   */
+  async requiresAuth(request: WebRequest): Promise<RouteOutcome | undefined> {
+    try {
+      const response = await requiresAuth(this.#context, request);
+      return response && { ok: true, response: finish(response, request.cookies) };
+    } catch (error) {
+      return this.#failure(error, request, 'negotiate');
+    }
+  }
+
+  /** The `ServerClient` bound to one request's cookies: `req.auth` / `request.auth`. */
+  bind(cookies: CookieJar): RequestAuth {
+    return new RequestAuth(this.client, cookies);
+  }
+
+  #failure(error: unknown, request: WebRequest, format: 'negotiate' | 'json'): RouteOutcome {
+    const response = finish(errorResponse(error, request.accept, format), request.cookies);
+    const logger = this.options.clientOptions.logger;
+    if (response.status >= 500) {
+      logger?.error(
+        { code: errorCodeOf(error), path: request.url.pathname },
+        'gatehouse: request failed',
+      );
+    }
+    return { ok: false, response, error };
+  }
+}
