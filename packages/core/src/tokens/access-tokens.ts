@@ -17,7 +17,6 @@ import type { AuthorizationParams, Logger } from '../options.js';
 import {
   type ConnectionTokenSet,
   DEFAULT_AUDIENCE,
-  type SessionData,
   type TokenSet,
 } from '../session/model.js';
 import { mergeScopes, scopeForAudience } from '../session/scopes.js';
