@@ -14,11 +14,7 @@ import {
 import type { Tenant } from '../oidc/tenant.js';
 import { connectionTokenRequest, processConnectionTokenResponse } from '../oidc/token-vault.js';
 import type { AuthorizationParams, Logger } from '../options.js';
-import {
-  type ConnectionTokenSet,
-  DEFAULT_AUDIENCE,
-  type TokenSet,
-} from '../session/model.js';
+import { type ConnectionTokenSet, DEFAULT_AUDIENCE, type TokenSet } from '../session/model.js';
 import { mergeScopes, scopeForAudience } from '../session/scopes.js';
 import {
   applyConnectionTokenSet,
