@@ -1,0 +1,354 @@
+import { bearerChallenge } from './challenge.js';
+
+/**
+ * Why a token was refused: the `code` of a {@link VerifyAccessTokenError} (HTTP 401,
+ * `error="invalid_token"`, RFC 6750 §3.1).
+ */
+export type VerifyAccessTokenErrorCode =
+  | 'token_too_large'
+  | 'malformed_token'
+  | 'unsupported_algorithm'
+  | 'unsupported_critical_header'
+  | 'missing_key_id'
+  | 'invalid_token_type'
+  | 'invalid_issuer'
+  | 'invalid_audience'
+  | 'invalid_claim'
+  | 'missing_claim'
+  | 'token_expired'
+  | 'token_not_yet_valid'
+  | 'token_too_old'
+  | 'unknown_key'
+  | 'key_mismatch'
+  | 'invalid_signature'
+  | 'claim_validation_failed'
+  | 'dpop_bound_token'
+  | 'dpop_binding_mismatch'
+  | 'verification_failed';
+
+/** Why a DPoP proof was refused: the `code` of an {@link InvalidDpopProofError} (RFC 9449 §4.3). */
+export type InvalidDpopProofErrorCode =
+  | 'invalid_dpop_proof'
+  | 'dpop_proof_replayed'
+  | 'dpop_method_mismatch'
+  | 'dpop_url_mismatch'
+  | 'dpop_ath_mismatch'
+  | 'dpop_iat_out_of_window';
+
+/** Codes of {@link AccessTokenForConnectionError}. */
+export type AccessTokenForConnectionErrorCode =
+  | 'connection_token_request_failed'
+  | 'connection_token_rejected'
+  | 'connection_token_invalid_response';
+
+/**
+ * Every code this package throws: a closed set, so callers can `switch` on `error.code` without
+ * parsing messages.
+ */
+export type AuthErrorCode =
+  | VerifyAccessTokenErrorCode
+  | InvalidDpopProofErrorCode
+  | AccessTokenForConnectionErrorCode
+  | 'missing_authorization'
+  | 'invalid_request'
+  | 'invalid_auth_scheme'
+  | 'missing_required_argument'
+  | 'use_dpop_nonce'
+  | 'insufficient_scope'
+  | 'keys_unavailable'
+  | 'domains_resolver_error'
+  | 'configuration_error';
+
+/** The OAuth error codes that go into a `WWW-Authenticate` challenge (RFC 6750 §3.1, RFC 9449 §7.1). */
+export type OAuthChallengeError =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
+
+/**
+ * What is said to the client about each code: a fixed vocabulary, never built from the token, so no
+ * attacker-supplied byte reaches a response header (pitfall §4.2.4 of the reference). Every string
+ * keeps to the RFC 6750 §3 `error_description` characters.
+ */
+const DESCRIPTIONS: Record<AuthErrorCode, string> = {
+  token_too_large: 'The access token is too large',
+  malformed_token: 'The access token is malformed',
+  unsupported_algorithm: 'The access token is signed with an algorithm that is not allowed',
+  unsupported_critical_header: 'The access token has a critical header that is not supported',
+  missing_key_id: 'The access token has no key id',
+  invalid_token_type: 'The access token has the wrong type',
+  invalid_issuer: 'The access token issuer is not accepted',
+  invalid_audience: 'The access token is not meant for this API',
+  invalid_claim: 'The access token has a claim of the wrong type',
+  missing_claim: 'The access token lacks a required claim',
+  token_expired: 'The access token expired',
+  token_not_yet_valid: 'The access token is not valid yet',
+  token_too_old: 'The access token is too old',
+  unknown_key: 'The access token is signed with an unknown key',
+  key_mismatch: 'The access token algorithm does not match its key',
+  invalid_signature: 'The access token signature is invalid',
+  claim_validation_failed: 'The access token was refused by a claim check',
+  dpop_bound_token: 'The access token is bound to a DPoP key and needs the DPoP scheme',
+  dpop_binding_mismatch: 'The DPoP proof key does not match the access token binding',
+  verification_failed: 'The access token could not be verified',
+  invalid_dpop_proof: 'The DPoP proof is invalid',
+  dpop_proof_replayed: 'The DPoP proof was already used',
+  dpop_method_mismatch: 'The DPoP proof is for another HTTP method',
+  dpop_url_mismatch: 'The DPoP proof is for another URL',
+  dpop_ath_mismatch: 'The DPoP proof is for another access token',
+  dpop_iat_out_of_window: 'The DPoP proof is too old or from the future',
+  connection_token_request_failed: 'The Token Vault request failed',
+  connection_token_rejected: 'The Token Vault refused the exchange',
+  connection_token_invalid_response: 'The Token Vault answered with an invalid response',
+  missing_authorization: '',
+  invalid_request: 'The Authorization header is malformed',
+  invalid_auth_scheme: 'The authorization scheme is not accepted here',
+  missing_required_argument: 'A required argument is missing',
+  use_dpop_nonce: 'The resource server requires a nonce in the DPoP proof',
+  insufficient_scope: 'The access token lacks a required scope',
+  keys_unavailable: 'The signing keys of the issuer are unavailable',
+  domains_resolver_error: 'The allowed issuers could not be resolved',
+  configuration_error: 'The API client is misconfigured',
+};
+
+/** Options every error of this package takes. */
+interface AuthErrorOptions {
+  /** A message for developers and logs; never sent to clients. Default: the description. */
+  message?: string;
+  cause?: unknown;
+}
+
+/**
+ * Base of every error this package throws. Errors that become HTTP responses carry what a framework
+ * needs to send them: `status` and `headers` (with `www-authenticate` for 400/401/403, as
+ * RFC 6750 §3 and RFC 9449 §7.1 ask). `description` is safe to send; `message` is for logs.
+ *
+ * @example
+ * try { await api.verifyRequest(request); }
+ * catch (error) {
+ *   if (error instanceof AuthError) reply.status(error.status).headers(error.headers).send();
+ *   else throw error;
+ * }
+ */
+export abstract class AuthError extends Error {
+  /** The HTTP status to answer with. */
+  abstract readonly status: number;
+  /** The OAuth error code for the challenge, if the challenge carries one. */
+  readonly error?: OAuthChallengeError;
+  /** A fixed, header-safe description of `code`: never built from the request. */
+  readonly description: string;
+  /**
+   * Response headers to send, lower-case names. Set by {@link ApiClient} from its configuration
+   * (realm, DPoP mode, `resource_metadata`); a plain Bearer challenge until then.
+   */
+  headers: Record<string, string> = {};
+
+  constructor(
+    /** Stable machine-readable reason. */
+    readonly code: AuthErrorCode,
+    options: AuthErrorOptions = {},
+  ) {
+    super(options.message ?? DESCRIPTIONS[code], { cause: options.cause });
+    this.description = DESCRIPTIONS[code];
+  }
+}
+
+/** Errors answered with a challenge: their default headers are a plain Bearer challenge. */
+abstract class ChallengeError extends AuthError {
+  constructor(code: AuthErrorCode, options?: AuthErrorOptions) {
+    super(code, options);
+  }
+
+  /** Fills `headers` with a default challenge; ApiClient replaces it with its configured one. */
+  protected defaultHeaders(): void {
+    this.headers = {
+      'www-authenticate': bearerChallenge({
+        error: this.error,
+        description: this.description,
+      }),
+    };
+  }
+}
+
+/**
+ * The access token was refused (RFC 6750 §3.1 `invalid_token`, HTTP 401). Thrown by
+ * `verifyAccessToken` and `verifyRequest`, as auth0-api-python's `VerifyAccessTokenError`.
+ */
+export class VerifyAccessTokenError extends ChallengeError {
+  override readonly name = 'VerifyAccessTokenError';
+  readonly status = 401;
+  override readonly error = 'invalid_token' as const;
+  declare readonly code: VerifyAccessTokenErrorCode;
+
+  constructor(code: VerifyAccessTokenErrorCode, options?: AuthErrorOptions) {
+    super(code, options);
+    this.defaultHeaders();
+  }
+}
+
+/**
+ * The request carries no credentials we recognise: no `Authorization` header, or another scheme.
+ * HTTP 401 with a bare challenge and no `error`, as RFC 6750 §3.1 asks (auth0-api-python answers 400).
+ */
+export class MissingAuthorizationError extends ChallengeError {
+  override readonly name = 'MissingAuthorizationError';
+  readonly status = 401;
+
+  constructor(options?: AuthErrorOptions) {
+    super('missing_authorization', { message: 'No access token in the request', ...options });
+    this.defaultHeaders();
+  }
+}
+
+/** The request is malformed (RFC 6750 §3.1 `invalid_request`, HTTP 400). */
+export class InvalidRequestError extends ChallengeError {
+  override readonly name = 'InvalidRequestError';
+  readonly status = 400;
+  override readonly error = 'invalid_request' as const;
+  declare readonly code: 'invalid_request' | 'invalid_auth_scheme';
+
+  constructor(code: 'invalid_request' | 'invalid_auth_scheme', options?: AuthErrorOptions) {
+    super(code, options);
+    this.defaultHeaders();
+  }
+}
+
+/** A method was called without an argument it needs (HTTP 400 `invalid_request`, as in Python). */
+export class MissingRequiredArgumentError extends ChallengeError {
+  override readonly name = 'MissingRequiredArgumentError';
+  readonly status = 400;
+  override readonly error = 'invalid_request' as const;
+
+  constructor(
+    /** The argument that is missing or unusable, e.g. `accessToken`. */
+    readonly argument: string,
+    message = `The argument '${argument}' is required but was not provided.`,
+  ) {
+    super('missing_required_argument', { message });
+    this.defaultHeaders();
+  }
+}
+
+/** The DPoP proof was refused (RFC 9449 §4.3, `invalid_dpop_proof`, HTTP 400 as in Python). */
+export class InvalidDpopProofError extends ChallengeError {
+  override readonly name = 'InvalidDpopProofError';
+  readonly status = 400;
+  override readonly error = 'invalid_dpop_proof' as const;
+  declare readonly code: InvalidDpopProofErrorCode;
+
+  constructor(code: InvalidDpopProofErrorCode, options?: AuthErrorOptions) {
+    super(code, options);
+    this.defaultHeaders();
+  }
+}
+
+/**
+ * The DPoP proof lacks a current server nonce (RFC 9449 §9): HTTP 401, `error="use_dpop_nonce"`,
+ * and the nonce to use in `headers['dpop-nonce']`.
+ */
+export class UseDpopNonceError extends ChallengeError {
+  override readonly name = 'UseDpopNonceError';
+  readonly status = 401;
+  override readonly error = 'use_dpop_nonce' as const;
+
+  constructor(
+    /** The nonce the client must put in its next proof. */
+    readonly nonce: string,
+  ) {
+    super('use_dpop_nonce');
+    this.defaultHeaders();
+  }
+
+  protected override defaultHeaders(): void {
+    super.defaultHeaders();
+    this.headers['dpop-nonce'] = this.nonce;
+  }
+}
+
+/**
+ * The token is valid but lacks a scope (RFC 6750 §3.1 `insufficient_scope`, HTTP 403); the
+ * challenge names the scopes needed in `scope=`.
+ */
+export class InsufficientScopeError extends ChallengeError {
+  override readonly name = 'InsufficientScopeError';
+  readonly status = 403;
+  override readonly error = 'insufficient_scope' as const;
+
+  constructor(
+    /** The scopes the request needs (all of them, or any one with `match: 'any'`). */
+    readonly scopes: readonly string[],
+  ) {
+    super('insufficient_scope');
+    this.headers = {
+      'www-authenticate': bearerChallenge({
+        error: this.error,
+        description: this.description,
+        scope: scopes,
+      }),
+    };
+  }
+}
+
+/**
+ * The issuer's signing keys could not be fetched and no last-known-good keys are left (HTTP 503):
+ * a fault on our side or the tenant's, so the client is not told its token is bad.
+ */
+export class KeysUnavailableError extends AuthError {
+  override readonly name = 'KeysUnavailableError';
+  readonly status = 503;
+
+  constructor(options: AuthErrorOptions & { retryAfter: number }) {
+    super('keys_unavailable', options);
+    this.headers = { 'retry-after': String(Math.max(1, Math.ceil(options.retryAfter))) };
+  }
+}
+
+/** The `domains` resolver threw or returned something other than a list of domains (HTTP 500). */
+export class DomainsResolverError extends AuthError {
+  override readonly name = 'DomainsResolverError';
+  readonly status = 500;
+
+  constructor(options?: AuthErrorOptions) {
+    super('domains_resolver_error', options);
+  }
+}
+
+/** The client is configured wrongly; thrown by the constructor, naming the option at fault. */
+export class ConfigurationError extends AuthError {
+  override readonly name = 'ConfigurationError';
+  readonly status = 500;
+
+  constructor(
+    /** The option at fault, e.g. `audience` or `dpop.mode`. */
+    readonly option: string,
+    message: string,
+  ) {
+    super('configuration_error', { message: `${option}: ${message}` });
+  }
+}
+
+/**
+ * A Token Vault exchange failed (HTTP 502 to whoever asked: the upstream failed, not the client).
+ * `error` and `errorDescription` repeat what the tenant said, for logs and for deciding what to do
+ * (e.g. `invalid_grant` when the user has not connected the account).
+ */
+export class AccessTokenForConnectionError extends AuthError {
+  override readonly name = 'AccessTokenForConnectionError';
+  readonly status = 502;
+  declare readonly code: AccessTokenForConnectionErrorCode;
+  /** The tenant's `error`, when it answered with one. */
+  readonly tenantError: string | undefined;
+  /** The tenant's `error_description`, when it answered with one. */
+  readonly tenantErrorDescription: string | undefined;
+
+  constructor(
+    code: AccessTokenForConnectionErrorCode,
+    options: AuthErrorOptions & { tenantError?: string; tenantErrorDescription?: string } = {},
+  ) {
+    super(code, options);
+    this.tenantError = options.tenantError;
+    this.tenantErrorDescription = options.tenantErrorDescription;
+  }
+}

@@ -1,0 +1,105 @@
+import { ConfigurationError, DomainsResolverError, VerifyAccessTokenError } from './errors.js';
+import { isSecureOrLoopback } from './jwks/http.js';
+import type { RequestHeaders } from './request.js';
+
+/** What a {@link DomainsResolver} is told about the request it decides for. */
+export interface DomainsResolverContext {
+  /** The token's `iss`, not yet verified: use it to choose, never to trust. */
+  unverifiedIssuer: string;
+  /** The request URL, when the call came through `verifyRequest`. */
+  requestUrl: string | undefined;
+  /** The request headers, when the call came through `verifyRequest`. */
+  requestHeaders: RequestHeaders | undefined;
+}
+
+/**
+ * Decides per request which tenant domains are accepted, e.g. by the request's host for a
+ * multi-tenant API. Returns domains as `domain` takes them. Called before any network request, so
+ * an issuer it does not list is never fetched.
+ */
+export type DomainsResolver = (
+  context: DomainsResolverContext,
+) => readonly string[] | Promise<readonly string[]>;
+
+/**
+ * Turns a domain into the issuer Auth0 writes in tokens: a bare host becomes `https://host/`; a
+ * full origin is accepted, plain http only for loopback hosts (the local dev tenant). Returns
+ * undefined for anything else (a path, a query, credentials, another scheme).
+ */
+export function issuerOfDomain(domain: unknown): string | undefined {
+  if (typeof domain !== 'string' || domain.trim() === '') return undefined;
+  const withScheme = /^[a-z][a-z\d+.-]*:\/\//i.test(domain) ? domain : `https://${domain}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return undefined;
+  }
+  // `?` and `#` are checked on the text: an empty query or fragment leaves no trace in the URL.
+  const bare = !url.username && !url.password && url.pathname === '/' && !/[?#]/.test(withScheme);
+  return isSecureOrLoopback(url) && bare ? `${url.origin}/` : undefined;
+}
+
+/** Like {@link issuerOfDomain}, for configuration: throws a ConfigurationError naming the option. */
+export function configuredIssuer(domain: unknown, option: string): string {
+  const issuer = issuerOfDomain(domain);
+  if (!issuer) {
+    throw new ConfigurationError(
+      option,
+      'must be a host name such as "tenant.auth0.com", or an https origin (plain http only for loopback hosts), without path, query or credentials.',
+    );
+  }
+  return issuer;
+}
+
+/**
+ * Which issuers are accepted: a fixed list or a resolver. A token's `iss` must equal an accepted
+ * issuer exactly (string comparison, no normalisation of the token's value), and this check runs
+ * before any fetch, so no attacker-chosen `iss` is ever requested (SECURITY.md rule 17).
+ */
+export class IssuerPolicy {
+  constructor(
+    /** The accepted issuers when fixed, e.g. `['https://tenant.auth0.com/']`. */
+    readonly fixed: readonly string[] | undefined,
+    private readonly resolver: DomainsResolver | undefined,
+  ) {}
+
+  /** Resolves if `iss` is accepted for this request; throws `invalid_issuer` otherwise. */
+  async check(
+    iss: string,
+    request: { url?: string | undefined; headers?: RequestHeaders | undefined },
+  ): Promise<void> {
+    const accepted = this.fixed ?? (await this.#resolve(iss, request));
+    if (!accepted.includes(iss)) throw new VerifyAccessTokenError('invalid_issuer');
+  }
+
+  async #resolve(
+    iss: string,
+    request: { url?: string | undefined; headers?: RequestHeaders | undefined },
+  ): Promise<readonly string[]> {
+    let domains: unknown;
+    try {
+      domains = await this.resolver?.({
+        unverifiedIssuer: iss,
+        requestUrl: request.url,
+        requestHeaders: request.headers,
+      });
+    } catch (cause) {
+      throw new DomainsResolverError({ message: 'The domains resolver threw', cause });
+    }
+    if (!Array.isArray(domains) || domains.length === 0) {
+      throw new DomainsResolverError({
+        message: 'The domains resolver must return a non-empty list of domains',
+      });
+    }
+    return domains.map((domain) => {
+      const issuer = issuerOfDomain(domain);
+      if (!issuer) {
+        throw new DomainsResolverError({
+          message: 'The domains resolver returned something that is not a domain',
+        });
+      }
+      return issuer;
+    });
+  }
+}
