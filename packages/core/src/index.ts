@@ -50,6 +50,7 @@ export type {
 export { safeReturnTo } from './redirects.js';
 export {
   type BackchannelLogoutOptions,
+  type CallbackResult,
   type CompleteInteractiveLoginOptions,
   type GetAccessTokenForConnectionOptions,
   type GetAccessTokenOptions,

@@ -10,6 +10,7 @@ import {
   type CompleteConnectAccountOptions,
   type CompleteConnectAccountResult,
   ConnectedAccounts,
+  callbackKind,
   type DeleteConnectedAccountOptions,
   type ListConnectedAccountsOptions,
   type ListConnectionsOptions,
@@ -48,6 +49,11 @@ export type {
   LoginResult,
   StartInteractiveLoginOptions,
 };
+
+/** What {@link ServerClient.completeCallback} completed. */
+export type CallbackResult =
+  | { kind: 'login'; appState: unknown; session: Session }
+  | { kind: 'connect'; appState: unknown; account: CompleteConnectAccountResult };
 
 /** Options of the session read methods. */
 export interface StoreOptionsArgument<TStoreOptions> {
@@ -92,6 +98,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   readonly #connectedAccounts: ConnectedAccounts<TStoreOptions>;
   readonly #logger: Logger | undefined;
   readonly #logoutTokenSeen = replayGuard();
+  readonly #transactions: TransactionStore<TStoreOptions>;
 
   constructor(options: ServerClientOptions<TStoreOptions>) {
     const secrets = resolveSecrets(options.secret);
@@ -118,6 +125,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
         secrets,
         secure,
       }) as unknown as TransactionStore<TStoreOptions>);
+    this.#transactions = transactions;
     const store =
       options.stateStore ??
       (new CookieStateStore({ secrets, secure }) as unknown as StateStore<TStoreOptions>);
@@ -168,6 +176,30 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
     options: CompleteInteractiveLoginOptions<TStoreOptions>,
   ): Promise<LoginResult> {
     return this.#login.complete(options);
+  }
+
+  /**
+   * Completes whichever flow a callback belongs to, as its transaction says: a login or a connect.
+   * One callback URL can serve both, and a connect the user refused (`error=access_denied`, no
+   * `connect_code`) is still reported as the connect's error.
+   */
+  async completeCallback(
+    options: CompleteInteractiveLoginOptions<TStoreOptions>,
+  ): Promise<CallbackResult> {
+    const url = typeof options.url === 'string' ? URL.parse(options.url) : options.url;
+    const state = url?.searchParams.get('state');
+    const transaction = state
+      ? await this.#transactions.get(state, options.storeOptions)
+      : undefined;
+    const isConnect = transaction
+      ? transaction.authSession !== undefined
+      : url !== null && callbackKind(url) === 'connect';
+    if (isConnect) {
+      const account = await this.completeConnectAccount(options);
+      return { kind: 'connect', appState: account.appState, account };
+    }
+    const { appState, session } = await this.completeInteractiveLogin(options);
+    return { kind: 'login', appState, session };
   }
 
   /** The signed-in user's claims, or undefined. */

@@ -57,6 +57,43 @@ async function call<T>(
 }
 
 describe('Connected Accounts through the My Account API', () => {
+  it('completes login and connect callbacks through one completeCallback()', async () => {
+    const browser = new BrowserClient();
+    const login = await loginAs(browser, {
+      startUrl: `${app.url}/auth/login`,
+      ...ALICE,
+      stopBefore: (url) => url.pathname === '/auth/callback',
+    });
+    const loggedIn = await call(browser, (storeOptions) =>
+      app.client.completeCallback({ url: login.history.at(-1)!, storeOptions }),
+    );
+    expect(loggedIn.result).toMatchObject({
+      kind: 'login',
+      session: { user: { sub: 'auth0|alice' } },
+    });
+    const started = await call(
+      browser,
+      async (storeOptions) =>
+        (await app.client.startConnectAccount({ connection: 'github', appState: 7, storeOptions }))
+          .href,
+    );
+    const consent = await browser.navigate(started.result!);
+    const [form] = parseForms(consent.body, consent.url);
+    const back = await browser.submit(
+      form!,
+      {},
+      { stopBefore: (url) => url.pathname === '/auth/callback' },
+    );
+    const connected = await call(browser, (storeOptions) =>
+      app.client.completeCallback({ url: back.history.at(-1)!, storeOptions }),
+    );
+    expect(connected.result).toMatchObject({
+      kind: 'connect',
+      appState: 7,
+      account: { connection: 'github' },
+    });
+  });
+
   it('connects an account, lists it with paging, uses it through Token Vault, and deletes it', async () => {
     const browser = new BrowserClient();
     await loginAs(browser, { startUrl: `${app.url}/auth/login`, ...ALICE });
@@ -179,8 +216,10 @@ describe('Connected Accounts through the My Account API', () => {
     });
     const callback = back.history.at(-1)!;
     expect(callback.searchParams.get('error')).toBe('access_denied');
+    // One callback for both flows: the transaction says this was a connect, so the refusal is
+    // reported as the connect's error even though there is no connect_code.
     const denied = await call(browser, (storeOptions) =>
-      app.client.completeConnectAccount({ url: callback, storeOptions }),
+      app.client.completeCallback({ url: callback, storeOptions }),
     );
     expect(denied.error).toMatchObject({ code: 'authorization_error', error: 'access_denied' });
 

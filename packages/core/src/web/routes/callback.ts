@@ -1,4 +1,3 @@
-import { callbackKind } from '../../my-account/connected-accounts.js';
 import { redirect } from '../response.js';
 import { returnToFromAppState } from '../return-to.js';
 import { type RouteHandler, storeOptionsOf } from './context.js';
@@ -10,9 +9,6 @@ import { type RouteHandler, storeOptionsOf } from './context.js';
  */
 export const callback: RouteHandler = async ({ client, options }, request) => {
   const storeOptions = storeOptionsOf(request);
-  const { appState } =
-    callbackKind(request.url) === 'connect'
-      ? await client.completeConnectAccount({ url: request.url, storeOptions })
-      : await client.completeInteractiveLogin({ url: request.url, storeOptions });
+  const { appState } = await client.completeCallback({ url: request.url, storeOptions });
   return redirect(returnToFromAppState(appState, options.appBaseUrl));
 };
