@@ -70,6 +70,19 @@ export {
   protectedResourceMetadataUrl,
   type ResourceMetadataOptions,
 } from './resource-metadata.js';
+export {
+  claimEqualsRequirement,
+  claimIncludesRequirement,
+  claimRequirement,
+  type GuardedRequest,
+  type GuardPass,
+  RouteGuard,
+  type RouteGuardOptions,
+  refusalBody,
+  scopesRequirement,
+  type TokenRequirement,
+  type VerifiedAccessToken,
+} from './route-guard.js';
 export { grantedScopes, hasScopes, type ScopeMatch } from './scopes.js';
 export {
   type AccessTokenForConnectionOptions,

@@ -3,40 +3,24 @@ import {
   ApiClient,
   type ApiClientOptions,
   AuthError,
-  hasScopes,
+  claimEqualsRequirement,
+  claimIncludesRequirement,
+  claimRequirement,
   MissingAuthorizationError,
-  type RequestScheme,
-  VerifyAccessTokenError,
+  RouteGuard,
+  type RouteGuardOptions,
+  refusalBody,
+  scopesRequirement,
+  type TokenRequirement,
+  type VerifiedAccessToken,
 } from '@gatehouse/api';
 import { ConfigurationError } from '@gatehouse/core';
-import { requestUrl } from '@gatehouse/core/web';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
-/** What `requireAccessToken()` puts on `req.accessToken`. */
-export interface VerifiedAccessToken {
-  /** The access token as sent, e.g. for Token Vault (`api.getAccessTokenForConnection`). */
-  token: string;
-  /** Its verified claims. */
-  claims: AccessTokenClaims;
-  /** Its protected header (`alg`, `kid`, `typ`). */
-  header: Record<string, unknown>;
-  /** `bearer` or `dpop`. */
-  scheme: RequestScheme;
-}
+export type { VerifiedAccessToken };
 
 /** Options of the middleware itself, beside those of the `ApiClient`. */
-export interface AccessTokenMiddlewareOptions {
-  /**
-   * Default true. With false, a request without credentials goes through with no
-   * `req.accessToken`; a request with a bad token is still refused.
-   */
-  required?: boolean;
-  /**
-   * The API's public base URL, e.g. `https://api.example.com`. A DPoP proof's `htu` is checked
-   * against this origin plus the request's path (RFC 9449 §4.3), never against `Host`. Without
-   * it, DPoP requests are refused (Bearer works as usual).
-   */
-  baseUrl?: string;
+export interface AccessTokenMiddlewareOptions extends RouteGuardOptions {
   /**
    * `'render'` (default): refusals are answered here with their status, `WWW-Authenticate` and a
    * JSON body. `'next'`: they go to `next(err)`; each carries `status` and `headers`.
@@ -47,38 +31,21 @@ export interface AccessTokenMiddlewareOptions {
 /** Options of {@link requireAccessToken}: `ApiClient` options plus the middleware's own. */
 export interface RequireAccessTokenOptions extends ApiClientOptions, AccessTokenMiddlewareOptions {}
 
-interface Verified {
-  api: ApiClient;
+interface Verification {
+  guard: RouteGuard;
   verified: VerifiedAccessToken;
   errors: 'render' | 'next';
 }
 
 /** The verification of each request, for the claim and scope checks after it. */
-const verifications = new WeakMap<Request, Verified>();
+const verifications = new WeakMap<Request, Verification>();
 
 /** Answers a refusal with its status, headers and a JSON body, or hands it to `next`. */
 function refuse(res: Response, next: NextFunction, error: unknown, mode: 'render' | 'next') {
   if (!(error instanceof AuthError) || mode === 'next') return next(error);
   res.status(error.status);
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  res.json({ error: error.error ?? error.code, error_description: error.description });
-}
-
-/** The JWS protected header of a token that has already been verified. */
-function protectedHeader(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'));
-}
-
-function resolveBaseUrl(baseUrl: string | undefined): URL | undefined {
-  if (baseUrl === undefined) return undefined;
-  const url = URL.parse(baseUrl);
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
-    throw new ConfigurationError(
-      'baseUrl',
-      'must be an absolute http(s) URL without query or hash.',
-    );
-  }
-  return url;
+  res.json(refusalBody(error));
 }
 
 /**
@@ -95,50 +62,34 @@ export function requireAccessToken(
   options: RequireAccessTokenOptions | ApiClient,
   middleware: AccessTokenMiddlewareOptions = {},
 ): RequestHandler {
-  let api: ApiClient;
-  let own: AccessTokenMiddlewareOptions;
+  let guard: RouteGuard;
+  let errors: AccessTokenMiddlewareOptions['errors'];
   if (options instanceof ApiClient) {
-    api = options;
-    own = middleware;
+    guard = new RouteGuard(options, middleware);
+    errors = middleware.errors;
   } else {
-    const { required, baseUrl, errors, ...clientOptions } = options;
-    api = new ApiClient(clientOptions);
-    own = { required, baseUrl, errors };
+    const { required, baseUrl, errors: mode, ...clientOptions } = options;
+    guard = new RouteGuard(new ApiClient(clientOptions), { required, baseUrl });
+    errors = mode;
   }
-  const required = own.required ?? true;
-  const errors = own.errors ?? 'render';
+  errors ??= 'render';
   if (errors !== 'render' && errors !== 'next') {
     throw new ConfigurationError('errors', "must be 'render' or 'next'.");
   }
-  const base = resolveBaseUrl(own.baseUrl);
+  const mode = errors;
 
   return (req, res, next) => {
-    api
-      .verifyRequest({
-        headers: req.headers,
-        method: req.method,
-        url: base && requestUrl(base, req.originalUrl),
-      })
-      .then(
-        (result) => {
-          for (const [name, value] of Object.entries(result.responseHeaders)) {
-            res.setHeader(name, value);
-          }
-          const verified: VerifiedAccessToken = {
-            token: result.token,
-            claims: result.claims,
-            header: protectedHeader(result.token),
-            scheme: result.scheme,
-          };
+    guard.verify({ headers: req.headers, method: req.method, target: req.originalUrl }).then(
+      ({ verified, responseHeaders }) => {
+        for (const [name, value] of Object.entries(responseHeaders)) res.setHeader(name, value);
+        if (verified) {
           req.accessToken = verified;
-          verifications.set(req, { api, verified, errors });
-          next();
-        },
-        (error: unknown) => {
-          if (!required && error instanceof MissingAuthorizationError) next();
-          else refuse(res, next, error, errors);
-        },
-      );
+          verifications.set(req, { guard, verified, errors: mode });
+        }
+        next();
+      },
+      (error: unknown) => refuse(res, next, error, mode),
+    );
   };
 }
 
@@ -146,35 +97,17 @@ export function requireAccessToken(
  * The verification a check runs on. Without one (no `requireAccessToken()` before, or an
  * anonymous request let through by `required: false`) the check refuses with 401: it fails closed.
  */
-function check(run: (context: Verified) => void): RequestHandler {
+function check(requirement: TokenRequirement): RequestHandler {
   return (req, res, next) => {
     const context = verifications.get(req);
-    if (!context) {
-      const error = new MissingAuthorizationError();
-      return refuse(res, next, error, 'render');
-    }
+    if (!context) return refuse(res, next, new MissingAuthorizationError(), 'render');
     try {
-      run(context);
+      requirement(context.guard.api, context.verified);
       next();
     } catch (error) {
       refuse(res, next, error, context.errors);
     }
   };
-}
-
-/** The scopes asked for, checked now: a bad scope is a setup error, not a 401 at every request. */
-function scopeListOf(helper: string, scopes: ReadonlyArray<string | readonly string[]>): string[] {
-  const list = scopes
-    .flat()
-    .flatMap((scope) => (typeof scope === 'string' ? scope.split(' ') : [scope]))
-    .filter((scope) => scope !== '');
-  try {
-    hasScopes({}, list); // validates every scope token (RFC 6749 §3.3)
-  } catch (error) {
-    throw new ConfigurationError(helper, (error as Error).message);
-  }
-  if (list.length === 0) throw new ConfigurationError(helper, 'needs at least one scope.');
-  return list;
 }
 
 /**
@@ -187,26 +120,18 @@ function scopeListOf(helper: string, scopes: ReadonlyArray<string | readonly str
 export function requiredScopes(
   ...scopes: ReadonlyArray<string | readonly string[]>
 ): RequestHandler {
-  const list = scopeListOf('requiredScopes', scopes);
-  return check(({ api, verified }) => api.requireScopes(verified, list, 'all'));
+  return check(scopesRequirement('requiredScopes', scopes, 'all'));
 }
 
 /** Like {@link requiredScopes}, but any one of the scopes is enough. */
 export function scopeIncludesAny(
   ...scopes: ReadonlyArray<string | readonly string[]>
 ): RequestHandler {
-  const list = scopeListOf('scopeIncludesAny', scopes);
-  return check(({ api, verified }) => api.requireScopes(verified, list, 'any'));
-}
-
-/** A claim's values: a space-separated string or an array of strings. */
-function claimValues(value: unknown): unknown[] {
-  if (typeof value === 'string') return value.split(' ');
-  return Array.isArray(value) ? value : [];
+  return check(scopesRequirement('scopeIncludesAny', scopes, 'any'));
 }
 
 /**
- * Lets the request through only if `check(claims)` is true; otherwise 401 `invalid_token`, as
+ * Lets the request through only if `predicate(claims)` is true; otherwise 401 `invalid_token`, as
  * express-oauth2-jwt-bearer's `claimCheck`.
  *
  * @example
@@ -215,14 +140,7 @@ function claimValues(value: unknown): unknown[] {
 export function claimCheck(
   predicate: (claims: Readonly<AccessTokenClaims>) => boolean,
 ): RequestHandler {
-  if (typeof predicate !== 'function') {
-    throw new ConfigurationError('claimCheck', 'needs a function of the claims.');
-  }
-  return check(({ verified }) => {
-    if (predicate(verified.claims) !== true) {
-      throw new VerifyAccessTokenError('claim_validation_failed');
-    }
-  });
+  return check(claimRequirement(predicate));
 }
 
 /** The claim must equal `value` (a string, number, boolean or null). */
@@ -230,7 +148,7 @@ export function claimEquals(
   claim: string,
   value: string | number | boolean | null,
 ): RequestHandler {
-  return claimCheck((claims) => claims[claim] === value);
+  return check(claimEqualsRequirement(claim, value));
 }
 
 /**
@@ -241,10 +159,5 @@ export function claimIncludes(
   claim: string,
   ...values: ReadonlyArray<string | number | boolean>
 ): RequestHandler {
-  if (values.length === 0)
-    throw new ConfigurationError('claimIncludes', 'needs at least one value.');
-  return claimCheck((claims) => {
-    const present = claimValues(claims[claim]);
-    return values.every((value) => present.includes(value));
-  });
+  return check(claimIncludesRequirement(claim, values));
 }
