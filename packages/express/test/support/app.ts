@@ -1,83 +1,35 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { ApiClient } from '@gatehouse/api';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import {
-  DEFAULT_CLIENTS,
-  type DevClientConfig,
-  type DevTenant,
-  type DevTenantConfig,
-  startDevTenant,
-} from '@gatehouse/dev-tenant';
-import express, { type Express, type Request, type Response } from 'express';
-import { type AuthOptions, auth, requiresAuth } from '../../src/index.js';
-
-export const SECRET = 'a-test-secret-that-is-at-least-32-characters-long';
-export const ALICE = { email: 'alice@example.com', password: 'alice-password' };
-export const BOB = { email: 'bob@example.com', password: 'bob-password' };
-export const ORDERS_API = 'https://api.example.com';
-export const ANALYTICS_API = 'https://analytics.example.com';
-
-/** The error code an error page or JSON error names. */
-export const errorCode = (body: string): string | undefined =>
-  /data-code="([^"]+)"/.exec(body)?.[1] ?? (/^\{/.test(body) ? JSON.parse(body).error : undefined);
-
-/** An Express app under test, listening on a random loopback port, and its dev tenant. */
-export interface TestApp {
-  url: string;
-  tenant: DevTenant;
-  app: Express;
-  close(): Promise<void>;
-}
-
-export interface StartOptions {
-  /** Options of `auth()`, over the defaults that point it at the tenant. */
-  auth?: (context: { url: string; tenant: DevTenant }) => AuthOptions;
-  tenant?: DevTenantConfig;
-  /** Routes to add before the standard ones (and after `auth()`). */
-  routes?: (app: Express, context: { url: string; tenant: DevTenant }) => void;
-  /** Changes the tenant's registration of the app. */
-  registerClient?: (client: DevClientConfig) => DevClientConfig;
-}
+  type BuildTestApp,
+  ORDERS_API,
+  type TestAppContext,
+  testAppStarter,
+} from '../../../core/test/web/harness.js';
+import {
+  auth,
+  claimCheck,
+  claimEquals,
+  claimIncludes,
+  requireAccessToken,
+  requiredScopes,
+  requiresAuth,
+  scopeIncludesAny,
+} from '../../src/index.js';
 
 /** An async route that works on Express 4 too (which ignores returned promises). */
-export const route =
+const route =
   (handler: (req: Request, res: Response) => Promise<unknown>) =>
-  (req: Request, res: Response, next: (error: unknown) => void) => {
+  (req: Request, res: Response, next: NextFunction) => {
     handler(req, res).catch(next);
   };
 
-/**
- * Starts the dev tenant and an Express app on random loopback ports, the tenant's demo client
- * registered with the app's callback and logout URLs. The app mounts `auth()` and a few pages.
- */
-export async function startApp(options: StartOptions = {}): Promise<TestApp> {
-  let handler: Express | undefined;
-  const server: Server = createServer((req, res) => handler?.(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const demo = DEFAULT_CLIENTS[0]!;
-  const client: DevClientConfig = {
-    ...demo,
-    redirectUris: [`${url}/auth/callback`],
-    allowedLogoutUrls: [`${url}/`],
-  };
-  const tenant = await startDevTenant({
-    config: {
-      clients: [options.registerClient?.(client) ?? client],
-      ...options.tenant,
-    },
-  });
-  const app = express();
-  app.use(
-    auth({
-      domain: tenant.domain,
-      clientId: demo.clientId,
-      clientSecret: demo.clientSecret,
-      secret: SECRET,
-      appBaseUrl: url,
-      ...options.auth?.({ url, tenant }),
-    }),
-  );
-  options.routes?.(app, { url, tenant });
+const ok = (_req: Request, res: Response) => {
+  res.json({ ok: true });
+};
+
+/** The harness's web routes (see `harness.ts`), on `req.auth`. */
+function webRoutes(app: express.Express): void {
   app.get('/', (_req, res) => {
     res.json({ home: true });
   });
@@ -97,6 +49,9 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
       res.json(await req.auth.getUser());
     }),
   );
+  app.post('/profile', requiresAuth(), (_req, res) => {
+    res.json({ reached: true });
+  });
   app.get(
     '/token',
     requiresAuth(),
@@ -105,15 +60,80 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
       res.json(await req.auth.getAccessToken({ audience }));
     }),
   );
-  handler = app;
-  return {
-    url,
-    tenant,
-    app,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await tenant.close();
-    },
-  };
+  app.get(
+    '/accounts',
+    route(async (req, res) => {
+      res.json({
+        accounts: await req.auth.listConnectedAccounts(),
+        connections: await req.auth.listConnectedAccountConnections(),
+      });
+    }),
+  );
+  app.post(
+    '/accounts/:id/delete',
+    route(async (req, res) => {
+      await req.auth.deleteConnectedAccount({ connectedAccountId: String(req.params.id) });
+      res.json({ deleted: true });
+    }),
+  );
+  app.get(
+    '/connection-token',
+    route(async (req, res) => {
+      res.json(await req.auth.getAccessTokenForConnection({ connection: 'google-oauth2' }));
+    }),
+  );
 }
+
+/** The harness's API routes (see `harness.ts`), with the express-oauth2-jwt-bearer-style helpers. */
+function apiRoutes(app: express.Express, { tenant }: TestAppContext): void {
+  const options = { domain: tenant.domain, audience: ORDERS_API };
+  const verify = requireAccessToken(options);
+  app.get('/api/orders', verify, requiredScopes('read:orders'), (req, res) => {
+    const { claims, header, scheme } = req.accessToken;
+    res.json({ sub: claims.sub, header, scheme });
+  });
+  app.get('/api/write', verify, requiredScopes('read:orders write:orders'), ok);
+  app.get('/api/any', verify, scopeIncludesAny('write:orders', 'read:orders'), ok);
+  app.get('/api/mine', verify, claimEquals('sub', 'auth0|alice'), ok);
+  app.get('/api/bobs', verify, claimEquals('sub', 'auth0|bob'), ok);
+  app.get('/api/has-scope', verify, claimIncludes('scope', 'read:orders'), ok);
+  app.get(
+    '/api/checked',
+    verify,
+    claimCheck((claims) => claims.azp === 'nobody'),
+    ok,
+  );
+  const optional = requireAccessToken({ ...options, required: false });
+  app.get('/api/anonymous-ok', optional, (req, res) => {
+    res.json({ anonymous: req.accessToken === undefined });
+  });
+  app.get('/api/anonymous-scoped', optional, requiredScopes('read:orders'), ok);
+  app.get('/api/optional', requireAccessToken(new ApiClient(options), { required: false }), ok);
+  app.get('/api/next', requireAccessToken({ ...options, errors: 'next' }), ok);
+  const inTwoDays = () => Date.now() + 2 * 86_400_000;
+  app.get('/api/in-two-days', requireAccessToken({ ...options, now: inTwoDays }), ok);
+}
+
+/** The harness's test app on Express: `auth()`, the standard routes, and an error handler. */
+export const buildExpressApp: BuildTestApp = async (authOptions, context) => {
+  const app = express();
+  if (context.trustProxy) app.set('trust proxy', true);
+  app.use(auth(authOptions));
+  webRoutes(app);
+  apiRoutes(app, context);
+  // What the harness expects of the app's own error handling: 418 and the error's code.
+  app.use(
+    (
+      error: { code?: string; status?: number },
+      _req: Request,
+      res: Response,
+      _next: NextFunction,
+    ) => {
+      res.status(418).json({ code: error.code ?? null, status: error.status ?? null });
+    },
+  );
+  return app;
+};
+
+/** Starts the test app on Express with its own dev tenant. */
+export const startApp = testAppStarter(buildExpressApp);

@@ -1,0 +1,168 @@
+/**
+ * The test app every web integration builds for the shared scenarios (`scenarios/*.ts`): a real
+ * server on a random loopback port, its own dev tenant, and the same routes whatever the
+ * framework, so one list of HTTP-level tests runs against Express and Fastify alike.
+ *
+ * The framework's part is a {@link BuildTestApp}: given the integration's options, it returns a
+ * request listener serving the routes below.
+ *
+ * Web routes of every test app (besides the integration's own `/auth/*` routes):
+ * - `GET /` → `{ home: true }`
+ * - `GET /me` → `{ user, authenticated }` (no guard)
+ * - `GET /profile`, `POST /profile` behind `requiresAuth` → the user / `{ reached: true }`
+ * - `GET /token?audience=` behind `requiresAuth` → `auth.getAccessToken({ audience })`
+ * - `GET /accounts` → `{ accounts, connections }`; `POST /accounts/:id/delete` → `{ deleted: true }`
+ * - `GET /connection-token` → `auth.getAccessTokenForConnection({ connection: 'google-oauth2' })`
+ *
+ * API routes, verifying tokens for `ORDERS_API` issued by the app's tenant:
+ * - `GET /api/orders` needs `read:orders` → `{ sub, header, scheme }` of the verified token
+ * - `GET /api/write` needs `read:orders` and `write:orders`; `GET /api/any` either of them
+ * - `GET /api/mine` needs `sub` = `auth0|alice`; `GET /api/bobs` `sub` = `auth0|bob`
+ * - `GET /api/has-scope` needs the `scope` claim to include `read:orders`
+ * - `GET /api/checked` needs `azp` = `nobody` (a custom claim check)
+ * - `GET /api/anonymous-ok` optional (`required: false`) → `{ anonymous }`
+ * - `GET /api/anonymous-scoped` optional, but needs `read:orders`: fails closed
+ * - `GET /api/optional` optional, verified by an `ApiClient` the app built → `{ ok: true }`
+ * - `GET /api/next` refusals go to the framework's error handler, which answers 418
+ *   `{ status, code }`
+ * - `GET /api/in-two-days` verifies with a clock two days ahead (every token has expired)
+ * Routes that only need to succeed answer `{ ok: true }`.
+ */
+import { createServer, request as httpRequest, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  DEFAULT_CLIENTS,
+  type DevClientConfig,
+  type DevTenant,
+  type DevTenantConfig,
+  startDevTenant,
+} from '@gatehouse/dev-tenant';
+import { MemoryBackend } from '../../src/index.js';
+import type { WebAuthOptions } from '../../src/web/index.js';
+
+export const SECRET = 'a-test-secret-that-is-at-least-32-characters-long';
+export const ALICE = { email: 'alice@example.com', password: 'alice-password' };
+export const BOB = { email: 'bob@example.com', password: 'bob-password' };
+export const ORDERS_API = 'https://api.example.com';
+export const ANALYTICS_API = 'https://analytics.example.com';
+export const HTML = { accept: 'text/html' };
+
+/** Where a test app lives. */
+export interface TestAppContext {
+  /** The app's own origin, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  tenant: DevTenant;
+}
+
+/** Options of a test app. */
+export interface TestAppOptions {
+  /** Options of the integration, over the defaults that point it at the tenant. */
+  auth?: (context: TestAppContext) => WebAuthOptions;
+  tenant?: DevTenantConfig;
+  /** Changes the tenant's registration of the app. */
+  registerClient?: (client: DevClientConfig) => DevClientConfig;
+  /** Whether the framework trusts `X-Forwarded-*` (Express `trust proxy`, Fastify `trustProxy`). */
+  trustProxy?: boolean;
+}
+
+/** A running test app. */
+export interface TestApp extends TestAppContext {
+  close(): Promise<void>;
+}
+
+/** What each framework supplies: an app with the standard routes, for these options. */
+export type BuildTestApp = (
+  authOptions: WebAuthOptions,
+  context: TestAppContext & { trustProxy: boolean },
+) => Promise<RequestListener>;
+
+/** Starts a test app: a framework's {@link BuildTestApp} bound to a port and a dev tenant. */
+export type StartTestApp = (options?: TestAppOptions) => Promise<TestApp>;
+
+/**
+ * Binds a framework's app builder to a server and a tenant. The server listens first, so the
+ * tenant can register the app's real callback and logout URLs; the app is built last.
+ */
+export function testAppStarter(build: BuildTestApp): StartTestApp {
+  return async (options = {}) => {
+    let listener: RequestListener | undefined;
+    const server = createServer((req, res) => listener?.(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const demo = DEFAULT_CLIENTS[0]!;
+    const client: DevClientConfig = {
+      ...demo,
+      redirectUris: [`${url}/auth/callback`],
+      allowedLogoutUrls: [`${url}/`],
+    };
+    const tenant = await startDevTenant({
+      config: { clients: [options.registerClient?.(client) ?? client], ...options.tenant },
+    });
+    const context = { url, tenant };
+    listener = await build(
+      {
+        domain: tenant.domain,
+        clientId: demo.clientId,
+        clientSecret: demo.clientSecret,
+        secret: SECRET,
+        appBaseUrl: url,
+        ...options.auth?.(context),
+      },
+      { ...context, trustProxy: options.trustProxy ?? false },
+    );
+    return {
+      ...context,
+      async close() {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+        await tenant.close();
+      },
+    };
+  };
+}
+
+/** The error code an error page or JSON error names. */
+export const errorCode = (body: string): string | undefined =>
+  /data-code="([^"]+)"/.exec(body)?.[1] ?? (/^\{/.test(body) ? JSON.parse(body).error : undefined);
+
+/** Parses one Set-Cookie header into its name and lower-cased attributes. */
+export function parseSetCookie(header: string) {
+  const [pair = '', ...parts] = header.split(';');
+  const attributes: Record<string, string | true> = {};
+  for (const part of parts) {
+    const [key = '', value] = part.split('=');
+    attributes[key.trim().toLowerCase()] = value === undefined ? true : value.trim();
+  }
+  return { name: pair.slice(0, pair.indexOf('=')), attributes };
+}
+
+/** A raw request, to send the `Host` headers and request targets that fetch would not. */
+export function rawGet(url: string, target: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+    const { hostname, port } = new URL(url);
+    const request = httpRequest({ hostname, port, path: target, headers }, (response) => {
+      response.resume();
+      resolve({ status: response.statusCode ?? 0, headers: response.headers });
+    });
+    request.on('error', reject).end();
+  });
+}
+
+/**
+ * A fault-injection fake: a memory backend that can be switched off, failing as the Redis
+ * backend does during an outage (`code: 'session_store_unavailable'`, a `retry-after` hint).
+ */
+export class FlakyBackend extends MemoryBackend {
+  down = false;
+
+  override async get(id: string) {
+    if (this.down) {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), {
+        code: 'session_store_unavailable',
+        statusCode: 503,
+        headers: { 'retry-after': '2' },
+      });
+    }
+    return super.get(id);
+  }
+}
