@@ -1,0 +1,33 @@
+import type { ApiClient, VerifiedAccessToken } from '@gatehouse/api';
+import type { RequestAuth } from '@gatehouse/core/web';
+import type { preHandlerAsyncHookHandler } from 'fastify';
+import type { RequireAccessTokenOptions } from './api-plugin.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * Auth0 bound to this request (set by the `gatehouse` plugin): `getUser()`, `getSession()`,
+     * `getAccessToken()`, `isAuthenticated()`, connected accounts, ...
+     */
+    auth: RequestAuth;
+    /**
+     * The verified access token (set by `requireAccessToken()`): `{ token, claims, header,
+     * scheme }`. `null` on routes without it and on anonymous requests let through by
+     * `required: false`.
+     */
+    accessToken: VerifiedAccessToken;
+  }
+
+  interface FastifyInstance {
+    /**
+     * A `preHandler` that lets a request through only with a session (the `gatehouse` plugin). A
+     * browser navigation without one is redirected to login and comes back; others get 401 JSON.
+     * A failure to read the session (a store outage) is an error, never a pass.
+     */
+    requiresAuth(): preHandlerAsyncHookHandler;
+    /** A `preHandler` that verifies the access token (the `gatehouseApi` plugin). */
+    requireAccessToken(options?: RequireAccessTokenOptions): preHandlerAsyncHookHandler;
+    /** The `ApiClient` of the `gatehouseApi` plugin, e.g. for `getAccessTokenForConnection`. */
+    apiClient: ApiClient;
+  }
+}

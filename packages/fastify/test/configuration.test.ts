@@ -1,0 +1,13 @@
+import Fastify from 'fastify';
+import { describeConfiguration } from '../../core/test/web/scenarios/configuration.js';
+import { gatehouse } from '../src/index.js';
+import { startApp } from './support/app.js';
+
+describeConfiguration(startApp, async (options) => {
+  const app = Fastify();
+  try {
+    await app.register(gatehouse, options).ready();
+  } finally {
+    await app.close();
+  }
+});
