@@ -194,6 +194,10 @@ async function translate(state: TenantState, ctx: Context): Promise<boolean> {
     if (client && params.get('grant_type') === 'refresh_token') {
       await applyRefreshTokenPolicies(state, ctx.app as unknown as Provider, client, params);
     }
+    const audience = params.get('audience');
+    if (params.get('grant_type') === 'client_credentials' && audience && !params.has('resource')) {
+      params.set('resource', audience);
+    }
     params.delete('audience');
     passBodyOn(ctx.req, params);
   } else if (ctx.path === '/v2/logout' && ctx.method === 'GET') {

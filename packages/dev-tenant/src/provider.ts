@@ -72,7 +72,7 @@ function clientMetadata(config: ResolvedTenantConfig): ClientMetadata[] {
             backchannel_logout_session_required: true,
           }
         : {}),
-      grant_types: ['authorization_code', 'refresh_token', TOKEN_VAULT_GRANT],
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_VAULT_GRANT],
       response_types: ['code'],
       token_endpoint_auth_method: method,
     };
@@ -149,6 +149,10 @@ export function createProvider(issuer: string, state: TenantState): Provider {
     features: {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
+      // Machine-to-machine tokens for the APIs, as Auth0's client credentials grant; with a
+      // `DPoP` proof on the token request they are DPoP-bound (`cnf.jkt`, RFC 9449).
+      clientCredentials: { enabled: true },
+      dPoP: { enabled: true },
       backchannelLogout: { enabled: true },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       revocation: { enabled: true },
@@ -186,6 +190,7 @@ export function createProvider(issuer: string, state: TenantState): Provider {
     },
     ttl: {
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 86_400,
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 86_400,
       AuthorizationCode: 60,
       IdToken: config.idTokenLifetime,
       RefreshToken: config.refreshTokenLifetime,

@@ -26,6 +26,8 @@
  * - `GET /api/next` refusals go to the framework's error handler, which answers 418
  *   `{ status, code }`
  * - `GET /api/in-two-days` verifies with a clock two days ahead (every token has expired)
+ * - `GET /api/dpop` accepts Bearer or DPoP tokens, with the app's URL as the API's `baseUrl`
+ *   (DPoP `htu`) → `{ sub, scheme }`
  * Routes that only need to succeed answer `{ ok: true }`.
  */
 import { createServer, request as httpRequest, type RequestListener } from 'node:http';

@@ -6,3 +6,4 @@ export { BrowserClient, type NavigateOptions, type NavigationResult } from './br
 export { CookieStore } from './cookie-store.js';
 export { type HtmlForm, parseForms } from './forms.js';
 export { type LoginAsOptions, LoginFailedError, loginAs } from './login.js';
+export { DpopKey, type MachineTokenOptions, machineToken } from './machine-tokens.js';

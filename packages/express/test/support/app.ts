@@ -85,7 +85,7 @@ function webRoutes(app: express.Express): void {
 }
 
 /** The harness's API routes (see `harness.ts`), with the express-oauth2-jwt-bearer-style helpers. */
-function apiRoutes(app: express.Express, { tenant }: TestAppContext): void {
+function apiRoutes(app: express.Express, { tenant, url }: TestAppContext): void {
   const options = { domain: tenant.domain, audience: ORDERS_API };
   const verify = requireAccessToken(options);
   app.get('/api/orders', verify, requiredScopes('read:orders'), (req, res) => {
@@ -112,6 +112,9 @@ function apiRoutes(app: express.Express, { tenant }: TestAppContext): void {
   app.get('/api/next', requireAccessToken({ ...options, errors: 'next' }), ok);
   const inTwoDays = () => Date.now() + 2 * 86_400_000;
   app.get('/api/in-two-days', requireAccessToken({ ...options, now: inTwoDays }), ok);
+  app.get('/api/dpop', requireAccessToken({ ...options, baseUrl: url }), (req, res) => {
+    res.json({ sub: req.accessToken.claims.sub, scheme: req.accessToken.scheme });
+  });
 }
 
 /** The harness's test app on Express: `auth()`, the standard routes, and an error handler. */

@@ -41,7 +41,7 @@ async function webRoutes(app: FastifyInstance): Promise<void> {
  * The harness's API routes (see `harness.ts`). Each `ApiClient` configuration is its own
  * encapsulated context, as an app with several APIs would register them.
  */
-async function apiRoutes(app: FastifyInstance, { tenant }: TestAppContext): Promise<void> {
+async function apiRoutes(app: FastifyInstance, { tenant, url }: TestAppContext): Promise<void> {
   const options = { domain: tenant.domain, audience: ORDERS_API };
   await app.register(async (api) => {
     await api.register(gatehouseApi, options);
@@ -81,6 +81,13 @@ async function apiRoutes(app: FastifyInstance, { tenant }: TestAppContext): Prom
   await app.register(async (api) => {
     await api.register(gatehouseApi, { ...options, now: () => Date.now() + 2 * 86_400_000 });
     api.get('/api/in-two-days', { preHandler: api.requireAccessToken() }, ok);
+  });
+  await app.register(async (api) => {
+    await api.register(gatehouseApi, { ...options, baseUrl: url });
+    api.get('/api/dpop', { preHandler: api.requireAccessToken() }, async (request) => ({
+      sub: request.accessToken.claims.sub,
+      scheme: request.accessToken.scheme,
+    }));
   });
 }
 
