@@ -1,0 +1,19 @@
+import { closeOnSignals, demoAudiences, demoTenantDomain } from '@gatehouse/demo-ui';
+import { startDemoApi } from './server.js';
+
+// The same variables as the web apps: AUTH0_DOMAIN (or the dev tenant), ORDERS_AUDIENCE,
+// ANALYTICS_AUDIENCE; PORT (default 3002), HOST, API_BASE_URL (its public URL, for DPoP).
+const env = process.env;
+const port = Number(env.PORT || 3002);
+const host = env.HOST || '127.0.0.1';
+const audiences = demoAudiences(env);
+const api = await startDemoApi({
+  domain: demoTenantDomain(env),
+  ordersAudience: audiences.orders,
+  analyticsAudience: audiences.analytics,
+  port,
+  host,
+  baseUrl: env.API_BASE_URL || `http://${host}:${port}`,
+});
+console.log(`Demo API on ${api.url}`);
+closeOnSignals('api', () => api.close());

@@ -1,0 +1,63 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApiClient } from '@gatehouse/api';
+import Fastify from 'fastify';
+import { EXPRESS_PREFIX, expressRoutes } from './express-routes.js';
+import { fastifyRoutes } from './fastify-routes.js';
+
+/** Options of {@link startDemoApi}. */
+export interface DemoApiOptions {
+  /** The tenant, as an SDK's `domain` (`tenant.auth0.com`, or the dev tenant's origin). */
+  domain: string;
+  /** Audience of the orders API. */
+  ordersAudience: string;
+  /** Audience of the analytics API. */
+  analyticsAudience: string;
+  /** Port to listen on; 0 picks a free one. */
+  port: number;
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** The API's public URL, for DPoP `htu` checks. Default: none (DPoP refused, Bearer works). */
+  baseUrl?: string;
+}
+
+/** A running demo API. */
+export interface DemoApiServer {
+  /** Where it listens, e.g. `http://127.0.0.1:3002`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the demo API: one Node server that hands paths under `/express/` to an Express app and
+ * everything else to Fastify's router, so both integrations protect routes of the same API.
+ *
+ * @example
+ * const api = await startDemoApi({ domain: 'http://127.0.0.1:4000', ordersAudience: 'https://api.example.com', analyticsAudience: 'https://analytics.example.com', port: 3002 });
+ */
+export async function startDemoApi(options: DemoApiOptions): Promise<DemoApiServer> {
+  const orders = new ApiClient({ domain: options.domain, audience: options.ordersAudience });
+  const analytics = new ApiClient({ domain: options.domain, audience: options.analyticsAudience });
+
+  const fastify = Fastify();
+  await fastifyRoutes(fastify, { orders, analytics, baseUrl: options.baseUrl });
+  await fastify.ready();
+  const express = expressRoutes(orders, options.baseUrl);
+
+  const server = createServer((req, res) =>
+    req.url?.startsWith(EXPRESS_PREFIX) ? express(req, res) : fastify.routing(req, res),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', resolve);
+  });
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    url: `http://${address}:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await fastify.close();
+    },
+  };
+}

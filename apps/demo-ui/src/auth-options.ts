@@ -1,0 +1,44 @@
+import { CookieTransactionStore, MY_ACCOUNT_SCOPES } from '@gatehouse/core';
+import type { WebAuthOptions } from '@gatehouse/core/web';
+import { type DemoConfig, tenantOrigin } from './config.js';
+
+/**
+ * The Gatehouse options of a demo app (for Express's `auth()` and Fastify's `gatehouse` alike):
+ * a login that asks for the first API's token and refresh token, the scopes to ask for on each API
+ * and on the My Account API (connected accounts), and cookies named after the app.
+ */
+export function authOptions(config: DemoConfig): WebAuthOptions {
+  const [loginApi] = config.apis;
+  const secure = new URL(config.appBaseUrl).protocol === 'https:';
+  const myAccountApi = `${tenantOrigin(config.domain)}/me/`;
+  return {
+    domain: config.domain,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    secret: config.secret,
+    appBaseUrl: config.appBaseUrl,
+    // Route errors (a refused consent, an expired login) reach the app's own friendly page.
+    errors: 'next',
+    // Cookies ignore ports: both demo apps on localhost would otherwise read and overwrite each
+    // other's cookies, so each app names its own.
+    session: { cookieName: `${config.appId}.session` },
+    transactionStore: new CookieTransactionStore({
+      secrets: [config.secret],
+      secure,
+      cookiePrefix: `${config.appId}.tx`,
+    }),
+    authorizationParams: {
+      ...(loginApi ? { audience: loginApi.audience } : {}),
+      scope: {
+        ...Object.fromEntries(
+          config.apis.map((api, index) => [
+            api.audience,
+            // The login's API also carries the OpenID scopes and the refresh token.
+            index === 0 ? `openid profile email offline_access ${api.scope}` : api.scope,
+          ]),
+        ),
+        [myAccountApi]: Object.values(MY_ACCOUNT_SCOPES).join(' '),
+      },
+    },
+  };
+}

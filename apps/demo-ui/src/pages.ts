@@ -1,0 +1,137 @@
+import type { DemoApi, DemoApiCall } from './config.js';
+import { html, type SafeHtml } from './html.js';
+import { layout, type PageChrome } from './layout.js';
+
+const time = (seconds: number | undefined) =>
+  seconds === undefined
+    ? 'none'
+    : new Date(seconds * 1000)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC');
+
+const claimRows = (claims: Record<string, unknown>) =>
+  Object.entries(claims).map(
+    ([name, value]) =>
+      html`<tr><th>${name}</th><td>${typeof value === 'object' ? JSON.stringify(value) : value}</td></tr>`,
+  );
+
+/** The home page: a login button (with the demo users when the tenant is the local one), or a greeting. */
+export function homePage(chrome: PageChrome, devTenant: boolean): string {
+  const content = chrome.userName
+    ? html`<div class="card"><h1>Welcome, ${chrome.userName}</h1><p>You are signed in. See your <a href="/profile">profile</a>, your <a href="/tokens">access tokens</a> or your <a href="/accounts">connected accounts</a>.</p></div>`
+    : html`<div class="card"><h1>Gatehouse demo</h1>${devTenant ? html`<p>Sign in through the local dev tenant as <code>alice@example.com</code> / <code>alice-password</code> (with a <code>session_expiry</code> ceiling) or <code>bob@example.com</code> / <code>bob-password</code>.</p>` : html`<p>Sign in through your Auth0 tenant.</p>`}<p><a class="button" href="/auth/login">Log in</a></p></div>`;
+  return layout(chrome, 'Home', content);
+}
+
+/** What the profile page shows. */
+export interface ProfileView {
+  user: Record<string, unknown>;
+  /** When the session began and when it ends at the latest, seconds since the epoch. */
+  createdAt?: number;
+  expiresAt?: number;
+  /** The upstream `session_expiry` ceiling, when the tenant set one. */
+  sessionExpiry?: number;
+}
+
+export function profilePage(chrome: PageChrome, view: ProfileView): string {
+  return layout(
+    chrome,
+    'Profile',
+    html`<div class="card"><h1 id="profile-name">${String(view.user.name ?? view.user.sub)}</h1>
+      <table id="session-times">
+        <tr><th>Signed in</th><td id="session-created">${time(view.createdAt)}</td></tr>
+        <tr><th>Session ends at the latest</th><td id="session-ends">${time(view.expiresAt)}</td></tr>
+        <tr><th>Upstream ceiling (<code>session_expiry</code>)</th><td id="session-ceiling">${time(view.sessionExpiry)}</td></tr>
+      </table></div>
+      <div class="card"><h2>ID token claims</h2><table id="claims">${claimRows(view.user)}</table></div>`,
+  );
+}
+
+/** One API's token on the tokens page. */
+export interface TokenView {
+  api: DemoApi;
+  accessToken: string;
+  scope?: string;
+  expiresAt: number;
+  /** The token's payload, decoded for display (the API verifies it; the app never needs to). */
+  claims: Record<string, unknown>;
+}
+
+/** What the demo API answered to one call. */
+export interface ApiCallResult {
+  call: DemoApiCall;
+  status: number;
+  body: unknown;
+}
+
+/** The tokens page: one card per API, with a button for each call the demo API offers on it. */
+export function tokensPage(
+  chrome: PageChrome,
+  tokens: TokenView[],
+  result?: ApiCallResult,
+): string {
+  const cards = tokens.map(
+    (token) => html`<div class="card" data-api="${token.api.name}"><h2>${token.api.audience}</h2>
+      <p class="muted">scope: ${token.scope ?? '(none)'} · expires ${time(token.expiresAt)}</p>
+      <p><code class="token">${token.accessToken.slice(0, 48)}…</code></p>
+      <pre>${JSON.stringify(token.claims, null, 2)}</pre>
+      <form method="post" action="/tokens/call">${token.api.calls.map(
+        (call) =>
+          html`<button name="call" value="${call.id}" id="call-${call.id}">${call.method} ${call.path}<br><small>${call.label}</small></button> `,
+      )}</form></div>`,
+  );
+  const answer = result
+    ? html`<div class="card${result.status >= 400 ? ' error' : ''}" id="api-result"><h2>${result.call.method} ${result.call.path} answered <span id="api-status">${result.status}</span></h2><pre>${JSON.stringify(result.body, null, 2)}</pre></div>`
+    : html``;
+  return layout(
+    chrome,
+    'Tokens',
+    html`<h1>Access tokens</h1><p class="muted">The app keeps these on the server and calls the demo API with them; the browser only sees what is shown here.</p>${answer}${cards}`,
+  );
+}
+
+/** What the connected accounts page shows. */
+export interface AccountsView {
+  connections: Array<{ name: string; scopes?: string[] }>;
+  accounts: Array<{ id: string; connection: string; scopes?: string[]; created_at: string }>;
+  upstream?: { connection: string; status: number; body: unknown };
+}
+
+export function accountsPage(chrome: PageChrome, view: AccountsView): string {
+  const connections = view.connections.map(
+    (
+      connection,
+    ) => html`<tr><th>${connection.name}</th><td>${(connection.scopes ?? []).join(' ')}</td>
+      <td><a class="button" id="connect-${connection.name}" href="/auth/connect?connection=${encodeURIComponent(connection.name)}&returnTo=%2Faccounts">Connect</a></td></tr>`,
+  );
+  const accounts = view.accounts.length
+    ? view.accounts.map(
+        (
+          account,
+        ) => html`<tr data-account="${account.id}"><th>${account.connection}</th><td>${(account.scopes ?? []).join(' ')}<br><span class="muted">since ${account.created_at}</span></td>
+          <td><form class="inline" method="post" action="/accounts/upstream"><input type="hidden" name="connection" value="${account.connection}"><button id="upstream-${account.connection}">Call upstream API</button></form>
+          <form class="inline" method="post" action="/accounts/delete"><input type="hidden" name="id" value="${account.id}"><button class="secondary" id="delete-${account.connection}">Delete</button></form></td></tr>`,
+      )
+    : [html`<tr><td class="muted" id="no-accounts">No connected accounts yet.</td></tr>`];
+  const upstream = view.upstream
+    ? html`<div class="card" id="upstream-result"><h2>${view.upstream.connection} API answered ${view.upstream.status}</h2><pre>${JSON.stringify(view.upstream.body, null, 2)}</pre></div>`
+    : html``;
+  return layout(
+    chrome,
+    'Connected accounts',
+    html`${upstream}<div class="card"><h1>Connected accounts</h1><table id="accounts">${accounts}</table></div>
+      <div class="card"><h2>Available connections</h2><table id="connections">${connections}</table></div>`,
+  );
+}
+
+/** A friendly error page. `code` and `message` are escaped like everything else. */
+export function errorPage(chrome: PageChrome, code: string, message: string): string {
+  return layout(
+    chrome,
+    'Something went wrong',
+    html`<div class="card error"><h1>Something went wrong</h1><p id="error-message">${message}</p><p class="muted">Error code: <code id="error-code">${code}</code></p><p><a class="button" href="/">Back home</a></p></div>`,
+  );
+}
+
+export type { SafeHtml };
