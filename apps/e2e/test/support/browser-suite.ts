@@ -1,0 +1,43 @@
+import type { DemoApp } from '@gatehouse/demo-ui';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import { launchChromium, withScreenshotOnFailure } from './browser.js';
+import { demoFlow, errorPagesFlow } from './flow.js';
+import { type DemoStack, startDemoStack, type WebAppFactory } from './stack.js';
+
+/**
+ * The browser tests of one demo web app: one Chromium and one demo stack for the file, a fresh
+ * browser context (cookies) per test.
+ */
+export function describeDemoInBrowser(app: DemoApp, createApp: WebAppFactory): void {
+  describe(`${app.appName} in Chromium`, () => {
+    let stack: DemoStack;
+    let browser: Browser;
+    beforeAll(async () => {
+      [stack, browser] = await Promise.all([startDemoStack(app, createApp), launchChromium()]);
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await stack?.close();
+    });
+
+    const inBrowser = (name: string, flow: typeof demoFlow) => async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      try {
+        await withScreenshotOnFailure(page, `${app.appId}-${name}`, () => flow(page, stack));
+      } finally {
+        await context.close();
+      }
+    };
+
+    test(
+      'log in, profile, tokens for both APIs, API calls, connect, upstream call, delete, log out',
+      inBrowser('flow', demoFlow),
+    );
+    test(
+      'a refused connection and an unknown page show the friendly error page',
+      inBrowser('errors', errorPagesFlow),
+    );
+  });
+}

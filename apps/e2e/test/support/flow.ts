@@ -1,0 +1,101 @@
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { DemoStack } from './stack.js';
+
+const ALICE = { email: 'alice@example.com', password: 'alice-password' };
+
+/** Clicks something that loads a new page (a link, a form button) and waits for that page. */
+export async function clickAndLoad(page: Page, selector: string): Promise<void> {
+  const loaded = page.waitForEvent('load');
+  await page.click(selector);
+  await loaded;
+}
+
+const text = async (page: Page, selector: string) => (await page.textContent(selector)) ?? '';
+
+/** Logs Alice in from the app's home page through the tenant's login form. */
+export async function logIn(page: Page, { appUrl, tenantUrl }: DemoStack): Promise<void> {
+  await page.goto(appUrl);
+  await clickAndLoad(page, '#login');
+  expect(page.url().startsWith(`${tenantUrl}/`)).toBe(true);
+  await page.fill('input[name="username"]', ALICE.email);
+  await page.fill('input[name="password"]', ALICE.password);
+  await page.click('button[type="submit"]');
+  await page.waitForURL(`${appUrl}/`);
+  expect(await text(page, 'h1')).toContain('Welcome, Alice');
+}
+
+/**
+ * What a person does in a demo app, end to end: log in through the tenant's form, read the
+ * profile, get tokens for both APIs and call the demo API with each, connect an account on the
+ * provider's consent page, call the upstream API with a Token Vault token, delete the account,
+ * log out, and find the profile behind the login again.
+ */
+export async function demoFlow(page: Page, stack: DemoStack): Promise<void> {
+  const { appUrl, tenantUrl } = stack;
+  await logIn(page, stack);
+
+  await page.goto(`${appUrl}/profile`);
+  expect(await text(page, '#profile-name')).toBe('Alice');
+  expect(await text(page, '#claims')).toContain('alice@example.com');
+  // Alice's tenant sends a session_expiry ceiling, earlier than the session's own lifetime.
+  expect(await text(page, '#session-ceiling')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+  expect(await text(page, '#session-ends')).toBe(await text(page, '#session-ceiling'));
+
+  await page.goto(`${appUrl}/tokens`);
+  expect(await text(page, '[data-api="orders"]')).toContain('"aud": "https://api.example.com"');
+  expect(await text(page, '[data-api="analytics"]')).toContain(
+    '"aud": "https://analytics.example.com"',
+  );
+  const calls = [
+    { id: 'list-orders', status: '200', says: '"served_by": "fastify"' },
+    { id: 'orders-summary', status: '200', says: '"served_by": "express"' },
+    { id: 'create-order', status: '403', says: 'insufficient_scope' },
+    { id: 'analytics', status: '200', says: '"visits"' },
+  ];
+  for (const call of calls) {
+    await clickAndLoad(page, `#call-${call.id}`);
+    expect(await text(page, '#api-status'), call.id).toBe(call.status);
+    expect(await text(page, '#api-result pre'), call.id).toContain(call.says);
+  }
+  expect(await text(page, '#api-result pre')).toContain('auth0|alice');
+
+  await page.goto(`${appUrl}/accounts`);
+  expect(await text(page, '#accounts')).toContain('No connected accounts yet');
+  await clickAndLoad(page, '#connect-google-oauth2');
+  expect(page.url().startsWith(`${tenantUrl}/connect`)).toBe(true);
+  await page.click('button[type="submit"]');
+  await page.waitForURL(`${appUrl}/accounts`);
+  expect(await text(page, '#accounts')).toContain('google-oauth2');
+
+  await clickAndLoad(page, '#upstream-google-oauth2');
+  expect(await text(page, '#upstream-result h2')).toContain('google-oauth2 API answered 200');
+  expect(await text(page, '#upstream-result pre')).toContain('auth0|alice');
+
+  await clickAndLoad(page, '#delete-google-oauth2');
+  expect(page.url()).toBe(`${appUrl}/accounts`);
+  expect(await text(page, '#accounts')).toContain('No connected accounts yet');
+
+  await page.click('#logout');
+  await page.waitForURL(`${appUrl}/`);
+  expect(await page.isVisible('#login')).toBe(true);
+  await page.goto(`${appUrl}/profile`);
+  expect(page.url().startsWith(`${tenantUrl}/`)).toBe(true);
+  expect(await page.isVisible('input[name="password"]')).toBe(true);
+}
+
+/** Errors a person can meet end on the app's own page: a refused connection, a wrong address. */
+export async function errorPagesFlow(page: Page, stack: DemoStack): Promise<void> {
+  const { appUrl } = stack;
+  await logIn(page, stack);
+  await page.goto(`${appUrl}/accounts`);
+  await clickAndLoad(page, '#connect-google-oauth2');
+  await clickAndLoad(page, '#deny');
+  expect(await text(page, 'h1')).toBe('Something went wrong');
+  expect(await text(page, '#error-message')).toContain('The user denied access');
+  expect(await text(page, 'header')).toContain('Alice');
+
+  const missing = await page.goto(`${appUrl}/no-such-page`);
+  expect(missing?.status()).toBe(404);
+  expect(await text(page, '#error-code')).toBe('not_found');
+}
