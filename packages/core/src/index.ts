@@ -77,6 +77,11 @@ export {
   CookieTransactionStore,
   type CookieTransactionStoreOptions,
 } from './stores/cookie-transaction-store.js';
+export {
+  type LogoutTokenReplayStore,
+  MemoryLogoutTokenReplayStore,
+  type MemoryLogoutTokenReplayStoreOptions,
+} from './stores/logout-token-replay.js';
 export { MemoryBackend, type MemoryBackendOptions } from './stores/memory-backend.js';
 export {
   type LogoutRevocations,

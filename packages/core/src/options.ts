@@ -2,6 +2,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { ConfigurationError } from './errors.js';
 import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from './session/lifetime.js';
 import type { ScopeOption } from './session/scopes.js';
+import type { LogoutTokenReplayStore } from './stores/logout-token-replay.js';
 import type { LogoutRevocations } from './stores/revocations.js';
 import type { StateStore, TransactionStore } from './stores/types.js';
 
@@ -74,6 +75,13 @@ export interface ServerClientOptions<TStoreOptions> {
    * with a stateful store, which deletes the sessions instead.
    */
   logoutRevocations?: LogoutRevocations;
+  /**
+   * Where used back-channel logout tokens are remembered, so each is accepted once. Default: in
+   * memory. When the app runs on several machines, give a shared one (`@gatehouse/redis`'s
+   * `RedisLogoutTokenReplayStore`): otherwise a token replayed to another machine within its five
+   * minutes of freshness would be accepted there.
+   */
+  logoutTokenReplayStore?: LogoutTokenReplayStore;
   /** Session lifetimes. Defaults: rolling, 1 day of inactivity, 7 days absolute. */
   session?: Partial<SessionLifetime>;
   /** Refresh an access token this many seconds before it expires. Default 60. */

@@ -19,7 +19,7 @@ import {
 import { MyAccountClient } from './my-account/my-account-client.js';
 import type { ConnectedAccountsPage, ConnectionsPage } from './my-account/types.js';
 import { logoutUrl } from './oidc/logout.js';
-import { replayGuard, verifyLogoutToken } from './oidc/logout-token.js';
+import { verifyLogoutToken } from './oidc/logout-token.js';
 import { Tenant } from './oidc/tenant.js';
 import {
   type Logger,
@@ -33,6 +33,10 @@ import {
 import type { ConnectionTokenSet, Session, TokenSet, UserClaims } from './session/model.js';
 import { CookieStateStore } from './stores/cookie-state-store.js';
 import { CookieTransactionStore } from './stores/cookie-transaction-store.js';
+import {
+  type LogoutTokenReplayStore,
+  MemoryLogoutTokenReplayStore,
+} from './stores/logout-token-replay.js';
 import { MemoryRevocations } from './stores/revocations.js';
 import { Sessions } from './stores/sessions.js';
 import type { CookieStoreOptions, StateStore, TransactionStore } from './stores/types.js';
@@ -97,7 +101,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   readonly #tokens: AccessTokens<TStoreOptions>;
   readonly #connectedAccounts: ConnectedAccounts<TStoreOptions>;
   readonly #logger: Logger | undefined;
-  readonly #logoutTokenSeen = replayGuard();
+  readonly #logoutTokenReplay: LogoutTokenReplayStore;
   readonly #transactions: TransactionStore<TStoreOptions>;
 
   constructor(options: ServerClientOptions<TStoreOptions>) {
@@ -109,6 +113,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
     const params = resolveAuthorizationParams(options.authorizationParams);
     const lifetime = resolveLifetime(options.session);
     this.#logger = options.logger;
+    this.#logoutTokenReplay = options.logoutTokenReplayStore ?? new MemoryLogoutTokenReplayStore();
     this.#tenant = new Tenant({
       address,
       clientId: options.clientId,
@@ -279,7 +284,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
         issuer: as.issuer,
         clientId: this.#tenant.client.client_id,
         keys: this.#tenant.logoutKeys(as.jwks_uri),
-        seen: this.#logoutTokenSeen,
+        replay: this.#logoutTokenReplay,
       },
       options.logoutToken,
     );

@@ -9,7 +9,9 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
 type Client = Redis | Cluster;
 
 /** The ioredis client to use, and whether the backend made it (and so closes it). */
-export function resolveClient(options: RedisSessionBackendOptions): {
+export function resolveClient(
+  options: Pick<RedisSessionBackendOptions, 'client' | 'url' | 'redisOptions' | 'commandTimeout'>,
+): {
   client: Client;
   owned: boolean;
   commandTimeout: number;

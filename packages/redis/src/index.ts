@@ -5,4 +5,8 @@ export {
   RedisLogoutRevocations,
   type RedisLogoutRevocationsOptions,
 } from './redis-logout-revocations.js';
+export {
+  RedisLogoutTokenReplayStore,
+  type RedisLogoutTokenReplayStoreOptions,
+} from './redis-logout-token-replay-store.js';
 export { RedisSessionBackend } from './redis-session-backend.js';

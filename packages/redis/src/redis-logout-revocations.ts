@@ -1,29 +1,13 @@
 import { createHash } from 'node:crypto';
-import {
-  ConfigurationError,
-  type Logger,
-  type LogoutRevocations,
-  type LogoutSelector,
-} from '@gatehouse/core';
-import type { Cluster, Redis, RedisOptions } from 'ioredis';
-import { connectionWaiter, logConnectionChanges, resolveClient } from './connection.js';
-import { SessionStoreUnavailableError } from './errors.js';
+import { ConfigurationError, type LogoutRevocations, type LogoutSelector } from '@gatehouse/core';
+import type { SessionStoreUnavailableError } from './errors.js';
 import { DEFAULT_KEY_PREFIX, isValidKeyPrefix } from './keys.js';
+import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
 
 /** Options of `new RedisLogoutRevocations(options)`. Give either `client` or `url`. */
-export interface RedisLogoutRevocationsOptions {
-  /** An ioredis client the app owns (see `RedisSessionBackendOptions.client`). */
-  client?: Redis | Cluster;
-  /** A Redis URL; the revocation list makes and owns its client. */
-  url?: string;
-  /** With `url`: more ioredis options. */
-  redisOptions?: RedisOptions;
-  /** How long one Redis operation may take, in milliseconds. Default 2000. */
-  commandTimeout?: number;
+export interface RedisLogoutRevocationsOptions extends RedisConnectionOptions {
   /** Put in front of every key. Default `gatehouse:`. */
   keyPrefix?: string;
-  /** Where to log that Redis became unreachable (warn) or reachable again (info). */
-  logger?: Logger;
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest('base64url');
@@ -39,9 +23,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest('bas
  * const client = new ServerClient({ ...options, logoutRevocations: revocations });
  */
 export class RedisLogoutRevocations implements LogoutRevocations {
-  readonly #client: Redis | Cluster;
-  readonly #owns: boolean;
-  readonly #whenConnected: () => Promise<void>;
+  readonly #redis: RedisConnection;
   readonly #root: string;
 
   constructor(options: RedisLogoutRevocationsOptions) {
@@ -49,11 +31,7 @@ export class RedisLogoutRevocations implements LogoutRevocations {
     if (!isValidKeyPrefix(prefix)) {
       throw new ConfigurationError('keyPrefix', 'must be a non-empty string without `{` or `}`.');
     }
-    const { client, owned, commandTimeout } = resolveClient(options);
-    this.#client = client;
-    this.#owns = owned;
-    this.#whenConnected = connectionWaiter(client, commandTimeout);
-    if (owned) logConnectionChanges(client, options.logger);
+    this.#redis = new RedisConnection(options);
     // One hash tag for both keys a read asks for, so the MGET works on Redis Cluster too.
     this.#root = `${prefix}{${prefix.replace(/:+$/, '') || prefix}-revoked}:`;
   }
@@ -67,8 +45,8 @@ export class RedisLogoutRevocations implements LogoutRevocations {
           ? this.#key('sub', sub)
           : undefined;
     if (!key) return;
-    await this.#run('revoke', () =>
-      this.#client.set(key, String(Math.floor(at)), 'EX', Math.max(1, Math.ceil(ttlSeconds))),
+    await this.#redis.run('revoke', (client) =>
+      client.set(key, String(Math.floor(at)), 'EX', Math.max(1, Math.ceil(ttlSeconds))),
     );
   }
 
@@ -81,27 +59,18 @@ export class RedisLogoutRevocations implements LogoutRevocations {
     sid: string;
     createdAt: number;
   }): Promise<boolean> {
-    const times = await this.#run('isRevoked', () =>
-      this.#client.mget(this.#key('sid', sid), this.#key('sub', sub)),
+    const times = await this.#redis.run('isRevoked', (client) =>
+      client.mget(this.#key('sid', sid), this.#key('sub', sub)),
     );
     return times.some((time) => time !== null && Number(time) >= createdAt);
   }
 
   /** Closes the client if the revocation list made it from `url`. */
-  async close(): Promise<void> {
-    if (this.#owns) await this.#client.quit().catch(() => this.#client.disconnect());
+  close(): Promise<void> {
+    return this.#redis.close();
   }
 
   #key(kind: 'sid' | 'sub', value: string): string {
     return `${this.#root}${kind}:${digest(value)}`;
-  }
-
-  async #run<T>(operation: string, command: () => Promise<T>): Promise<T> {
-    try {
-      await this.#whenConnected();
-      return await command();
-    } catch (error) {
-      throw new SessionStoreUnavailableError(operation, { cause: error });
-    }
   }
 }

@@ -1,5 +1,6 @@
 import { type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { BackchannelLogoutError } from '../errors.js';
+import type { LogoutTokenReplayStore } from '../stores/logout-token-replay.js';
 import type { LogoutSelector } from '../stores/types.js';
 
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -22,8 +23,8 @@ export interface LogoutTokenContext {
   issuer: string;
   clientId: string;
   keys: JWTVerifyGetKey;
-  /** Remembers `jti`s until they are too old to be accepted anyway; true if seen before. */
-  seen: (jti: string, expiresAt: number) => boolean;
+  /** Where used `jti`s are remembered until they are too old to be accepted anyway. */
+  replay: LogoutTokenReplayStore;
 }
 
 /**
@@ -72,27 +73,8 @@ export async function verifyLogoutToken(
   const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
   if (!sub && !sid) throw new BackchannelLogoutError('The logout token names neither sid nor sub.');
   const expiresAt = (payload.iat as number) + MAX_LOGOUT_TOKEN_AGE_SECONDS + 60;
-  if (context.seen(payload.jti as string, expiresAt)) {
+  if (!(await context.replay.remember(payload.jti as string, expiresAt))) {
     throw new BackchannelLogoutError('This logout token was used before (jti replay).');
   }
   return { ...(sub ? { sub } : {}), ...(sid ? { sid } : {}) };
-}
-
-/**
- * A bounded memory of logout-token `jti`s: `seen(jti, expiresAt)` answers whether the `jti` came
- * before and remembers it until `expiresAt` (after which `iat` freshness refuses the token anyway).
- */
-export function replayGuard(maxEntries = 50_000): LogoutTokenContext['seen'] {
-  const seen = new Map<string, number>();
-  return (jti, expiresAt) => {
-    const now = Date.now() / 1000;
-    const until = seen.get(jti);
-    if (until !== undefined && until > now) return true;
-    seen.set(jti, expiresAt);
-    if (seen.size > maxEntries) {
-      for (const [key, value] of seen) if (value <= now) seen.delete(key);
-      while (seen.size > maxEntries) seen.delete(seen.keys().next().value as string);
-    }
-    return false;
-  };
 }
