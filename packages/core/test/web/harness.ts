@@ -81,45 +81,124 @@ export type BuildTestApp = (
 /** Starts a test app: a framework's {@link BuildTestApp} bound to a port and a dev tenant. */
 export type StartTestApp = (options?: TestAppOptions) => Promise<TestApp>;
 
+/** A loopback server that listens before its app exists, so the tenant can learn its URL first. */
+async function listenFirst() {
+  let listener: RequestListener | undefined;
+  const server = createServer((req, res) => listener?.(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    serve(app: RequestListener) {
+      listener = app;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** The tenant's demo client, registered with the callback and logout URLs of these app URLs. */
+function demoClientFor(urls: readonly string[]): DevClientConfig {
+  return {
+    ...DEFAULT_CLIENTS[0]!,
+    redirectUris: urls.map((url) => `${url}/auth/callback`),
+    allowedLogoutUrls: urls.map((url) => `${url}/`),
+  };
+}
+
+/** The integration's options pointing at the tenant, under the test's own. */
+function authOptionsFor(context: TestAppContext, options: TestAppOptions): WebAuthOptions {
+  const demo = DEFAULT_CLIENTS[0]!;
+  return {
+    domain: context.tenant.domain,
+    clientId: demo.clientId,
+    clientSecret: demo.clientSecret,
+    secret: SECRET,
+    appBaseUrl: context.url,
+    ...options.auth?.(context),
+  };
+}
+
 /**
  * Binds a framework's app builder to a server and a tenant. The server listens first, so the
  * tenant can register the app's real callback and logout URLs; the app is built last.
  */
 export function testAppStarter(build: BuildTestApp): StartTestApp {
   return async (options = {}) => {
-    let listener: RequestListener | undefined;
-    const server = createServer((req, res) => listener?.(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const demo = DEFAULT_CLIENTS[0]!;
-    const client: DevClientConfig = {
-      ...demo,
-      redirectUris: [`${url}/auth/callback`],
-      allowedLogoutUrls: [`${url}/`],
-    };
+    const host = await listenFirst();
+    const client = demoClientFor([host.url]);
     const tenant = await startDevTenant({
       config: { clients: [options.registerClient?.(client) ?? client], ...options.tenant },
     });
-    const context = { url, tenant };
-    listener = await build(
-      {
-        domain: tenant.domain,
-        clientId: demo.clientId,
-        clientSecret: demo.clientSecret,
-        secret: SECRET,
-        appBaseUrl: url,
-        ...options.auth?.(context),
-      },
-      { ...context, trustProxy: options.trustProxy ?? false },
+    const context = { url: host.url, tenant };
+    host.serve(
+      await build(authOptionsFor(context, options), {
+        ...context,
+        trustProxy: options.trustProxy ?? false,
+      }),
     );
     return {
       ...context,
       async close() {
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
+        await host.close();
         await tenant.close();
       },
     };
+  };
+}
+
+/** Options of a deployment: several instances of one app behind one tenant. */
+export interface DeploymentOptions extends Pick<TestAppOptions, 'auth' | 'tenant'> {
+  /** How many instances. */
+  instances: number;
+  /**
+   * Where the tenant posts back-channel logouts, given the instances' URLs: one address, as a
+   * load balancer in front of them would be. Default: the first instance's route.
+   */
+  backchannelLogoutUri?: (urls: readonly string[]) => string;
+}
+
+/** Instances of one app, as behind a load balancer, and their tenant. */
+export interface Deployment {
+  urls: string[];
+  tenant: DevTenant;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `instances` copies of a framework's test app (each built with its own options, so each
+ * has its own stores and clients) in front of one dev tenant whose client knows them all.
+ */
+export async function startDeployment(
+  build: BuildTestApp,
+  options: DeploymentOptions,
+): Promise<Deployment> {
+  const hosts = await Promise.all(Array.from({ length: options.instances }, listenFirst));
+  const urls = hosts.map((host) => host.url);
+  const tenant = await startDevTenant({
+    config: {
+      clients: [
+        {
+          ...demoClientFor(urls),
+          backchannelLogoutUri:
+            options.backchannelLogoutUri?.(urls) ?? `${urls[0]}/auth/backchannel-logout`,
+        },
+      ],
+      ...options.tenant,
+    },
+  });
+  for (const host of hosts) {
+    const context = { url: host.url, tenant };
+    host.serve(await build(authOptionsFor(context, options), { ...context, trustProxy: false }));
+  }
+  return {
+    urls,
+    tenant,
+    async close() {
+      await Promise.all(hosts.map((host) => host.close()));
+      await tenant.close();
+    },
   };
 }
 

@@ -1,0 +1,220 @@
+import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  LogoutRevocations,
+  LogoutTokenReplayStore,
+  SessionBackend,
+} from '../../../src/index.js';
+import type { WebAuthOptions } from '../../../src/web/index.js';
+import {
+  ALICE,
+  BOB,
+  type BuildTestApp,
+  type Deployment,
+  HTML,
+  startDeployment,
+} from '../harness.js';
+
+/**
+ * The shared store the instances of an app use (Redis in `@gatehouse/redis`): each call makes a
+ * new connection, as each machine would have its own.
+ */
+export interface SharedStores {
+  sessions(): SessionBackend;
+  revocations(): LogoutRevocations;
+  logoutTokens(): LogoutTokenReplayStore;
+  /** Fault injection: the store becomes unreachable, then comes back with its data. */
+  cut(): Promise<void>;
+  restore(): Promise<void>;
+  /** Closes every connection made. */
+  close(): Promise<void>;
+}
+
+const MODES = {
+  'server sessions in the shared store': (stores: SharedStores): WebAuthOptions => ({
+    session: { store: { backend: stores.sessions() } },
+    logoutTokenReplayStore: stores.logoutTokens(),
+  }),
+  'cookie sessions with a shared revocation list': (stores: SharedStores): WebAuthOptions => ({
+    logoutRevocations: stores.revocations(),
+    logoutTokenReplayStore: stores.logoutTokens(),
+  }),
+};
+
+/**
+ * A fault-injection relay standing where the tenant posts back-channel logouts: it records each
+ * body and passes it on to the app, so a test can replay a real logout token later.
+ */
+async function startRecordingRelay() {
+  const bodies: string[] = [];
+  let target = '';
+  const server = createServer(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    bodies.push(body);
+    const forwarded = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': String(req.headers['content-type']) },
+      body,
+    });
+    res.writeHead(forwarded.status).end(await forwarded.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    bodies,
+    forwardTo(url: string) {
+      target = url;
+    },
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** A logout token with every claim right, signed by a key the tenant never published. */
+function forgedLogoutToken(issuer: string, audience: string): string {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${encode({ alg: 'RS256', typ: 'logout+jwt', kid: 'forged' })}.${encode({
+    iss: issuer,
+    aud: audience,
+    iat: Math.floor(Date.now() / 1000),
+    jti: randomUUID(),
+    sub: 'auth0|bob',
+    events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+  })}`;
+  const signature = createSign('RSA-SHA256').update(input).sign(privateKey, 'base64url');
+  return `${input}.${signature}`;
+}
+
+const postLogoutToken = (url: string, body: string) =>
+  fetch(`${url}/auth/backchannel-logout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+
+/**
+ * Two instances of an app sharing one store, as behind a load balancer: sessions follow the
+ * browser from one to the other, a logout at the tenant ends them on both, logout tokens are
+ * accepted once across both, and a store outage is a 503 on both, after which nothing is lost.
+ */
+export function describeSharedSessions(
+  build: BuildTestApp,
+  makeStores: () => Promise<SharedStores>,
+): void {
+  describe.each(Object.entries(MODES))('two instances, %s', (_mode, optionsFor) => {
+    let stores: SharedStores;
+    let relay: Awaited<ReturnType<typeof startRecordingRelay>>;
+    let deployment: Deployment;
+    let a: string;
+    let b: string;
+
+    beforeAll(async () => {
+      stores = await makeStores();
+      relay = await startRecordingRelay();
+      deployment = await startDeployment(build, {
+        instances: 2,
+        auth: () => optionsFor(stores),
+        backchannelLogoutUri: () => relay.url,
+      });
+      [a, b] = deployment.urls as [string, string];
+      relay.forwardTo(`${a}/auth/backchannel-logout`);
+    });
+    afterAll(async () => {
+      await deployment.close();
+      await relay.close();
+      await stores.close();
+    });
+
+    const signIn = async (credentials: typeof ALICE, on: string) => {
+      const browser = new BrowserClient();
+      await loginAs(browser, { startUrl: `${on}/auth/login`, ...credentials });
+      return browser;
+    };
+    /** The user an instance sees; the browser keeps cookies per host, so both get them. */
+    const userOn = async (browser: BrowserClient, on: string) => {
+      const page = await browser.navigate(`${on}/me`);
+      expect(page.response.status).toBe(200);
+      return JSON.parse(page.body).user;
+    };
+
+    it('reads on one instance a session begun on the other', async () => {
+      const browser = await signIn(ALICE, a);
+      expect(await userOn(browser, b)).toMatchObject({ sub: 'auth0|alice' });
+    });
+
+    it('ends the user’s sessions on both instances when the tenant logs her out', async () => {
+      const onA = await signIn(ALICE, a);
+      const onB = await signIn(ALICE, b);
+      const bob = await signIn(BOB, b);
+      const logout = await fetch(`${deployment.tenant.url}/test/users/auth0%7Calice/logout`, {
+        method: 'POST',
+      });
+      expect(await logout.json()).toMatchObject({ notified: expect.any(Number) });
+      for (const browser of [onA, onB]) {
+        expect(await userOn(browser, a)).toBeNull();
+        expect(await userOn(browser, b)).toBeNull();
+      }
+      expect(await userOn(bob, a)).toMatchObject({ sub: 'auth0|bob' });
+    });
+
+    it('refuses a logout token replayed to either instance', async () => {
+      const bob = await signIn(BOB, a);
+      relay.bodies.length = 0;
+      await fetch(`${deployment.tenant.url}/test/users/auth0%7Cbob/logout`, { method: 'POST' });
+      const [delivered] = relay.bodies;
+      expect(delivered).toContain('logout_token=');
+      expect(await userOn(bob, b)).toBeNull();
+      // Bob signs in again; a replay of the old token must not end his new session.
+      const again = await signIn(BOB, b);
+      for (const instance of [b, a]) {
+        const replay = await postLogoutToken(instance, delivered!);
+        expect(replay.status).toBe(400);
+        expect(await replay.json()).toMatchObject({ error: 'backchannel_logout_error' });
+      }
+      expect(await userOn(again, a)).toMatchObject({ sub: 'auth0|bob' });
+    });
+
+    it('refuses a forged logout token', async () => {
+      const bob = await signIn(BOB, a);
+      const token = forgedLogoutToken(`${deployment.tenant.url}/`, 'demo-web');
+      const response = await postLogoutToken(
+        b,
+        new URLSearchParams({ logout_token: token }).toString(),
+      );
+      expect(response.status).toBe(400);
+      const text = await response.text();
+      expect(JSON.parse(text)).toMatchObject({ error: 'backchannel_logout_error' });
+      expect(text).not.toContain('    at ');
+      expect(await userOn(bob, b)).toMatchObject({ sub: 'auth0|bob' });
+    });
+
+    it('answers 503 on both instances while the store is away, and loses nothing', async () => {
+      const browser = await signIn(ALICE, a);
+      await stores.cut();
+      try {
+        for (const instance of [a, b]) {
+          const api = await browser.request(`${instance}/profile`);
+          expect(api.status).toBe(503);
+          expect(await api.json()).toMatchObject({ error: 'session_store_unavailable' });
+          // requiresAuth fails closed: neither the page nor a redirect to login.
+          const page = await browser.request(`${instance}/profile`, { headers: HTML });
+          expect(page.status).toBe(503);
+          expect(page.headers.get('location')).toBeNull();
+        }
+      } finally {
+        await stores.restore();
+      }
+      let user: unknown;
+      for (let attempt = 0; attempt < 50 && user === undefined; attempt += 1) {
+        const profile = await browser.request(`${b}/profile`);
+        if (profile.status === 200) user = await profile.json();
+        else await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(user).toMatchObject({ sub: 'auth0|alice' });
+    });
+  });
+}
