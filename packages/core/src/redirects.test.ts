@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OPEN_REDIRECT_VECTORS } from '../test/web/conformance.js';
 import { safeReturnTo } from './redirects.js';
 
 const BASE = 'https://app.example.com';
@@ -12,23 +13,17 @@ describe('safeReturnTo keeps returns on the app (SECURITY.md rule 1)', () => {
     expect(safeReturnTo(input, BASE)?.href).toBe(expected);
   });
 
-  it.each([
-    ['an absolute URL to another origin', 'https://evil.example/'],
-    ['a protocol-relative URL', '//evil.example'],
-    ['a slash-backslash URL', '/\\evil.example'],
-    ['a double backslash', '\\\\evil.example'],
-    ['encoded slashes', '%2F%2Fevil.example'],
-    ['a slash then an encoded slash', '/%2Fevil.example'],
-    ['a javascript: URL', 'javascript:alert(1)'],
-    ['a data: URL', 'data:text/html,<script>alert(1)</script>'],
-    ['a tab inside the scheme', 'java\tscript:alert(1)'],
-    ['a newline (header injection)', '/ok\r\nSet-Cookie: x=1'],
+  it.each<readonly [attack: string, input: unknown]>([
+    // The vectors every web integration is tested with, then the ones only this function sees.
+    ...OPEN_REDIRECT_VECTORS,
     ['a NUL byte', '/ok\u0000'],
-    ['userinfo to another host', 'https://app.example.com@evil.example/'],
+    [
+      'userinfo to another host, with our host as the user',
+      'https://app.example.com@evil.example/',
+    ],
     ['userinfo on our own host', 'https://user:pass@app.example.com/'],
     ['another port of our host', 'https://app.example.com:8443/'],
     ['plain http to our host', 'http://app.example.com/'],
-    ['leading whitespace before //', '  //evil.example'],
     ['a broken percent escape', '/%E0%A4%A'],
     ['something that is not a string', { href: '/' }],
   ])('refuses %s', (_attack, input) => {
