@@ -1,0 +1,187 @@
+/**
+ * Scenario 2: a page that reads the session, on Express. The ceiling answers with a fixed user;
+ * the others read Alice from the session cookie that a real login against the dev tenant gave
+ * (each app logs in through its own routes, the tenant's login form and its own callback), so the
+ * cookie each library reads is one its own code sealed.
+ */
+import { DEMO_CLIENT_SECRET, type DevClientConfig, startDevTenant } from '@gatehouse/dev-tenant';
+import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
+import type { LoadSettings } from '../load.js';
+import type { Measurement } from '../report.js';
+import { SESSION_PATH } from '../servers/types.js';
+import {
+  type Candidate,
+  type Check,
+  type Contestant,
+  checkAll,
+  closeAll,
+  configureAll,
+  getJson,
+  listenAll,
+  loadAndMeasure,
+} from '../support/http-scenario.js';
+import type { LocalIssuer } from '../support/issuer.js';
+
+const ALICE = { email: 'alice@example.com', password: 'alice-password' };
+/** The one secret every session library seals with. */
+const SESSION_SECRET = 'gatehouse-bench-session-secret-at-least-32-characters';
+
+/** How each library logs in, and which of the app's cookies hold the session. */
+interface LoginRoute {
+  login: string;
+  callback: string;
+  cookiePrefix: string;
+}
+
+const LOGIN: Partial<Record<Candidate['id'], LoginRoute>> = {
+  'session-gatehouse-cookie': {
+    login: '/auth/login',
+    callback: '/auth/callback',
+    cookiePrefix: 'gatehouse.session',
+  },
+  'session-gatehouse-redis': {
+    login: '/auth/login',
+    callback: '/auth/callback',
+    cookiePrefix: 'gatehouse.sid',
+  },
+  'session-express-openid-connect': {
+    login: '/login',
+    callback: '/callback',
+    cookiePrefix: 'appSession',
+  },
+};
+
+export const SESSION_PAGES: Candidate[] = [
+  { id: 'session-express-bare', label: 'Express, fixed user (ceiling)', role: 'ceiling' },
+  {
+    id: 'session-gatehouse-cookie',
+    label: '@gatehouse/express auth(), cookie session',
+    role: 'gatehouse',
+  },
+  {
+    id: 'session-gatehouse-redis',
+    label: '@gatehouse/express auth(), Redis session',
+    role: 'gatehouse',
+  },
+  {
+    id: 'session-express-openid-connect',
+    label: 'express-openid-connect',
+    role: 'peer',
+  },
+];
+
+function showsAlice(cookie: string | undefined): Check {
+  return {
+    name: cookie === undefined ? 'page shows the user' : 'page shows the user of the session',
+    async run(baseUrl) {
+      const { status, body } = await getJson(`${baseUrl}${SESSION_PATH}`, cookie ? { cookie } : {});
+      const email = (body as { user?: { email?: unknown } } | undefined)?.user?.email;
+      if (status !== 200 || email !== ALICE.email) {
+        throw new Error(
+          `expected 200 showing ${ALICE.email}, got ${status} ${JSON.stringify(body)}`,
+        );
+      }
+    },
+  };
+}
+
+function showsNobody(cookie: string | undefined, name: string): Check {
+  return {
+    name,
+    async run(baseUrl) {
+      const { status, body } = await getJson(`${baseUrl}${SESSION_PATH}`, cookie ? { cookie } : {});
+      if (status !== 200 || (body as { user?: unknown }).user !== null) {
+        throw new Error(`expected 200 with no user, got ${status} ${JSON.stringify(body)}`);
+      }
+    },
+  };
+}
+
+/** Changes one character in the middle of each cookie value. */
+function tampered(cookie: string): string {
+  return cookie
+    .split('; ')
+    .map((pair) => {
+      const at = pair.indexOf('=') + Math.floor((pair.length - pair.indexOf('=')) / 2);
+      return `${pair.slice(0, at)}${pair[at] === 'x' ? 'y' : 'x'}${pair.slice(at + 1)}`;
+    })
+    .join('; ');
+}
+
+/** Logs Alice in through the app's own login route; returns the app's session cookies. */
+async function logIn(contestant: Contestant, route: LoginRoute): Promise<string> {
+  const browser = new BrowserClient();
+  await loginAs(browser, { startUrl: `${contestant.baseUrl}${route.login}`, ...ALICE });
+  // The jar is per host, and the tenant shares 127.0.0.1: keep only the app's session cookies.
+  const page = new URL(`${contestant.baseUrl}${SESSION_PATH}`);
+  const pairs = browser.cookies
+    .names(page)
+    .filter((name) => name.startsWith(route.cookiePrefix))
+    .map((name) => `${name}=${browser.cookies.get(page, name)}`);
+  if (pairs.length === 0) throw new Error(`no ${route.cookiePrefix} cookie after the login`);
+  return pairs.join('; ');
+}
+
+export async function runSessionPage(
+  issuer: LocalIssuer,
+  settings: LoadSettings,
+  redisUrl: string,
+): Promise<Measurement[]> {
+  const contestants = await listenAll(SESSION_PAGES);
+  // Each app is registered at the tenant as its own client, with its real callback URL.
+  const clients: DevClientConfig[] = contestants.flatMap((contestant) => {
+    const route = LOGIN[contestant.candidate.id];
+    if (!route) return [];
+    return [
+      {
+        clientId: `bench-${contestant.candidate.id}`,
+        clientSecret: DEMO_CLIENT_SECRET,
+        redirectUris: [`${contestant.baseUrl}${route.callback}`],
+        allowedLogoutUrls: [`${contestant.baseUrl}/`],
+      },
+    ];
+  });
+  const tenant = await startDevTenant({ config: { clients } });
+  try {
+    await configureAll(contestants, (contestant) => ({
+      issuer: issuer.info(),
+      tenant: {
+        url: tenant.url,
+        clientId: `bench-${contestant.candidate.id}`,
+        clientSecret: DEMO_CLIENT_SECRET,
+      },
+      redisUrl,
+      secret: SESSION_SECRET,
+    }));
+    const cookies = new Map<Contestant, string>();
+    for (const contestant of contestants) {
+      const route = LOGIN[contestant.candidate.id];
+      if (!route || contestant.failure) continue;
+      try {
+        cookies.set(contestant, await logIn(contestant, route));
+      } catch (error) {
+        contestant.failure = `login through the dev tenant failed: ${(error as Error).message}`;
+      }
+    }
+    await checkAll(contestants, (contestant) => {
+      const cookie = cookies.get(contestant);
+      if (!cookie) return [showsAlice(undefined)];
+      return [
+        showsAlice(cookie),
+        showsNobody(undefined, 'no user without a cookie'),
+        showsNobody(tampered(cookie), 'no user with a tampered cookie'),
+      ];
+    });
+    for (const contestant of contestants) {
+      const cookie = cookies.get(contestant);
+      contestant.target = {
+        url: `${contestant.baseUrl}${SESSION_PATH}`,
+        headers: cookie ? { cookie } : {},
+      };
+    }
+    return await loadAndMeasure('session', contestants, settings);
+  } finally {
+    await closeAll(contestants);
+    await tenant.close();
+  }
+}

@@ -1,0 +1,104 @@
+import type { Measurement, Target } from './report.js';
+
+/**
+ * The targets of issue 11, evaluated on one run's figures. A target whose figures are absent or
+ * failed is reported as not evaluable (`holds: null`), never as met.
+ */
+export function evaluateTargets(measurements: Measurement[]): Target[] {
+  const byId = (id: string) => {
+    const m = measurements.find((candidate) => candidate.id === id);
+    return m?.status === 'ok' ? m : undefined;
+  };
+  const ratio = (id: string, over: string): number | undefined => {
+    const a = byId(id)?.median;
+    const b = byId(over)?.median;
+    return a !== undefined && b ? a / b : undefined;
+  };
+  const atLeast = (id: string, description: string, value: number | undefined, goal: number) => ({
+    id,
+    description,
+    value,
+    goal: `≥ ${goal.toFixed(2)}`,
+    holds: value === undefined ? null : value >= goal,
+  });
+  const above = (id: string, description: string, value: number | undefined) => ({
+    id,
+    description,
+    value,
+    goal: '> 1.00',
+    holds: value === undefined ? null : value > 1,
+  });
+
+  const targets: Target[] = [];
+  for (const [framework, peer] of [
+    ['express', 'express-oauth2-jwt-bearer'],
+    ['fastify', 'fastify-auth0-verify'],
+  ] as const) {
+    const name = framework === 'express' ? 'Express' : 'Fastify';
+    targets.push(
+      above(
+        `${framework}-ahead-of-peer`,
+        `${name}: Gatehouse without token cache ÷ ${peer}`,
+        ratio(`${framework}-gatehouse`, peer),
+      ),
+      atLeast(
+        `${framework}-near-limit`,
+        `${name}: Gatehouse without token cache ÷ physical limit (bare + 1 crypto.verify)`,
+        ratio(`${framework}-gatehouse`, `${framework}-crypto-verify`),
+        0.9,
+      ),
+      atLeast(
+        `${framework}-cached-near-ceiling`,
+        `${name}: Gatehouse with token cache ÷ bare framework`,
+        ratio(`${framework}-gatehouse-cached`, `${framework}-bare`),
+        0.9,
+      ),
+    );
+  }
+  targets.push(
+    atLeast(
+      'raw-vs-jose',
+      'Raw verify: ApiClient ÷ jose jwtVerify (createRemoteJWKSet)',
+      ratio('raw-gatehouse', 'raw-jose-remote'),
+      2,
+    ),
+    atLeast(
+      'raw-vs-jose-key',
+      'Raw verify: ApiClient ÷ jose jwtVerify (key imported once)',
+      ratio('raw-gatehouse', 'raw-jose-key'),
+      2,
+    ),
+    atLeast(
+      'raw-vs-crypto',
+      'Raw verify: ApiClient ÷ bare node:crypto verify',
+      ratio('raw-gatehouse', 'raw-crypto'),
+      0.8,
+    ),
+    atLeast(
+      'session-cookie-vs-eoc',
+      'Session page: Gatehouse cookie session ÷ express-openid-connect',
+      ratio('session-gatehouse-cookie', 'session-express-openid-connect'),
+      1.3,
+    ),
+    atLeast(
+      'session-redis-vs-eoc',
+      'Session page: Gatehouse Redis session ÷ express-openid-connect',
+      ratio('session-gatehouse-redis', 'session-express-openid-connect'),
+      1.3,
+    ),
+  );
+  for (const id of ['memory-distinct-tokens', 'memory-random-kids']) {
+    const m = byId(id);
+    targets.push({
+      id,
+      description:
+        id === 'memory-distinct-tokens'
+          ? 'Memory: distinct tokens, heap growth over the second half (MB), cache full'
+          : 'Memory: random kids, heap growth over the second half (MB), cache full',
+      value: m ? Number(m.details?.secondHalfMb) : undefined,
+      goal: 'flat; held ≤ bound',
+      holds: m ? m.details?.bounded === 'yes' : null,
+    });
+  }
+  return targets;
+}
