@@ -44,28 +44,36 @@ const MODES = {
   }),
 };
 
+/** A back-channel logout the tenant sent, and what the app answered. */
+interface Delivery {
+  body: string;
+  status: number;
+  answer: string;
+}
+
 /**
  * A fault-injection relay standing where the tenant posts back-channel logouts: it records each
- * body and passes it on to the app, so a test can replay a real logout token later.
+ * body and the app's answer and passes both on, so a test can replay a real logout token later.
  */
 async function startRecordingRelay() {
-  const bodies: string[] = [];
+  const deliveries: Delivery[] = [];
   let target = '';
   const server = createServer(async (req, res) => {
     let body = '';
     for await (const chunk of req) body += chunk;
-    bodies.push(body);
     const forwarded = await fetch(target, {
       method: 'POST',
       headers: { 'content-type': String(req.headers['content-type']) },
       body,
     });
-    res.writeHead(forwarded.status).end(await forwarded.text());
+    const answer = await forwarded.text();
+    deliveries.push({ body, status: forwarded.status, answer });
+    res.writeHead(forwarded.status).end(answer);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    bodies,
+    deliveries,
     forwardTo(url: string) {
       target = url;
     },
@@ -87,6 +95,20 @@ function forgedLogoutToken(issuer: string, audience: string): string {
   })}`;
   const signature = createSign('RSA-SHA256').update(input).sign(privateKey, 'base64url');
   return `${input}.${signature}`;
+}
+
+/**
+ * Sends `request` until the instance stops answering 503. Once the store is back, each of the
+ * instance's connections reconnects on ioredis's own back-off schedule; until then the instance
+ * rightly answers 503, so waiting is the user's part here, not a test of timing.
+ */
+async function whenStoreIsBack(request: () => Promise<Response>): Promise<Response> {
+  for (let attempt = 1; ; attempt += 1) {
+    const response = await request();
+    if (response.status !== 503 || attempt === 50) return response;
+    await response.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 const postLogoutToken = (url: string, body: string) =>
@@ -131,7 +153,8 @@ export function describeSharedSessions(
 
     const signIn = async (credentials: typeof ALICE, on: string) => {
       const browser = new BrowserClient();
-      await loginAs(browser, { startUrl: `${on}/auth/login`, ...credentials });
+      const landing = await loginAs(browser, { startUrl: `${on}/auth/login`, ...credentials });
+      expect(landing.response.status).toBe(200);
       return browser;
     };
     /** The user an instance sees; the browser keeps cookies per host, so both get them. */
@@ -163,9 +186,9 @@ export function describeSharedSessions(
 
     it('refuses a logout token replayed to either instance', async () => {
       const bob = await signIn(BOB, a);
-      relay.bodies.length = 0;
+      relay.deliveries.length = 0;
       await fetch(`${deployment.tenant.url}/test/users/auth0%7Cbob/logout`, { method: 'POST' });
-      const [delivered] = relay.bodies;
+      const delivered = relay.deliveries[0]?.body;
       expect(delivered).toContain('logout_token=');
       expect(await userOn(bob, b)).toBeNull();
       // Bob signs in again; a replay of the old token must not end his new session.
@@ -199,22 +222,62 @@ export function describeSharedSessions(
         for (const instance of [a, b]) {
           const api = await browser.request(`${instance}/profile`);
           expect(api.status).toBe(503);
+          expect(api.headers.get('retry-after')).toBe('2');
           expect(await api.json()).toMatchObject({ error: 'session_store_unavailable' });
-          // requiresAuth fails closed: neither the page nor a redirect to login.
-          const page = await browser.request(`${instance}/profile`, { headers: HTML });
-          expect(page.status).toBe(503);
-          expect(page.headers.get('location')).toBeNull();
         }
+        // Each request waits out the store's command timeout, so the other checks are made once.
+        // requiresAuth fails closed: neither the page nor a redirect to login.
+        const page = await browser.request(`${a}/profile`, { headers: HTML });
+        expect(page.status).toBe(503);
+        expect(page.headers.get('location')).toBeNull();
+        // Nor is the app's own code told "signed out": reading the user throws the typed error,
+        // which reaches the app's error handler (the harness's answers 418 with the code).
+        const me = await browser.request(`${b}/me`);
+        expect(await me.json()).toMatchObject({ code: 'session_store_unavailable' });
       } finally {
         await stores.restore();
       }
-      let user: unknown;
-      for (let attempt = 0; attempt < 50 && user === undefined; attempt += 1) {
-        const profile = await browser.request(`${b}/profile`);
-        if (profile.status === 200) user = await profile.json();
-        else await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const instance of [a, b]) {
+        const profile = await whenStoreIsBack(() => browser.request(`${instance}/profile`));
+        expect(profile.status).toBe(200);
+        expect(await profile.json()).toMatchObject({ sub: 'auth0|alice' });
       }
-      expect(user).toMatchObject({ sub: 'auth0|alice' });
+    });
+
+    it('refuses with 503 a logout delivered while the store is away, and takes it again after', async () => {
+      const browser = await signIn(ALICE, a);
+      relay.deliveries.length = 0;
+      await stores.cut();
+      try {
+        const logout = await fetch(`${deployment.tenant.url}/test/users/auth0%7Calice/logout`, {
+          method: 'POST',
+        });
+        // The tenant learns that the logout did not happen (no 200), so it can deliver it again.
+        expect(await logout.json()).toMatchObject({ notified: 0 });
+      } finally {
+        await stores.restore();
+      }
+      // One token per tenant session of hers (earlier tests' included), each refused as
+      // "try again", with nothing of the outage's cause in the answer.
+      expect(relay.deliveries.length).toBeGreaterThan(0);
+      for (const { status, answer } of relay.deliveries) {
+        expect(status).toBe(503);
+        expect(JSON.parse(answer)).toMatchObject({ error: 'session_store_unavailable' });
+        expect(answer).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|Redis| {4}at /);
+      }
+      // Nothing was ended or made up meanwhile: she is signed in on both until the logout is
+      // taken (and both instances have their store again).
+      for (const instance of [a, b]) {
+        const before = await whenStoreIsBack(() => browser.request(`${instance}/profile`));
+        expect(before.status).toBe(200);
+      }
+      // The failed attempts did not use the tokens up: delivered again, they end her sessions.
+      for (const { body } of relay.deliveries) {
+        const again = await whenStoreIsBack(() => postLogoutToken(b, body));
+        expect(again.status).toBe(200);
+      }
+      expect(await userOn(browser, a)).toBeNull();
+      expect(await userOn(browser, b)).toBeNull();
     });
   });
 }
