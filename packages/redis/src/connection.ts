@@ -86,6 +86,52 @@ export function connectionWaiter(client: Client, timeout: number): () => Promise
   };
 }
 
+/** One Redis operation: the commands it sends, and what it resolves to. */
+export type Operation = <T>(commands: () => Promise<T>) => Promise<T>;
+
+/**
+ * How the stores run an operation on `client`: once it is connected (see
+ * {@link connectionWaiter}), and failing after `timeout` ms in all. A client made from `url` has
+ * ioredis's own `commandTimeout`, which fails any command sent or queued for longer. A client the
+ * app made may have a longer one, or none, with ioredis's offline queue on: a Redis that hangs
+ * would then hold the request forever, and one that is down would hold it through some twenty
+ * reconnection attempts. Its operations get a timer of their own instead. A command given up on
+ * this way may still run later (sent from that client's offline queue after a reconnect, or
+ * answered by a Redis that hung), which is why the README asks for `enableOfflineQueue: false` on
+ * an app's client.
+ */
+export function operationRunner(client: Client, timeout: number): Operation {
+  const whenConnected = connectionWaiter(client, timeout);
+  const own = configuredTimeout(client);
+  if (own !== undefined && own <= timeout) {
+    return async (commands) => {
+      await whenConnected();
+      return commands();
+    };
+  }
+  return async (commands) => {
+    let timer: NodeJS.Timeout | undefined;
+    let gaveUp = false;
+    try {
+      return await Promise.race([
+        whenConnected().then(() => {
+          // Reported as failed already: nothing is sent once the connection comes back.
+          if (gaveUp) throw new Error('given up before the connection was ready');
+          return commands();
+        }),
+        new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(() => {
+            gaveUp = true;
+            reject(new Error(`Redis did not answer within ${timeout} ms`));
+          }, timeout);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
 /** Logs a lost connection once per outage (ioredis retries, and would report every attempt). */
 export function logConnectionChanges(client: Client, logger: Logger | undefined): void {
   let down = false;

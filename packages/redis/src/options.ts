@@ -4,11 +4,13 @@ import type { Cluster, Redis, RedisOptions } from 'ioredis';
 /** Options of `new RedisSessionBackend(options)`. Give either `client` or `url`. */
 export interface RedisSessionBackendOptions {
   /**
-   * An ioredis `Redis` or `Cluster` the app made and owns: the backend never closes it. Give it a
-   * `commandTimeout` (`redisOptions.commandTimeout` for a `Cluster`) so that a Redis that stops
-   * answering fails requests with 503 instead of holding them, and preferably
+   * An ioredis `Redis` or `Cluster` the app made and owns: the backend never closes it. Every
+   * operation on it fails after `commandTimeout` whatever the client's own options, so a Redis that
+   * stops answering gives 503s, never requests held open. Still give it
    * `enableOfflineQueue: false` and `autoResendUnfulfilledCommands: false`, as the backend does for
-   * a client it makes (see `url`). Its own `keyPrefix`, if any, goes in front of `keyPrefix` below.
+   * a client it makes (see `url`): with ioredis's defaults, a write the backend gave up on (and the
+   * app answered 503 for) may still be sent after a reconnect. Its own `keyPrefix`, if any, goes
+   * in front of `keyPrefix` below.
    */
   client?: Redis | Cluster;
   /**
@@ -27,7 +29,8 @@ export interface RedisSessionBackendOptions {
   /**
    * How long one Redis operation may take, waiting for a connection included, before it fails
    * with `SessionStoreUnavailableError`, in milliseconds. With `url` it is ioredis's
-   * `commandTimeout`; with `client` it defaults to the client's own. Default 2000.
+   * `commandTimeout`; with `client` it defaults to the client's own, and the backend enforces it
+   * with a timer of its own when the client has none, or a longer one. Default 2000.
    */
   commandTimeout?: number;
   /**

@@ -1,6 +1,11 @@
 import type { Logger } from '@gatehouse/core';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
-import { connectionWaiter, logConnectionChanges, resolveClient } from './connection.js';
+import {
+  logConnectionChanges,
+  type Operation,
+  operationRunner,
+  resolveClient,
+} from './connection.js';
 import { SessionStoreUnavailableError } from './errors.js';
 
 /** How a Redis-backed store gets its connection. Give either `client` or `url`. */
@@ -25,21 +30,20 @@ export interface RedisConnectionOptions {
 export class RedisConnection {
   readonly client: Redis | Cluster;
   readonly #owns: boolean;
-  readonly #whenConnected: () => Promise<void>;
+  readonly #operation: Operation;
 
   constructor(options: RedisConnectionOptions) {
     const { client, owned, commandTimeout } = resolveClient(options);
     this.client = client;
     this.#owns = owned;
-    this.#whenConnected = connectionWaiter(client, commandTimeout);
+    this.#operation = operationRunner(client, commandTimeout);
     if (owned) logConnectionChanges(client, options.logger);
   }
 
-  /** Runs one command once the client is connected; `operation` names it in errors. */
+  /** Runs one operation (see `operationRunner`); `operation` names it in errors. */
   async run<T>(operation: string, command: (client: Redis | Cluster) => Promise<T>): Promise<T> {
     try {
-      await this.#whenConnected();
-      return await command(this.client);
+      return await this.#operation(() => command(this.client));
     } catch (error) {
       throw new SessionStoreUnavailableError(operation, { cause: error });
     }

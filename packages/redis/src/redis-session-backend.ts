@@ -7,7 +7,12 @@ import {
 } from '@gatehouse/core';
 import type { Cluster, Redis } from 'ioredis';
 import { hasSessionShape, plainCodec, type SessionCodec, sealedCodec } from './codec.js';
-import { connectionWaiter, logConnectionChanges, resolveClient } from './connection.js';
+import {
+  logConnectionChanges,
+  type Operation,
+  operationRunner,
+  resolveClient,
+} from './connection.js';
 import { SessionStoreUnavailableError } from './errors.js';
 import { DEFAULT_KEY_PREFIX, isValidKeyPrefix, type KeyLayout, keyLayout } from './keys.js';
 import type { RedisSessionBackendOptions } from './options.js';
@@ -61,7 +66,7 @@ export class RedisSessionBackend implements SessionBackend {
   readonly #keys: KeyLayout;
   readonly #codec: SessionCodec;
   readonly #logger: Logger | undefined;
-  readonly #whenConnected: () => Promise<void>;
+  readonly #operation: Operation;
 
   constructor(options: RedisSessionBackendOptions) {
     const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
@@ -76,7 +81,7 @@ export class RedisSessionBackend implements SessionBackend {
     const { client, owned, commandTimeout } = resolveClient(options);
     this.#client = client;
     this.#ownsClient = owned;
-    this.#whenConnected = connectionWaiter(client, commandTimeout);
+    this.#operation = operationRunner(client, commandTimeout);
     const clientPrefix = (this.#client.options as { keyPrefix?: unknown }).keyPrefix;
     this.#keys = keyLayout(keyPrefix, typeof clientPrefix === 'string' ? clientPrefix : '');
     this.#logger = options.logger;
@@ -87,8 +92,7 @@ export class RedisSessionBackend implements SessionBackend {
   async get(id: string): Promise<SessionData | undefined> {
     let stored: string | null;
     try {
-      await this.#whenConnected();
-      stored = await this.#client.hget(this.#keys.session(id), 'd');
+      stored = await this.#operation(() => this.#client.hget(this.#keys.session(id), 'd'));
     } catch (error) {
       // A key of another type under our name is foreign data, not an outage.
       if (isWrongType(error)) return this.#unreadable('not a session hash');
@@ -172,8 +176,7 @@ export class RedisSessionBackend implements SessionBackend {
 
   async #run<T>(operation: string, command: () => Promise<T>): Promise<T> {
     try {
-      await this.#whenConnected();
-      return await command();
+      return await this.#operation(command);
     } catch (error) {
       throw new SessionStoreUnavailableError(operation, { cause: error });
     }
