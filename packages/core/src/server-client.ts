@@ -279,7 +279,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   async handleBackchannelLogout(options: BackchannelLogoutOptions<TStoreOptions>): Promise<void> {
     const as = await this.#tenant.metadata();
     if (!as.jwks_uri) throw new BackchannelLogoutError('The tenant advertises no jwks_uri.');
-    const selector = await verifyLogoutToken(
+    const { selector, jti } = await verifyLogoutToken(
       {
         issuer: as.issuer,
         clientId: this.#tenant.client.client_id,
@@ -288,7 +288,16 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
       },
       options.logoutToken,
     );
-    const deleted = await this.#sessions.endByLogout(selector);
+    let deleted: number;
+    try {
+      deleted = await this.#sessions.endByLogout(selector);
+    } catch (error) {
+      // The logout did not happen (a store outage): the tenant may deliver the token again, and
+      // that delivery must not be refused as a replay. Forgetting can fail too; the error the
+      // caller sees is the store's, either way.
+      await this.#logoutTokenReplay.forget(jti).catch(() => undefined);
+      throw error;
+    }
     this.#logger?.info(
       { deleted, bySid: selector.sid !== undefined, at: nowSeconds() },
       'gatehouse: back-channel logout',

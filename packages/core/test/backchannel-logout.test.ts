@@ -68,21 +68,23 @@ describe('hostile logout tokens are refused with BackchannelLogoutError', () => 
   let app: TestApp;
   let client: ServerClient;
   let sign: (claims: Record<string, unknown>, header?: Record<string, unknown>) => Promise<string>;
+  let jwksFetch: typeof fetch;
   beforeAll(async () => {
     app = await startTestApp();
     const { privateKey, publicKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'test', alg: 'RS256' };
     // Fault injection: the tenant's JWKS is replaced by a key this test holds, so it can sign
     // logout tokens with any claims; discovery and everything else is the real dev tenant.
+    jwksFetch = async (input, init) =>
+      String(input).endsWith('/.well-known/jwks.json')
+        ? Response.json({ keys: [jwk] })
+        : fetch(input, init);
     client = new ServerClient({
       domain: app.tenant.domain,
       clientId: 'demo-web',
       clientSecret: 'unused',
       secret: SECRET,
-      fetch: async (input, init) =>
-        String(input).endsWith('/.well-known/jwks.json')
-          ? Response.json({ keys: [jwk] })
-          : fetch(input, init),
+      fetch: jwksFetch,
     });
     sign = (claims, header = { typ: 'logout+jwt' }) =>
       new SignJWT(claims)
@@ -105,6 +107,32 @@ describe('hostile logout tokens are refused with BackchannelLogoutError', () => 
     const token = await sign(valid());
     await expect(client.handleBackchannelLogout({ logoutToken: token })).resolves.toBeUndefined();
     await expect(client.handleBackchannelLogout({ logoutToken: token })).rejects.toThrow(/replay/);
+  });
+
+  it('accepts the tenant’s redelivery of a token whose logout failed in the store', async () => {
+    // Fault injection: a session store whose first logout fails, as during a Redis outage.
+    const backend = new MemoryBackend();
+    let failures = 1;
+    const deleteByLogout = backend.deleteByLogout.bind(backend);
+    backend.deleteByLogout = async (selector) => {
+      if (failures-- > 0)
+        throw Object.assign(new Error('store down'), { code: 'session_store_unavailable' });
+      return deleteByLogout(selector);
+    };
+    const flaky = new ServerClient({
+      domain: app.tenant.domain,
+      clientId: 'demo-web',
+      clientSecret: 'unused',
+      secret: SECRET,
+      fetch: jwksFetch,
+      stateStore: new ServerStateStore({ secrets: [SECRET], secure: false, backend }),
+    });
+    const token = await sign(valid());
+    await expect(flaky.handleBackchannelLogout({ logoutToken: token })).rejects.toThrow(
+      /store down/,
+    );
+    await expect(flaky.handleBackchannelLogout({ logoutToken: token })).resolves.toBeUndefined();
+    await expect(flaky.handleBackchannelLogout({ logoutToken: token })).rejects.toThrow(/replay/);
   });
 
   it.each([

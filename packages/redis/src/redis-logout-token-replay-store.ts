@@ -35,12 +35,20 @@ export class RedisLogoutTokenReplayStore implements LogoutTokenReplayStore {
   }
 
   async remember(jti: string, expiresAt: number): Promise<boolean> {
-    const key = `${this.#root}${createHash('sha256').update(jti).digest('base64url')}`;
+    const key = this.#key(jti);
     const seconds = Math.max(1, Math.ceil(expiresAt - Date.now() / 1000));
     const set = await this.#redis.run('rememberLogoutToken', (client) =>
       client.set(key, '1', 'EX', seconds, 'NX'),
     );
     return set === 'OK';
+  }
+
+  async forget(jti: string): Promise<void> {
+    await this.#redis.run('forgetLogoutToken', (client) => client.del(this.#key(jti)));
+  }
+
+  #key(jti: string): string {
+    return `${this.#root}${createHash('sha256').update(jti).digest('base64url')}`;
   }
 
   /** Closes the client if the store made it from `url`. */

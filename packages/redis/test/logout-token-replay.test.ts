@@ -29,6 +29,12 @@ describe('RedisLogoutTokenReplayStore', () => {
     expect(await machineB.remember('jti-2', inFiveMinutes())).toBe(true);
   });
 
+  it('forgets a jti whose logout could not be carried out, on every machine', async () => {
+    expect(await machineA.remember('jti-failed', inFiveMinutes())).toBe(true);
+    await machineA.forget('jti-failed');
+    expect(await machineB.remember('jti-failed', inFiveMinutes())).toBe(true);
+  });
+
   it('keeps a jti no longer than the token could be accepted, and stores no raw jti', async () => {
     await machineA.remember('jti-ttl', inFiveMinutes());
     const [key] = await keysUnder(redis, prefix);

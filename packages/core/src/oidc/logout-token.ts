@@ -27,6 +27,12 @@ export interface LogoutTokenContext {
   replay: LogoutTokenReplayStore;
 }
 
+/** A verified logout token: the sessions it ends, and its `jti`, now recorded as used. */
+export interface VerifiedLogoutToken {
+  selector: LogoutSelector;
+  jti: string;
+}
+
 /**
  * Verifies a logout token as OpenID Connect Back-Channel Logout 1.0 §2.6 requires: signature
  * against the tenant's keys, `iss`, `aud`, a fresh `iat`, `typ` `logout+jwt` when present (so an ID
@@ -36,7 +42,7 @@ export interface LogoutTokenContext {
 export async function verifyLogoutToken(
   context: LogoutTokenContext,
   logoutToken: string,
-): Promise<LogoutSelector> {
+): Promise<VerifiedLogoutToken> {
   if (typeof logoutToken !== 'string' || logoutToken.length === 0 || logoutToken.length > 16_384) {
     throw new BackchannelLogoutError('The logout token is missing or too large.');
   }
@@ -76,5 +82,8 @@ export async function verifyLogoutToken(
   if (!(await context.replay.remember(payload.jti as string, expiresAt))) {
     throw new BackchannelLogoutError('This logout token was used before (jti replay).');
   }
-  return { ...(sub ? { sub } : {}), ...(sid ? { sid } : {}) };
+  return {
+    selector: { ...(sub ? { sub } : {}), ...(sid ? { sid } : {}) },
+    jti: payload.jti as string,
+  };
 }

@@ -17,6 +17,13 @@ describe('MemoryLogoutTokenReplayStore', () => {
     expect(await store.remember('old', inSeconds(300))).toBe(true);
   });
 
+  it('accepts a forgotten jti again', async () => {
+    const store = new MemoryLogoutTokenReplayStore();
+    await store.remember('a', inSeconds(300));
+    await store.forget('a');
+    expect(await store.remember('a', inSeconds(300))).toBe(true);
+  });
+
   it('stays within maxEntries, dropping the oldest first', async () => {
     const store = new MemoryLogoutTokenReplayStore({ maxEntries: 3 });
     for (const jti of ['1', '2', '3', '4']) await store.remember(jti, inSeconds(300));

@@ -10,6 +10,11 @@ export interface LogoutTokenReplayStore {
    * after that anyway). Resolves true the first time, false when it was already recorded.
    */
   remember(jti: string, expiresAt: number): Promise<boolean>;
+  /**
+   * Forgets `jti` again: its logout could not be carried out (the session store failed), so the
+   * tenant's next delivery of the same token must be accepted, not refused as a replay.
+   */
+  forget(jti: string): Promise<void>;
 }
 
 /** Options of {@link MemoryLogoutTokenReplayStore}. */
@@ -39,5 +44,9 @@ export class MemoryLogoutTokenReplayStore implements LogoutTokenReplayStore {
       }
     }
     return true;
+  }
+
+  async forget(jti: string): Promise<void> {
+    this.#seen.delete(jti);
   }
 }
