@@ -90,6 +90,12 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** A verified access token: its claims and its protected header, both frozen. */
+export interface VerifiedJwt {
+  claims: AccessTokenClaims;
+  header: JsonObject;
+}
+
 /**
  * Verifies JWT access tokens (RFC 9068), cheapest checks first: size, encoding, header, claim
  * types, audience, times and the issuer allow-list all come before the first network request, so
@@ -110,8 +116,11 @@ export class AccessTokenVerifier {
     return this.#cache.size;
   }
 
-  /** Verifies a token; resolves to its claims (frozen), or throws an {@link AuthError}. */
-  async verify(token: unknown, context: VerificationContext): Promise<AccessTokenClaims> {
+  /**
+   * Verifies a token; resolves to its claims and protected header (both frozen), or throws an
+   * {@link AuthError}.
+   */
+  async verify(token: unknown, context: VerificationContext): Promise<VerifiedJwt> {
     if (typeof token !== 'string' || token === '') {
       throw new MissingRequiredArgumentError('accessToken');
     }
@@ -148,17 +157,14 @@ export class AccessTokenVerifier {
       acceptedUntil(claims, policy.claims) * 1000,
     );
     await this.#finish(claims, jws.header, context);
-    return claims;
+    return { claims, header: jws.header };
   }
 
   /**
    * A cached verification, if the token is cached, its key is still published and it passes the
    * checks that depend on the moment or the request (times, issuer for this request).
    */
-  async #fromCache(
-    token: string,
-    context: VerificationContext,
-  ): Promise<AccessTokenClaims | undefined> {
+  async #fromCache(token: string, context: VerificationContext): Promise<VerifiedJwt | undefined> {
     const cached = this.#cache.get(token);
     if (!cached) return undefined;
     const keys = await cached.issuerKeys.keySet();
@@ -169,7 +175,7 @@ export class AccessTokenVerifier {
     checkTimes(cached.claims, this.#policy.claims, this.#policy.now() / 1000);
     await this.#policy.issuers.check(cached.claims.iss, context.request);
     await this.#finish(cached.claims, cached.header, context);
-    return cached.claims;
+    return { claims: cached.claims, header: cached.header };
   }
 
   /** The checks of this call: required claims, then the custom validators. */

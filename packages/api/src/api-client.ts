@@ -127,7 +127,7 @@ export class ApiClient {
           message: 'This API accepts DPoP-bound tokens only: verify requests with verifyRequest',
         });
       }
-      const claims = await this.#verifier.verify(options?.accessToken, {
+      const { claims } = await this.#verifier.verify(options?.accessToken, {
         requiredClaims: options?.requiredClaims ?? [],
         request: {},
       });

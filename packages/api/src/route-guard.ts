@@ -23,7 +23,7 @@ export interface VerifiedAccessToken {
   /** Its verified claims. */
   claims: AccessTokenClaims;
   /** Its protected header (`alg`, `kid`, `typ`). */
-  header: Record<string, unknown>;
+  header: Readonly<Record<string, unknown>>;
   /** `bearer` or `dpop`. */
   scheme: RequestScheme;
 }
@@ -99,7 +99,7 @@ export class RouteGuard {
         verified: {
           token: result.token,
           claims: result.claims,
-          header: protectedHeader(result.token),
+          header: result.header,
           scheme: result.scheme,
         },
         responseHeaders: result.responseHeaders,
@@ -128,11 +128,6 @@ function resourceUrl(base: URL, target: string): URL {
   path = path.split('?')[0] ?? '/';
   if (!path.startsWith('/')) path = `/${path}`;
   return URL.parse(`${base.origin}${path}`) ?? new URL('/', base.origin);
-}
-
-/** The JWS protected header of a token that has already been verified. */
-function protectedHeader(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'));
 }
 
 function resolveBaseUrl(baseUrl: string | undefined): URL | undefined {

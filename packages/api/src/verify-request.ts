@@ -37,6 +37,8 @@ export interface VerifyRequestOptions {
 export interface VerifiedRequest {
   /** The token's claims. */
   claims: AccessTokenClaims;
+  /** The token's protected header (`alg`, `kid`, `typ`). */
+  header: Readonly<Record<string, unknown>>;
   /** The access token, e.g. for `getAccessTokenForConnection`. */
   token: string;
   /** How the token was presented. */
@@ -85,10 +87,10 @@ export async function verifyRequestCredentials(
         message: 'A DPoP proof needs the DPoP authorization scheme, not Bearer',
       });
     }
-    const claims = await verifier.verify(credentials.token, context);
+    const { claims, header } = await verifier.verify(credentials.token, context);
     // A DPoP-bound token sent as Bearer is exactly what binding exists to stop (RFC 9449 §7.2).
     if (claims.cnf?.jkt !== undefined) throw new VerifyAccessTokenError('dpop_bound_token');
-    return { claims, token: credentials.token, scheme: 'bearer', responseHeaders: {} };
+    return { claims, header, token: credentials.token, scheme: 'bearer', responseHeaders: {} };
   }
 
   if (mode === 'disabled') {
@@ -125,7 +127,7 @@ export async function verifyRequestCredentials(
   if (nonces && (verified.nonce === undefined || !nonces.isValid(verified.nonce, now))) {
     throw new UseDpopNonceError(nonces.current(now));
   }
-  const claims = await verifier.verify(credentials.token, context);
+  const { claims, header } = await verifier.verify(credentials.token, context);
   const jkt = claims.cnf?.jkt;
   if (jkt === undefined) {
     throw new VerifyAccessTokenError('dpop_binding_mismatch', {
@@ -146,6 +148,7 @@ export async function verifyRequestCredentials(
   }
   return {
     claims,
+    header,
     token: credentials.token,
     scheme: 'dpop',
     dpopKeyThumbprint: verified.jkt,
