@@ -1,6 +1,6 @@
-import { LruCache } from './cache/lru.js';
+import { VerifiedTokenCache } from './cache/verified-tokens.js';
 import { MissingRequiredArgumentError, VerifyAccessTokenError } from './errors.js';
-import type { IssuerPolicy } from './issuers.js';
+import { checkIssuer, type IssuerPolicy } from './issuers.js';
 import type { IssuerKeys, KeyStore } from './jwks/issuer-keys.js';
 import {
   type AsymmetricAlgorithm,
@@ -39,9 +39,9 @@ export interface VerificationContext {
   request: { url?: string | undefined; headers?: RequestHeaders | undefined };
 }
 
-interface VerifiedToken {
-  claims: AccessTokenClaims;
-  header: JsonObject;
+/** A cached verification, and the key it was verified with: it holds while that key is published. */
+interface CachedVerification {
+  verified: VerifiedJwt;
   key: PublicKey;
   issuerKeys: IssuerKeys;
 }
@@ -80,12 +80,12 @@ function checkHeader(
 
 /**
  * Freezes verified claims, so that no caller can change what a later call (or the token cache)
- * hands out.
+ * hands out. `for...in` rather than `Object.values`: no array per object on the hot path.
  */
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
+    for (const name in value) deepFreeze(value[name]);
   }
   return value;
 }
@@ -104,11 +104,11 @@ export interface VerifiedJwt {
  */
 export class AccessTokenVerifier {
   readonly #policy: AccessTokenPolicy;
-  readonly #cache: LruCache<string, VerifiedToken>;
+  readonly #cache: VerifiedTokenCache<CachedVerification>;
 
   constructor(policy: AccessTokenPolicy) {
     this.#policy = policy;
-    this.#cache = new LruCache({ maxEntries: policy.verifiedTokens, now: policy.now });
+    this.#cache = new VerifiedTokenCache({ maxEntries: policy.verifiedTokens, now: policy.now });
   }
 
   /** Tokens in the verified-token cache now. */
@@ -118,16 +118,23 @@ export class AccessTokenVerifier {
 
   /**
    * Verifies a token; resolves to its claims and protected header (both frozen), or throws an
-   * {@link AuthError}.
+   * {@link AuthError}. With fixed issuers, fresh keys and no custom validator (the usual case) it
+   * does no I/O and waits on no promise: each step that may need I/O has a synchronous answer for
+   * the fresh case and falls back to its asynchronous form only when that answer is missing.
    */
   async verify(token: unknown, context: VerificationContext): Promise<VerifiedJwt> {
     if (typeof token !== 'string' || token === '') {
       throw new MissingRequiredArgumentError('accessToken');
     }
-    const cached = await this.#fromCache(token, context);
-    if (cached) return cached;
-
     const policy = this.#policy;
+    const cached = this.#cache.get(token);
+    if (cached) {
+      const current = cached.issuerKeys.freshKeySet() ?? (await cached.issuerKeys.keySet());
+      if (current.has(cached.key)) return this.#fromCache(cached, context);
+      // The key was withdrawn: verify again, which fails unless the token's kid is still served.
+      this.#cache.delete(token);
+    }
+
     const jws = parseCompactJws(token, policy.maxTokenLength, (reason) =>
       reason === 'too_large'
         ? new VerifyAccessTokenError('token_too_large')
@@ -136,51 +143,56 @@ export class AccessTokenVerifier {
     const { alg, kid } = checkHeader(jws.header, policy.algorithms, policy.claims.strict);
     const claims = checkClaimTypes(jws.payload, policy.claims);
     checkTimes(claims, policy.claims, policy.now() / 1000);
-    await policy.issuers.check(claims.iss, context.request);
+    const { issuers } = policy;
+    checkIssuer(claims.iss, issuers.fixed ?? (await issuers.resolve(claims.iss, context.request)));
 
     const issuerKeys = policy.keys.forIssuer(claims.iss);
-    const fitting = (await issuerKeys.keysFor(kid)).filter((key) => keyFitsAlgorithm(key, alg));
-    if (fitting.length === 0) throw new VerifyAccessTokenError('key_mismatch');
+    const published = issuerKeys.freshKeysFor(kid) ?? (await issuerKeys.keysFor(kid));
     // A token that names a published kid but was signed with another key fails here, with no
     // refetch: only an unknown kid may cause one.
-    const key = fitting.find((candidate) =>
-      verifySignature(alg, candidate.keyObject, jws.signingInput, jws.signature),
-    );
+    let key: PublicKey | undefined;
+    let fitting = false;
+    for (const candidate of published) {
+      if (!keyFitsAlgorithm(candidate, alg)) continue;
+      fitting = true;
+      if (verifySignature(alg, candidate.keyObject, jws.signingInput, jws.signature)) {
+        key = candidate;
+        break;
+      }
+    }
+    if (!fitting) throw new VerifyAccessTokenError('key_mismatch');
     if (!key) throw new VerifyAccessTokenError('invalid_signature');
     // Frozen only now: until the signature verified, the payload is the attacker's to shape.
-    deepFreeze(claims);
-    deepFreeze(jws.header);
-
+    const verified: VerifiedJwt = { claims: deepFreeze(claims), header: deepFreeze(jws.header) };
     this.#cache.set(
       token,
-      { claims, header: jws.header, key, issuerKeys },
+      { verified, key, issuerKeys },
       acceptedUntil(claims, policy.claims) * 1000,
     );
-    await this.#finish(claims, jws.header, context);
-    return { claims, header: jws.header };
+    checkRequiredClaims(claims, context.requiredClaims);
+    if (policy.validators.length > 0) await this.#runValidators(verified);
+    return verified;
   }
 
   /**
-   * A cached verification, if the token is cached, its key is still published and it passes the
-   * checks that depend on the moment or the request (times, issuer for this request).
+   * A cached verification whose key is still published, if it passes the checks that depend on
+   * the moment or the request: times, the issuer for this request, and this call's claims.
    */
-  async #fromCache(token: string, context: VerificationContext): Promise<VerifiedJwt | undefined> {
-    const cached = this.#cache.get(token);
-    if (!cached) return undefined;
-    const keys = await cached.issuerKeys.keySet();
-    if (!keys.has(cached.key)) {
-      this.#cache.delete(token);
-      return undefined;
-    }
-    checkTimes(cached.claims, this.#policy.claims, this.#policy.now() / 1000);
-    await this.#policy.issuers.check(cached.claims.iss, context.request);
-    await this.#finish(cached.claims, cached.header, context);
-    return { claims: cached.claims, header: cached.header };
+  async #fromCache(
+    { verified }: CachedVerification,
+    context: VerificationContext,
+  ): Promise<VerifiedJwt> {
+    const { claims } = verified;
+    const { issuers, now, validators } = this.#policy;
+    checkTimes(claims, this.#policy.claims, now() / 1000);
+    checkIssuer(claims.iss, issuers.fixed ?? (await issuers.resolve(claims.iss, context.request)));
+    checkRequiredClaims(claims, context.requiredClaims);
+    if (validators.length > 0) await this.#runValidators(verified);
+    return verified;
   }
 
-  /** The checks of this call: required claims, then the custom validators. */
-  async #finish(claims: AccessTokenClaims, header: JsonObject, context: VerificationContext) {
-    checkRequiredClaims(claims, context.requiredClaims);
+  /** The custom validators, in order: false or a throw refuses the token. */
+  async #runValidators({ claims, header }: VerifiedJwt): Promise<void> {
     for (const validator of this.#policy.validators) {
       let accepted: boolean | undefined;
       try {

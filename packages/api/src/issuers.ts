@@ -52,6 +52,11 @@ export function configuredIssuer(domain: unknown, option: string): string {
   return issuer;
 }
 
+/** Throws `invalid_issuer` unless `iss` is one of the accepted issuers (exact string comparison). */
+export function checkIssuer(iss: string, accepted: readonly string[]): void {
+  if (!accepted.includes(iss)) throw new VerifyAccessTokenError('invalid_issuer');
+}
+
 /**
  * Which issuers are accepted: a fixed list or a resolver. A token's `iss` must equal an accepted
  * issuer exactly (string comparison, no normalisation of the token's value), and this check runs
@@ -64,13 +69,16 @@ export class IssuerPolicy {
     private readonly resolver: DomainsResolver | undefined,
   ) {}
 
-  /** Resolves if `iss` is accepted for this request; throws `invalid_issuer` otherwise. */
-  async check(
+  /**
+   * The issuers accepted for a request: the fixed list, or the resolver's answer. Callers check the
+   * fixed list first (`policy.fixed ?? await policy.resolve(...)`), so the common case of a fixed
+   * domain never waits on a promise.
+   */
+  resolve(
     iss: string,
     request: { url?: string | undefined; headers?: RequestHeaders | undefined },
-  ): Promise<void> {
-    const accepted = this.fixed ?? (await this.#resolve(iss, request));
-    if (!accepted.includes(iss)) throw new VerifyAccessTokenError('invalid_issuer');
+  ): Promise<readonly string[]> {
+    return this.fixed ? Promise.resolve(this.fixed) : this.#resolve(iss, request);
   }
 
   async #resolve(

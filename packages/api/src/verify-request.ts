@@ -1,4 +1,4 @@
-import type { AccessTokenVerifier } from './access-token.js';
+import type { AccessTokenVerifier, VerificationContext, VerifiedJwt } from './access-token.js';
 import type { RequestScheme } from './challenge.js';
 import { normalizeHtu } from './dpop/htu.js';
 import { constantTimeEqual, verifyDpopProof } from './dpop/proof.js';
@@ -10,7 +10,13 @@ import {
   VerifyAccessTokenError,
 } from './errors.js';
 import type { AccessTokenClaims } from './jwt/claims.js';
-import { type RequestHeaders, readCredentials } from './request.js';
+import {
+  type Credentials,
+  isToken68,
+  malformedAuthorization,
+  type RequestHeaders,
+  readCredentials,
+} from './request.js';
 import type { ResolvedOptions } from './resolve-options.js';
 
 /** Options of `verifyRequest`. */
@@ -87,7 +93,7 @@ export async function verifyRequestCredentials(
         message: 'A DPoP proof needs the DPoP authorization scheme, not Bearer',
       });
     }
-    const { claims, header } = await verifier.verify(credentials.token, context);
+    const { claims, header } = await verifyToken(verifier, credentials, context);
     // A DPoP-bound token sent as Bearer is exactly what binding exists to stop (RFC 9449 §7.2).
     if (claims.cnf?.jkt !== undefined) throw new VerifyAccessTokenError('dpop_bound_token');
     return { claims, header, token: credentials.token, scheme: 'bearer', responseHeaders: {} };
@@ -98,6 +104,8 @@ export async function verifyRequestCredentials(
       message: 'This API does not accept DPoP',
     });
   }
+  // The proof's `ath` covers the token, so its syntax is checked first, not after verification.
+  if (!isToken68(credentials.token)) throw malformedAuthorization('dpop');
   const [proof, ...more] = credentials.proofs;
   if (proof === undefined || more.length > 0 || proof.includes(',')) {
     throw new InvalidDpopProofError('invalid_dpop_proof', {
@@ -154,4 +162,22 @@ export async function verifyRequestCredentials(
     dpopKeyThumbprint: verified.jkt,
     responseHeaders,
   };
+}
+
+/**
+ * Verifies the token of a request. One that fails and is not even `token68` was a malformed
+ * request (400 `invalid_request`, RFC 6750 §3.1) rather than a bad token: telling the two apart
+ * only after a failure keeps the scan of the token off the path of every good request.
+ */
+async function verifyToken(
+  verifier: AccessTokenVerifier,
+  credentials: Credentials,
+  context: VerificationContext,
+): Promise<VerifiedJwt> {
+  try {
+    return await verifier.verify(credentials.token, context);
+  } catch (error) {
+    if (!isToken68(credentials.token)) throw malformedAuthorization(credentials.scheme);
+    throw error;
+  }
 }

@@ -11,6 +11,7 @@ import {
   DISCOVERY_PATH,
   JWKS_PATH,
   type JwksServer,
+  MOVED_JWKS_PATH,
   startJwksServer,
 } from './support/jwks-server.js';
 import {
@@ -191,6 +192,27 @@ describe('Cache-Control', () => {
     clock.advance(stale - stillFresh);
     await api.verifyAccessToken({ accessToken: token });
     expect(jwksFetches()).toBe(2);
+  });
+});
+
+describe('a jwks_uri that discovery moves', () => {
+  it('is followed as soon as discovery is stale, even while the keys are fresh', async () => {
+    server.cacheControl = 'max-age=60';
+    const api = client();
+    await api.warmUp();
+    const token = await tokenFor(key, {}, { exp: clock.seconds + 10_000 });
+    // An unknown kid at 30 s refetches the keys: fresh until 90 s, discovery only until 60 s.
+    clock.advance(30);
+    await expect(
+      api.verifyAccessToken({ accessToken: await tokenFor(key, { kid: randomUUID() }) }),
+    ).rejects.toMatchObject({ code: 'unknown_key' });
+    server.discovery = { jwks_uri: `${server.url}${MOVED_JWKS_PATH}` };
+    await api.verifyAccessToken({ accessToken: token });
+    expect(server.requests).toEqual({ [DISCOVERY_PATH]: 1, [JWKS_PATH]: 2 });
+    clock.advance(31);
+    await api.verifyAccessToken({ accessToken: token });
+    await api.verifyAccessToken({ accessToken: token });
+    expect(server.requests).toEqual({ [DISCOVERY_PATH]: 2, [JWKS_PATH]: 2, [MOVED_JWKS_PATH]: 1 });
   });
 });
 

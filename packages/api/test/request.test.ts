@@ -85,6 +85,22 @@ describe('statuses and challenges', () => {
     );
   });
 
+  it.each([
+    ['Bearer', 'a"b', {}],
+    ['Bearer', 'abc.def.ghi,x', {}],
+    ['DPoP', 'a"b', { dpop: 'x.y.z' }],
+    ['DPoP', 'a b', { dpop: 'x.y.z' }],
+  ])(
+    '%s %s (not token68): 400 invalid_request, whatever the DPoP mode allows',
+    async (scheme, token, extra) => {
+      const { status, code } = await refusal(client({ dpop: { mode: 'allowed' } }), {
+        authorization: `${scheme} ${token}`,
+        ...extra,
+      });
+      expect([status, code]).toEqual([400, 'invalid_request']);
+    },
+  );
+
   it('another scheme (Basic) counts as no credentials', async () => {
     expect(await refusal(client(), { authorization: 'Basic YWxpY2U6c2VjcmV0' })).toMatchObject({
       status: 401,

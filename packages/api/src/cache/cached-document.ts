@@ -65,13 +65,19 @@ export class CachedDocument<T> {
     return this.#held?.value;
   }
 
+  /** The value held while it is fresh, without any I/O: the path of nearly every request. */
+  fresh(): T | undefined {
+    const held = this.#held;
+    return held && this.options.now() < held.freshUntil ? held.value : undefined;
+  }
+
   /**
    * The document: the held value while fresh, otherwise a refreshed one; if refreshing fails, the
    * held value while within `staleIfError`, otherwise a {@link KeysUnavailableError}.
    */
   async get(): Promise<T> {
-    const held = this.#held;
-    if (held && this.options.now() < held.freshUntil) return held.value;
+    const fresh = this.fresh();
+    if (fresh !== undefined) return fresh;
     try {
       return await this.refresh();
     } catch (error) {

@@ -29,6 +29,29 @@ describe('LruCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('evicts in least-recently-used order under any mix of operations', () => {
+    // Against a plain array model: most recent last. Few keys, so runs of hits on one key (which
+    // skip the reordering) are frequent.
+    const cache = new LruCache<string, number>({ maxEntries: 3 });
+    let model: string[] = [];
+    for (let step = 0; step < 5_000; step += 1) {
+      const key = 'abcde'[Math.floor(Math.random() * 5)] as string;
+      const operation = Math.random();
+      if (operation < 0.5) {
+        const hit = cache.get(key) !== undefined;
+        expect(hit).toBe(model.includes(key));
+        if (hit) model = [...model.filter((k) => k !== key), key];
+      } else if (operation < 0.9) {
+        cache.set(key, step);
+        model = [...model.filter((k) => k !== key), key].slice(-3);
+      } else {
+        cache.delete(key);
+        model = model.filter((k) => k !== key);
+      }
+      expect([...cache.values()].length).toBe(model.length);
+    }
+  });
+
   it('holds nothing with maxEntries 0', () => {
     const cache = new LruCache<string, string>({ maxEntries: 0 });
     cache.set('k', 'v');

@@ -16,6 +16,8 @@ export class LruCache<K, V> {
   readonly #entries = new Map<K, { value: V; expiresAt: number }>();
   readonly #maxEntries: number;
   readonly #now: () => number;
+  /** The key at the most recent end of `#entries`, if known. */
+  #mostRecent: K | undefined;
 
   constructor(options: {
     /** Most entries kept; the least recently used is evicted beyond it. 0 keeps nothing. */
@@ -34,15 +36,21 @@ export class LruCache<K, V> {
 
   /** The value, if present and not expired; marks it as recently used. */
   get(key: K): V | undefined {
+    // A disabled cache (the verified-token cache by default) costs no hashing of a long key.
+    if (this.#maxEntries <= 0) return undefined;
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.#now()) {
-      this.#entries.delete(key);
+      this.delete(key);
       return undefined;
     }
     // Re-inserting moves the key to the end of the Map's insertion order: the most recent end.
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    // Skipped when it is there already, as for a run of hits on one key (one issuer, one token).
+    if (key !== this.#mostRecent) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+      this.#mostRecent = key;
+    }
     return entry.value;
   }
 
@@ -51,6 +59,7 @@ export class LruCache<K, V> {
     if (this.#maxEntries <= 0) return;
     this.#entries.delete(key);
     this.#entries.set(key, { value, expiresAt });
+    this.#mostRecent = key;
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value as K;
       this.#entries.delete(oldest);
@@ -65,10 +74,12 @@ export class LruCache<K, V> {
   /** Removes an entry. */
   delete(key: K): void {
     this.#entries.delete(key);
+    if (key === this.#mostRecent) this.#mostRecent = undefined;
   }
 
   /** Removes every entry. */
   clear(): void {
     this.#entries.clear();
+    this.#mostRecent = undefined;
   }
 }

@@ -45,7 +45,8 @@ const unknownKey = (message: string) => new VerifyAccessTokenError('unknown_key'
 export class IssuerKeys {
   readonly #context: KeyContext;
   readonly #discovery: CachedDocument<IssuerMetadata>;
-  #jwks: { uri: string; document: CachedDocument<KeySet> } | undefined;
+  /** The JWKS of the `jwks_uri` named by `source`, the discovery document last seen. */
+  #jwks: { source: IssuerMetadata; document: CachedDocument<KeySet> } | undefined;
   readonly #unknownKids: LruCache<string, true>;
   #lastRefetchAt = Number.NEGATIVE_INFINITY;
   #budget: { tokens: number; at: number };
@@ -84,6 +85,24 @@ export class IssuerKeys {
   /** The current keys: fresh, refreshed, or last-known-good while the tenant is unreachable. */
   async keySet(): Promise<KeySet> {
     return (await this.#jwksDocument()).get();
+  }
+
+  /**
+   * The keys published under `kid` when the discovery document and the JWKS are both fresh and
+   * list it: answered without I/O or a promise. Undefined means "ask {@link keysFor}", which
+   * fetches, refetches for an unknown `kid` and throws; it never means the key is absent.
+   */
+  freshKeysFor(kid: string): readonly PublicKey[] | undefined {
+    return this.freshKeySet()?.get(kid);
+  }
+
+  /** The current keys if fresh, without I/O; undefined means "ask {@link keySet}". */
+  freshKeySet(): KeySet | undefined {
+    const jwks = this.#jwks;
+    // By identity: a refreshed discovery document goes through #jwksDocument once, which compares
+    // its jwks_uri and adopts it.
+    if (jwks === undefined || this.#discovery.fresh() !== jwks.source) return undefined;
+    return jwks.document.fresh();
   }
 
   /**
@@ -158,8 +177,12 @@ export class IssuerKeys {
   }
 
   async #jwksDocument(): Promise<CachedDocument<KeySet>> {
-    const { jwksUri } = await this.#discovery.get();
-    if (this.#jwks?.uri === jwksUri.href) return this.#jwks.document;
+    const metadata = await this.#discovery.get();
+    const { jwksUri } = metadata;
+    if (this.#jwks && this.#jwks.source.jwksUri.href === jwksUri.href) {
+      this.#jwks.source = metadata;
+      return this.#jwks.document;
+    }
     const previous = this.#jwks?.document;
     const { http, policy, now, logger } = this.#context;
     const document = new CachedDocument<KeySet>({
@@ -176,7 +199,7 @@ export class IssuerKeys {
       now,
       logger,
     });
-    this.#jwks = { uri: jwksUri.href, document };
+    this.#jwks = { source: metadata, document };
     return document;
   }
 }

@@ -22,15 +22,29 @@ export type JwsParseFailure = 'too_large' | 'malformed';
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The 6-bit value of a base64url character already known to be in the alphabet. */
+function sextet(code: number): number {
+  if (code >= 97) return code - 71; // a-z: 26..51
+  if (code >= 65) return code - 65; // A-Z: 0..25
+  if (code >= 48) return code + 4; // 0-9: 52..61
+  return code === 45 ? 62 : 63; // '-', '_'
+}
+
 /**
- * Decodes canonical base64url, or returns undefined. Node's own decoder skips invalid characters
- * and ignores trailing bits, so two different strings could decode to the same bytes; re-encoding
- * and comparing makes the mapping one-to-one.
+ * Decodes canonical base64url, or returns undefined. Node's own decoder accepts `+`, `/` and `=`,
+ * skips invalid characters and ignores trailing bits, so two different strings could decode to
+ * the same bytes: the alphabet is checked first, and the bits of the last character that encode
+ * nothing (4 of them after 2 characters of a group, 2 after 3) must be zero (RFC 4648 §3.5). That
+ * makes the mapping one-to-one without encoding the bytes again.
  */
 export function decodeBase64url(value: string): Buffer | undefined {
-  if (!BASE64URL.test(value) || value.length % 4 === 1) return undefined;
-  const bytes = Buffer.from(value, 'base64url');
-  return bytes.toString('base64url') === value ? bytes : undefined;
+  const partial = value.length % 4;
+  if (partial === 1 || !BASE64URL.test(value)) return undefined;
+  if (partial !== 0) {
+    const unused = partial === 2 ? 0b1111 : 0b11;
+    if ((sextet(value.charCodeAt(value.length - 1)) & unused) !== 0) return undefined;
+  }
+  return Buffer.from(value, 'base64url');
 }
 
 function decodeJsonObject(segment: string): JsonObject | undefined {

@@ -49,6 +49,8 @@ export interface JwksServer {
 
 export const DISCOVERY_PATH = '/.well-known/openid-configuration';
 export const JWKS_PATH = '/.well-known/jwks.json';
+/** A second place the JWKS is served, for a discovery document that moves `jwks_uri`. */
+export const MOVED_JWKS_PATH = '/keys/v2/jwks.json';
 
 /** Starts the server on a free port of 127.0.0.1. */
 export async function startJwksServer(jwks: { keys: JWK[] } = { keys: [] }): Promise<JwksServer> {
@@ -99,7 +101,8 @@ export async function startJwksServer(jwks: { keys: JWK[] } = { keys: [] }): Pro
         }),
       );
     }
-    if (path === JWKS_PATH) return send(200, JSON.stringify(state.jwks));
+    if (path === JWKS_PATH || path === MOVED_JWKS_PATH)
+      return send(200, JSON.stringify(state.jwks));
     return send(404, '{"error":"not_found"}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
