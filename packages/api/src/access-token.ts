@@ -1,3 +1,4 @@
+import { LruCache } from './cache/lru.js';
 import { VerifiedTokenCache } from './cache/verified-tokens.js';
 import { MissingRequiredArgumentError, VerifyAccessTokenError } from './errors.js';
 import { checkIssuer, type IssuerPolicy } from './issuers.js';
@@ -16,7 +17,14 @@ import {
   checkTimes,
 } from './jwt/claims.js';
 import { keyFitsAlgorithm, type PublicKey } from './jwt/jwk.js';
-import { type JsonObject, parseCompactJws } from './jwt/parse.js';
+import {
+  decodeBase64url,
+  decodeJsonSegment,
+  type JsonObject,
+  type JwsParseFailure,
+  type JwsSegments,
+  splitCompactJws,
+} from './jwt/parse.js';
 import type { ClaimValidator } from './options.js';
 import type { RequestHeaders } from './request.js';
 
@@ -46,6 +54,32 @@ interface CachedVerification {
   issuerKeys: IssuerKeys;
 }
 
+/** A protected header that passed {@link checkHeader}. */
+interface CheckedHeader {
+  header: JsonObject;
+  alg: AsymmetricAlgorithm;
+  kid: string;
+}
+
+/** A token decoded and checked as far as it can be without its issuer's keys. Not yet verified. */
+interface DecodedToken extends CheckedHeader {
+  /** Whether the header was remembered from an earlier verification. */
+  knownHeader: boolean;
+  segments: JwsSegments;
+  claims: AccessTokenClaims;
+  signature: Buffer;
+}
+
+/**
+ * Headers of verified tokens remembered, by their encoded form. An issuer signs all its tokens
+ * with one of a few headers (one per key), so nearly every token skips decoding, parsing and
+ * checking its header.
+ */
+const KNOWN_HEADERS = 64;
+
+const malformed = (reason: JwsParseFailure) =>
+  new VerifyAccessTokenError(reason === 'too_large' ? 'token_too_large' : 'malformed_token');
+
 /** `typ` values RFC 9068 §2.1 allows (media types compare without case). */
 const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
 /** A `kid` is a lookup key only; an absurd one is malformed rather than looked up. */
@@ -57,10 +91,11 @@ const MAX_KID_LENGTH = 256;
  * a `kid` to look the key up by, and `typ: at+jwt` in strict mode (RFC 9068 §4).
  */
 function checkHeader(
-  header: JsonObject,
+  header: JsonObject | undefined,
   algorithms: ReadonlySet<AsymmetricAlgorithm>,
   strict: boolean,
-): { alg: AsymmetricAlgorithm; kid: string } {
+): CheckedHeader {
+  if (header === undefined) throw new VerifyAccessTokenError('malformed_token');
   const { alg, kid, typ } = header;
   if (!isAsymmetricAlgorithm(alg) || !algorithms.has(alg)) {
     throw new VerifyAccessTokenError('unsupported_algorithm');
@@ -75,19 +110,38 @@ function checkHeader(
   if (strict && (typeof typ !== 'string' || !ACCESS_TOKEN_TYPES.has(typ.toLowerCase()))) {
     throw new VerifyAccessTokenError('invalid_token_type');
   }
-  return { alg, kid };
+  return { header, alg, kid };
 }
 
 /**
  * Freezes verified claims, so that no caller can change what a later call (or the token cache)
  * hands out. `for...in` rather than `Object.values`: no array per object on the hot path.
  */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const name in value) deepFreeze(value[name]);
+function deepFreeze<T extends object>(value: T): T {
+  if (Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const name in value) {
+    const member: unknown = value[name];
+    if (typeof member === 'object' && member !== null) deepFreeze(member);
   }
   return value;
+}
+
+/**
+ * The published key that verifies the token's signature. A token that names a published kid but
+ * was signed with another key fails here, with no refetch: only an unknown kid may cause one.
+ */
+function signingKey(token: DecodedToken, published: readonly PublicKey[]): PublicKey {
+  let fitting = false;
+  for (const candidate of published) {
+    if (!keyFitsAlgorithm(candidate, token.alg)) continue;
+    fitting = true;
+    const { signingInput } = token.segments;
+    if (verifySignature(token.alg, candidate.keyObject, signingInput, token.signature)) {
+      return candidate;
+    }
+  }
+  throw new VerifyAccessTokenError(fitting ? 'invalid_signature' : 'key_mismatch');
 }
 
 /** A verified access token: its claims and its protected header, both frozen. */
@@ -105,10 +159,12 @@ export interface VerifiedJwt {
 export class AccessTokenVerifier {
   readonly #policy: AccessTokenPolicy;
   readonly #cache: VerifiedTokenCache<CachedVerification>;
+  readonly #headers: LruCache<string, CheckedHeader>;
 
   constructor(policy: AccessTokenPolicy) {
     this.#policy = policy;
     this.#cache = new VerifiedTokenCache({ maxEntries: policy.verifiedTokens, now: policy.now });
+    this.#headers = new LruCache({ maxEntries: KNOWN_HEADERS });
   }
 
   /** Tokens in the verified-token cache now. */
@@ -135,35 +191,22 @@ export class AccessTokenVerifier {
       this.#cache.delete(token);
     }
 
-    const jws = parseCompactJws(token, policy.maxTokenLength, (reason) =>
-      reason === 'too_large'
-        ? new VerifyAccessTokenError('token_too_large')
-        : new VerifyAccessTokenError('malformed_token'),
-    );
-    const { alg, kid } = checkHeader(jws.header, policy.algorithms, policy.claims.strict);
-    const claims = checkClaimTypes(jws.payload, policy.claims);
-    checkTimes(claims, policy.claims, policy.now() / 1000);
+    const decoded = this.#decode(token);
+    const { claims } = decoded;
     const { issuers } = policy;
     checkIssuer(claims.iss, issuers.fixed ?? (await issuers.resolve(claims.iss, context.request)));
 
     const issuerKeys = policy.keys.forIssuer(claims.iss);
-    const published = issuerKeys.freshKeysFor(kid) ?? (await issuerKeys.keysFor(kid));
-    // A token that names a published kid but was signed with another key fails here, with no
-    // refetch: only an unknown kid may cause one.
-    let key: PublicKey | undefined;
-    let fitting = false;
-    for (const candidate of published) {
-      if (!keyFitsAlgorithm(candidate, alg)) continue;
-      fitting = true;
-      if (verifySignature(alg, candidate.keyObject, jws.signingInput, jws.signature)) {
-        key = candidate;
-        break;
-      }
-    }
-    if (!fitting) throw new VerifyAccessTokenError('key_mismatch');
-    if (!key) throw new VerifyAccessTokenError('invalid_signature');
+    const key = signingKey(
+      decoded,
+      issuerKeys.freshKeysFor(decoded.kid) ?? (await issuerKeys.keysFor(decoded.kid)),
+    );
     // Frozen only now: until the signature verified, the payload is the attacker's to shape.
-    const verified: VerifiedJwt = { claims: deepFreeze(claims), header: deepFreeze(jws.header) };
+    const header = deepFreeze(decoded.header);
+    const verified: VerifiedJwt = { claims: deepFreeze(claims), header };
+    if (!decoded.knownHeader) {
+      this.#headers.set(decoded.segments.header, { header, alg: decoded.alg, kid: decoded.kid });
+    }
     this.#cache.set(
       token,
       { verified, key, issuerKeys },
@@ -172,6 +215,34 @@ export class AccessTokenVerifier {
     checkRequiredClaims(claims, context.requiredClaims);
     if (policy.validators.length > 0) await this.#runValidators(verified);
     return verified;
+  }
+
+  /**
+   * Decodes the token and runs every check that needs no key and no request, cheapest first
+   * (SECURITY.md rule 14): size, shape, header, encoding, claim types and audience, times.
+   */
+  #decode(token: string): DecodedToken {
+    const policy = this.#policy;
+    const segments = splitCompactJws(token, policy.maxTokenLength, malformed);
+    const known = this.#headers.get(segments.header);
+    const checked =
+      known ??
+      checkHeader(decodeJsonSegment(segments.header), policy.algorithms, policy.claims.strict);
+    const payload = decodeJsonSegment(segments.payload);
+    const signature = decodeBase64url(segments.signature);
+    if (!payload || !signature) throw malformed('malformed');
+    const claims = checkClaimTypes(payload, policy.claims);
+    checkTimes(claims, policy.claims, policy.now() / 1000);
+    const { header, alg, kid } = checked;
+    return {
+      header,
+      alg,
+      kid,
+      knownHeader: known !== undefined,
+      segments,
+      claims,
+      signature,
+    };
   }
 
   /**

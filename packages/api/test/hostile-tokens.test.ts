@@ -322,6 +322,25 @@ describe('hostile access tokens', () => {
     expect(attacker.total).toBe(attackerBefore);
   });
 
+  it.each(rows)(
+    "still refuses it with the tenant's own headers already known: $attack",
+    async ({ token, code }) => {
+      // The verifier remembers the headers of tokens it verified; an attacker who copies one
+      // (same alg, kid and typ, byte for byte) must gain nothing from it.
+      const api = new ApiClient({
+        domain: server.url,
+        audience: 'https://api.example.com',
+        algorithms: ['RS256', 'ES256', 'PS256'],
+      });
+      for (const key of [rsa, ec, pinnedRs256]) {
+        await api.verifyAccessToken({ accessToken: await signedBy(key) });
+      }
+      await expect(api.verifyAccessToken({ accessToken: await token() })).rejects.toMatchObject({
+        code,
+      });
+    },
+  );
+
   it('accepts the untampered tokens these rows start from', async () => {
     const api = new ApiClient({
       domain: server.url,

@@ -37,15 +37,25 @@ interface Verification {
   errors: 'render' | 'next';
 }
 
-/** The verification of each request, for the claim and scope checks after it. */
-const verifications = new WeakMap<Request, Verification>();
+/**
+ * Where a request keeps its verification, for the claim and scope checks after it: a symbol
+ * property rather than a WeakMap, which would add an ephemeron for the collector per request.
+ * Not `req.accessToken`, which application code may overwrite.
+ */
+const VERIFICATION = Symbol('gatehouse.verification');
+
+type VerifiedRequest = Request & { [VERIFICATION]?: Verification };
 
 /** Answers a refusal with its status, headers and a JSON body, or hands it to `next`. */
 function refuse(res: Response, next: NextFunction, error: unknown, mode: 'render' | 'next') {
   if (!(error instanceof AuthError) || mode === 'next') return next(error);
   res.status(error.status);
-  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  setHeaders(res, error.headers);
   res.json(refusalBody(error));
+}
+
+function setHeaders(res: Response, headers: Readonly<Record<string, string>>): void {
+  for (const name in headers) res.setHeader(name, headers[name] as string);
 }
 
 /**
@@ -78,13 +88,13 @@ export function requireAccessToken(
   }
   const mode = errors;
 
-  return (req, res, next) => {
+  return (req: VerifiedRequest, res, next) => {
     guard.verify({ headers: req.headers, method: req.method, target: req.originalUrl }).then(
       ({ verified, responseHeaders }) => {
-        for (const [name, value] of Object.entries(responseHeaders)) res.setHeader(name, value);
+        setHeaders(res, responseHeaders);
         if (verified) {
           req.accessToken = verified;
-          verifications.set(req, { guard, verified, errors: mode });
+          req[VERIFICATION] = { guard, verified, errors: mode };
         }
         next();
       },
@@ -98,8 +108,8 @@ export function requireAccessToken(
  * anonymous request let through by `required: false`) the check refuses with 401: it fails closed.
  */
 function check(requirement: TokenRequirement): RequestHandler {
-  return (req, res, next) => {
-    const context = verifications.get(req);
+  return (req: VerifiedRequest, res, next) => {
+    const context = req[VERIFICATION];
     if (!context) return refuse(res, next, new MissingAuthorizationError(), 'render');
     try {
       requirement(context.guard.api, context.verified);

@@ -66,6 +66,8 @@ export class Child {
           '--cpu-prof',
           `--cpu-prof-dir=${cpuProfileDirectory}`,
           `--cpu-prof-name=${name}.cpuprofile`,
+          // A sample every 100 µs rather than every 1 ms: a request takes 15 to 150 µs.
+          '--cpu-prof-interval=100',
         ]
       : [];
     const child = fork(file, [], {

@@ -47,7 +47,8 @@ export function decodeBase64url(value: string): Buffer | undefined {
   return Buffer.from(value, 'base64url');
 }
 
-function decodeJsonObject(segment: string): JsonObject | undefined {
+/** Decodes a segment holding a JSON object (strict UTF-8), or returns undefined. */
+export function decodeJsonSegment(segment: string): JsonObject | undefined {
   const bytes = decodeBase64url(segment);
   if (!bytes) return undefined;
   try {
@@ -58,6 +59,36 @@ function decodeJsonObject(segment: string): JsonObject | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The three segments of a compact JWS, not yet decoded. */
+export interface JwsSegments {
+  header: string;
+  payload: string;
+  signature: string;
+  /** `header + '.' + payload`: the bytes the signature covers, a slice of the token. */
+  signingInput: string;
+}
+
+/**
+ * Splits a compact JWS into its three segments without decoding them, throwing `fail(reason)` when
+ * the token is over `maxLength` or has not exactly two dots.
+ */
+export function splitCompactJws(
+  token: string,
+  maxLength: number,
+  fail: (reason: JwsParseFailure) => Error,
+): JwsSegments {
+  if (token.length > maxLength) throw fail('too_large');
+  const first = token.indexOf('.');
+  const second = first === -1 ? -1 : token.indexOf('.', first + 1);
+  if (second === -1 || token.indexOf('.', second + 1) !== -1) throw fail('malformed');
+  return {
+    header: token.slice(0, first),
+    payload: token.slice(first + 1, second),
+    signature: token.slice(second + 1),
+    signingInput: token.slice(0, second),
+  };
 }
 
 /**
@@ -72,13 +103,10 @@ export function parseCompactJws(
   maxLength: number,
   fail: (reason: JwsParseFailure) => Error,
 ): ParsedJws {
-  if (token.length > maxLength) throw fail('too_large');
-  const parts = token.split('.');
-  if (parts.length !== 3) throw fail('malformed');
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  const header = decodeJsonObject(headerPart);
-  const payload = header ? decodeJsonObject(payloadPart) : undefined;
-  const signature = payload ? decodeBase64url(signaturePart) : undefined;
+  const segments = splitCompactJws(token, maxLength, fail);
+  const header = decodeJsonSegment(segments.header);
+  const payload = header ? decodeJsonSegment(segments.payload) : undefined;
+  const signature = payload ? decodeBase64url(segments.signature) : undefined;
   if (!header || !payload || !signature) throw fail('malformed');
-  return { header, payload, signingInput: `${headerPart}.${payloadPart}`, signature };
+  return { header, payload, signingInput: segments.signingInput, signature };
 }
