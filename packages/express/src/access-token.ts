@@ -31,20 +31,39 @@ export interface AccessTokenMiddlewareOptions extends RouteGuardOptions {
 /** Options of {@link requireAccessToken}: `ApiClient` options plus the middleware's own. */
 export interface RequireAccessTokenOptions extends ApiClientOptions, AccessTokenMiddlewareOptions {}
 
-interface Verification {
+/** How the route that verified a token refuses, for the scope and claim checks after it. */
+interface VerifyingRoute {
   guard: RouteGuard;
-  verified: VerifiedAccessToken;
   errors: 'render' | 'next';
 }
 
 /**
- * Where a request keeps its verification, for the claim and scope checks after it: a symbol
- * property rather than a WeakMap, which would add an ephemeron for the collector per request.
- * Not `req.accessToken`, which application code may overwrite.
+ * What `req.accessToken` holds: the verified token, branded with the route that verified it. The
+ * checks after `requireAccessToken()` read the route from the brand, so that a value the app put
+ * in `req.accessToken` itself is never taken for a verification (they fail closed). One property
+ * per request: Express requests are slow to take new properties (a WeakMap or a second property
+ * cost more than the rest of a cached verification).
  */
-const VERIFICATION = Symbol('gatehouse.verification');
+class RequestAccessToken implements VerifiedAccessToken {
+  readonly token: string;
+  readonly claims: VerifiedAccessToken['claims'];
+  readonly header: VerifiedAccessToken['header'];
+  readonly scheme: VerifiedAccessToken['scheme'];
+  readonly #route: VerifyingRoute;
 
-type VerifiedRequest = Request & { [VERIFICATION]?: Verification };
+  constructor(verified: VerifiedAccessToken, route: VerifyingRoute) {
+    this.token = verified.token;
+    this.claims = verified.claims;
+    this.header = verified.header;
+    this.scheme = verified.scheme;
+    this.#route = route;
+  }
+
+  /** The route that verified `value`, if it is a token `requireAccessToken()` verified. */
+  static routeOf(value: unknown): VerifyingRoute | undefined {
+    return value instanceof RequestAccessToken ? value.#route : undefined;
+  }
+}
 
 /** Answers a refusal with its status, headers and a JSON body, or hands it to `next`. */
 function refuse(res: Response, next: NextFunction, error: unknown, mode: 'render' | 'next') {
@@ -86,19 +105,16 @@ export function requireAccessToken(
   if (errors !== 'render' && errors !== 'next') {
     throw new ConfigurationError('errors', "must be 'render' or 'next'.");
   }
-  const mode = errors;
+  const route: VerifyingRoute = { guard, errors };
 
-  return (req: VerifiedRequest, res, next) => {
+  return (req, res, next) => {
     guard.verify({ headers: req.headers, method: req.method, target: req.originalUrl }).then(
       ({ verified, responseHeaders }) => {
         setHeaders(res, responseHeaders);
-        if (verified) {
-          req.accessToken = verified;
-          req[VERIFICATION] = { guard, verified, errors: mode };
-        }
+        if (verified) req.accessToken = new RequestAccessToken(verified, route);
         next();
       },
-      (error: unknown) => refuse(res, next, error, mode),
+      (error: unknown) => refuse(res, next, error, route.errors),
     );
   };
 }
@@ -108,14 +124,15 @@ export function requireAccessToken(
  * anonymous request let through by `required: false`) the check refuses with 401: it fails closed.
  */
 function check(requirement: TokenRequirement): RequestHandler {
-  return (req: VerifiedRequest, res, next) => {
-    const context = req[VERIFICATION];
-    if (!context) return refuse(res, next, new MissingAuthorizationError(), 'render');
+  return (req, res, next) => {
+    const token = req.accessToken;
+    const route = RequestAccessToken.routeOf(token);
+    if (!route) return refuse(res, next, new MissingAuthorizationError(), 'render');
     try {
-      requirement(context.guard.api, context.verified);
+      requirement(route.guard.api, token);
       next();
     } catch (error) {
-      refuse(res, next, error, context.errors);
+      refuse(res, next, error, route.errors);
     }
   };
 }
