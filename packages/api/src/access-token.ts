@@ -27,6 +27,7 @@ import {
 } from './jwt/parse.js';
 import type { ClaimValidator } from './options.js';
 import type { RequestHeaders } from './request.js';
+import { runAsync, type Steps, wait } from './steps.js';
 
 /** What the verifier needs from the client's options. */
 export interface AccessTokenPolicy {
@@ -173,20 +174,28 @@ export class AccessTokenVerifier {
   }
 
   /**
-   * Verifies a token; resolves to its claims and protected header (both frozen), or throws an
-   * {@link AuthError}. With fixed issuers, fresh keys and no custom validator (the usual case) it
-   * does no I/O and waits on no promise: each step that may need I/O has a synchronous answer for
-   * the fresh case and falls back to its asynchronous form only when that answer is missing.
+   * Verifies a token; resolves to its claims and protected header (both frozen), or rejects with
+   * an {@link AuthError}.
    */
-  async verify(token: unknown, context: VerificationContext): Promise<VerifiedJwt> {
+  verify(token: unknown, context: VerificationContext): Promise<VerifiedJwt> {
+    return runAsync(this.steps(token, context));
+  }
+
+  /**
+   * The verification as a pipeline (see `steps.ts`). Each step that may need I/O has an answer
+   * without it for the usual case (fresh keys, a fixed issuer list) and waits only when that
+   * answer is missing; custom validators are always waited for.
+   */
+  *steps(token: unknown, context: VerificationContext): Steps<VerifiedJwt> {
     if (typeof token !== 'string' || token === '') {
       throw new MissingRequiredArgumentError('accessToken');
     }
     const policy = this.#policy;
     const cached = this.#cache.get(token);
     if (cached) {
-      const current = cached.issuerKeys.freshKeySet() ?? (await cached.issuerKeys.keySet());
-      if (current.has(cached.key)) return this.#fromCache(cached, context);
+      const { issuerKeys } = cached;
+      const current = issuerKeys.freshKeySet() ?? (yield* wait(() => issuerKeys.keySet()));
+      if (current.has(cached.key)) return yield* this.#fromCache(cached, context);
       // The key was withdrawn: verify again, which fails unless the token's kid is still served.
       this.#cache.delete(token);
     }
@@ -194,12 +203,15 @@ export class AccessTokenVerifier {
     const decoded = this.#decode(token);
     const { claims } = decoded;
     const { issuers } = policy;
-    checkIssuer(claims.iss, issuers.fixed ?? (await issuers.resolve(claims.iss, context.request)));
+    checkIssuer(
+      claims.iss,
+      issuers.fixed ?? (yield* wait(() => issuers.resolve(claims.iss, context.request))),
+    );
 
     const issuerKeys = policy.keys.forIssuer(claims.iss);
     const key = signingKey(
       decoded,
-      issuerKeys.freshKeysFor(decoded.kid) ?? (await issuerKeys.keysFor(decoded.kid)),
+      issuerKeys.freshKeysFor(decoded.kid) ?? (yield* wait(() => issuerKeys.keysFor(decoded.kid))),
     );
     // Frozen only now: until the signature verified, the payload is the attacker's to shape.
     const header = deepFreeze(decoded.header);
@@ -213,7 +225,7 @@ export class AccessTokenVerifier {
       acceptedUntil(claims, policy.claims) * 1000,
     );
     checkRequiredClaims(claims, context.requiredClaims);
-    if (policy.validators.length > 0) await this.#runValidators(verified);
+    if (policy.validators.length > 0) yield* this.#runValidators(verified);
     return verified;
   }
 
@@ -249,25 +261,25 @@ export class AccessTokenVerifier {
    * A cached verification whose key is still published, if it passes the checks that depend on
    * the moment or the request: times, the issuer for this request, and this call's claims.
    */
-  async #fromCache(
-    { verified }: CachedVerification,
-    context: VerificationContext,
-  ): Promise<VerifiedJwt> {
+  *#fromCache({ verified }: CachedVerification, context: VerificationContext): Steps<VerifiedJwt> {
     const { claims } = verified;
     const { issuers, now, validators } = this.#policy;
     checkTimes(claims, this.#policy.claims, now() / 1000);
-    checkIssuer(claims.iss, issuers.fixed ?? (await issuers.resolve(claims.iss, context.request)));
+    checkIssuer(
+      claims.iss,
+      issuers.fixed ?? (yield* wait(() => issuers.resolve(claims.iss, context.request))),
+    );
     checkRequiredClaims(claims, context.requiredClaims);
-    if (validators.length > 0) await this.#runValidators(verified);
+    if (validators.length > 0) yield* this.#runValidators(verified);
     return verified;
   }
 
   /** The custom validators, in order: false or a throw refuses the token. */
-  async #runValidators({ claims, header }: VerifiedJwt): Promise<void> {
+  *#runValidators({ claims, header }: VerifiedJwt): Steps<void> {
     for (const validator of this.#policy.validators) {
       let accepted: boolean | undefined;
       try {
-        accepted = await validator(claims, header);
+        accepted = yield* wait(() => validator(claims, header));
       } catch (cause) {
         throw new VerifyAccessTokenError('claim_validation_failed', {
           message: 'A claim validator threw',

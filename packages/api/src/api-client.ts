@@ -19,6 +19,7 @@ import {
   type ProtectedResourceMetadata,
 } from './resource-metadata.js';
 import { hasScopes, type ScopeMatch, scopeList } from './scopes.js';
+import { MUST_WAIT, runAsync, runSync, type Steps } from './steps.js';
 import {
   type AccessTokenForConnectionOptions,
   type ConnectionToken,
@@ -148,19 +149,38 @@ export class ApiClient {
    * const { claims } = await api.verifyRequest({ headers: req.headers, method: req.method, url: `https://api.example.com${req.url}`, scopes: 'read:orders' });
    */
   async verifyRequest(options: VerifyRequestOptions): Promise<VerifiedRequest> {
-    let scheme: RequestScheme | undefined;
     try {
-      if (!options?.headers) throw new MissingRequiredArgumentError('headers');
-      const verified = await verifyRequestCredentials(
-        { options: this.#options, verifier: this.#verifier },
-        options,
-      );
-      scheme = verified.scheme;
-      this.#checkScopes(verified.claims, options.scopes, options.scopeMatch);
-      return verified;
+      return await runAsync(this.#requestSteps(options));
     } catch (error) {
-      throw this.#challenged(error, scheme ?? schemeOf(options?.headers));
+      throw this.#challenged(error, schemeOf(options?.headers));
     }
+  }
+
+  /**
+   * {@link verifyRequest} without waiting, for framework integrations that can then go on with the
+   * request in the same tick: the verified request when no I/O is needed (the usual case: fresh
+   * keys, a fixed `domain`, no custom validator, no DPoP proof to record), `undefined` when
+   * something must be waited for, and then `verifyRequest` does it all. Refusals throw here, with
+   * the same errors `verifyRequest` rejects with.
+   *
+   * @example
+   * const verified = api.tryVerifyRequest(request) ?? (await api.verifyRequest(request));
+   */
+  tryVerifyRequest(options: VerifyRequestOptions): VerifiedRequest | undefined {
+    try {
+      const verified = runSync(this.#requestSteps(options));
+      return verified === MUST_WAIT ? undefined : verified;
+    } catch (error) {
+      throw this.#challenged(error, schemeOf(options?.headers));
+    }
+  }
+
+  *#requestSteps(options: VerifyRequestOptions): Steps<VerifiedRequest> {
+    if (!options?.headers) throw new MissingRequiredArgumentError('headers');
+    const flow = { options: this.#options, verifier: this.#verifier };
+    const verified = yield* verifyRequestCredentials(flow, options);
+    this.#checkScopes(verified.claims, options.scopes, options.scopeMatch);
+    return verified;
   }
 
   /**

@@ -18,6 +18,7 @@ import {
   readCredentials,
 } from './request.js';
 import type { ResolvedOptions } from './resolve-options.js';
+import { type Steps, wait } from './steps.js';
 
 /** Options of `verifyRequest`. */
 export interface VerifyRequestOptions {
@@ -65,12 +66,12 @@ export interface RequestFlow {
  * Verifies a request's credentials (RFC 6750 §2.1, RFC 9449 §7): the scheme against the DPoP mode,
  * then for DPoP the proof (a local check, before the token's possible key fetch), the server nonce,
  * the token, the `cnf.jkt` binding and finally the replay store, so that only proofs that passed
- * everything are recorded. Scopes are checked by the caller.
+ * everything are recorded. Scopes are checked by the caller. A pipeline: see `steps.ts`.
  */
-export async function verifyRequestCredentials(
+export function* verifyRequestCredentials(
   flow: RequestFlow,
   request: VerifyRequestOptions,
-): Promise<VerifiedRequest> {
+): Steps<VerifiedRequest> {
   const { options, verifier } = flow;
   const credentials = readCredentials(request.headers);
   const mode = options.dpop.mode;
@@ -93,7 +94,7 @@ export async function verifyRequestCredentials(
         message: 'A DPoP proof needs the DPoP authorization scheme, not Bearer',
       });
     }
-    const { claims, header } = await verifyToken(verifier, credentials, context);
+    const { claims, header } = yield* verifyToken(verifier, credentials, context);
     // A DPoP-bound token sent as Bearer is exactly what binding exists to stop (RFC 9449 §7.2).
     if (claims.cnf?.jkt !== undefined) throw new VerifyAccessTokenError('dpop_bound_token');
     return { claims, header, token: credentials.token, scheme: 'bearer', responseHeaders: {} };
@@ -135,7 +136,7 @@ export async function verifyRequestCredentials(
   if (nonces && (verified.nonce === undefined || !nonces.isValid(verified.nonce, now))) {
     throw new UseDpopNonceError(nonces.current(now));
   }
-  const { claims, header } = await verifier.verify(credentials.token, context);
+  const { claims, header } = yield* verifier.steps(credentials.token, context);
   const jkt = claims.cnf?.jkt;
   if (jkt === undefined) {
     throw new VerifyAccessTokenError('dpop_binding_mismatch', {
@@ -146,7 +147,11 @@ export async function verifyRequestCredentials(
     throw new VerifyAccessTokenError('dpop_binding_mismatch');
   // Kept for as long as the proof's iat window would still accept it.
   const expiresAt = (verified.iat + options.dpop.proof.maxAge + 1) * 1000;
-  if (!(await options.dpop.replayStore.markUsed(`${verified.jkt}:${verified.jti}`, expiresAt))) {
+  const { replayStore } = options.dpop;
+  const fresh = yield* wait(() =>
+    replayStore.markUsed(`${verified.jkt}:${verified.jti}`, expiresAt),
+  );
+  if (!fresh) {
     throw new InvalidDpopProofError('dpop_proof_replayed');
   }
   const responseHeaders: Record<string, string> = {};
@@ -169,13 +174,13 @@ export async function verifyRequestCredentials(
  * request (400 `invalid_request`, RFC 6750 §3.1) rather than a bad token: telling the two apart
  * only after a failure keeps the scan of the token off the path of every good request.
  */
-async function verifyToken(
+function* verifyToken(
   verifier: AccessTokenVerifier,
   credentials: Credentials,
   context: VerificationContext,
-): Promise<VerifiedJwt> {
+): Steps<VerifiedJwt> {
   try {
-    return await verifier.verify(credentials.token, context);
+    return yield* verifier.steps(credentials.token, context);
   } catch (error) {
     if (!isToken68(credentials.token)) throw malformedAuthorization(credentials.scheme);
     throw error;

@@ -5,6 +5,7 @@ import {
   AuthError,
   ConfigurationError,
   claimRequirement,
+  type GuardPass,
   MissingAuthorizationError,
   RouteGuard,
   type RouteGuardOptions,
@@ -13,7 +14,7 @@ import {
   scopesRequirement,
   type TokenRequirement,
 } from '@gatehouse/api';
-import type { FastifyPluginAsync, FastifyReply, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** Options of the {@link gatehouseApi} plugin itself, beside those of the `ApiClient`. */
@@ -98,31 +99,48 @@ const plugin: FastifyPluginAsync<GatehouseApiOptions> = async (fastify, options)
   fastify.decorateRequest('accessToken', null as never);
   fastify.decorate(
     'requireAccessToken',
-    (route: RequireAccessTokenOptions = {}): preHandlerAsyncHookHandler => {
+    (route: RequireAccessTokenOptions = {}): preHandlerHookHandler => {
       if (route.required !== undefined && typeof route.required !== 'boolean') {
         throw new ConfigurationError('required', 'must be a boolean.');
       }
       const guard = route.required === false ? guards.optional : guards.required;
       const requirements = requirementsOf(route);
       const errors = errorModeOf(route.errors, defaultErrors);
-      return async (request, reply) => {
-        try {
-          const { verified, responseHeaders } = await guard.verify({
-            headers: request.headers,
-            method: request.method,
-            target: request.url,
-          });
-          reply.headers(responseHeaders);
-          if (!verified) {
-            // Anonymous and let through, unless the route asks for scopes or claims: fail closed.
-            if (requirements.length > 0) throw new MissingAuthorizationError();
-            return;
+      return (request, reply, done) => {
+        // A refusal is answered here (and `done` never called), or goes to Fastify's error
+        // handling through `done(error)`.
+        const reject = (error: unknown) => {
+          try {
+            refuse(reply, error, errors);
+          } catch (thrown) {
+            done(thrown as Error);
           }
-          for (const requirement of requirements) requirement(api, verified);
-          request.accessToken = verified;
+        };
+        const admit = ({ verified, responseHeaders }: GuardPass) => {
+          try {
+            reply.headers(responseHeaders);
+            if (verified) {
+              for (const requirement of requirements) requirement(api, verified);
+              request.accessToken = verified;
+            } else if (requirements.length > 0) {
+              // Anonymous and let through, unless the route asks for scopes or claims: fail closed.
+              throw new MissingAuthorizationError();
+            }
+          } catch (error) {
+            return reject(error);
+          }
+          done();
+        };
+        const guarded = { headers: request.headers, method: request.method, target: request.url };
+        // Nearly every request verifies without I/O: then the route runs in this same tick.
+        let pass: GuardPass | undefined;
+        try {
+          pass = guard.tryVerify(guarded);
         } catch (error) {
-          return refuse(reply, error, errors);
+          return reject(error);
         }
+        if (pass) return admit(pass);
+        guard.verify(guarded).then(admit, reject);
       };
     },
   );

@@ -1,6 +1,6 @@
 import type { ApiClient, VerifiedAccessToken } from '@gatehouse/api';
 import type { RequestAuth } from '@gatehouse/core/web';
-import type { preHandlerAsyncHookHandler } from 'fastify';
+import type { preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify';
 import type { RequireAccessTokenOptions } from './api-plugin.js';
 
 declare module 'fastify' {
@@ -26,7 +26,7 @@ declare module 'fastify' {
      */
     requiresAuth(): preHandlerAsyncHookHandler;
     /** A `preHandler` that verifies the access token (the `gatehouseApi` plugin). */
-    requireAccessToken(options?: RequireAccessTokenOptions): preHandlerAsyncHookHandler;
+    requireAccessToken(options?: RequireAccessTokenOptions): preHandlerHookHandler;
     /** The `ApiClient` of the `gatehouseApi` plugin, e.g. for `getAccessTokenForConnection`. */
     apiClient: ApiClient;
   }

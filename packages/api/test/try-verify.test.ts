@@ -1,0 +1,148 @@
+/**
+ * The synchronous lane (`tryVerifyRequest`, `RouteGuard.tryVerify`): the same answers as the
+ * asynchronous one whenever no I/O is needed, `undefined` (with nothing started) whenever some is,
+ * and refusals thrown with the very errors `verifyRequest` rejects with.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiClient, type ApiClientOptions, AuthError, RouteGuard } from '../src/index.js';
+import { type JwksServer, startJwksServer } from './support/jwks-server.js';
+import {
+  AUDIENCE,
+  generateTestKey,
+  jwksOf,
+  mintAccessToken,
+  mintDpopProof,
+  type TestKey,
+  thumbprintOf,
+} from './support/tokens.js';
+
+let server: JwksServer;
+let key: TestKey;
+beforeEach(async () => {
+  key = await generateTestKey('ES256');
+  server = await startJwksServer(jwksOf(key));
+});
+afterEach(() => server.close());
+
+const now = () => Math.floor(Date.now() / 1000);
+const client = (options: Partial<ApiClientOptions> = {}) =>
+  new ApiClient({ domain: server.url, audience: AUDIENCE, algorithms: ['ES256'], ...options });
+const tokenFor = (claims: Record<string, unknown> = {}) =>
+  mintAccessToken(key, { issuer: server.issuer, now: now(), claims });
+const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+/** The error a call throws or rejects with. */
+async function failure(call: () => unknown): Promise<AuthError> {
+  try {
+    await call();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AuthError);
+    return error as AuthError;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('ApiClient.tryVerifyRequest', () => {
+  it('answers at once, as verifyRequest does, once the keys are fresh', async () => {
+    const api = client();
+    await api.warmUp();
+    const request = bearer(await tokenFor());
+    const now = api.tryVerifyRequest(request);
+    expect(now).toEqual(await api.verifyRequest(request));
+    expect(now?.claims.sub).toBe('auth0|alice');
+  });
+
+  it('gives up without starting anything while the keys are not fetched', async () => {
+    const api = client();
+    const request = bearer(await tokenFor());
+    expect(api.tryVerifyRequest(request)).toBeUndefined();
+    expect(server.total).toBe(0);
+    await expect(api.verifyRequest(request)).resolves.toMatchObject({ scheme: 'bearer' });
+    expect(api.tryVerifyRequest(request)).toBeDefined();
+  });
+
+  it('gives up for a domains resolver or a validator, without calling either', async () => {
+    let calls = 0;
+    const resolving = new ApiClient({
+      domains: () => {
+        calls += 1;
+        return [server.url];
+      },
+      audience: AUDIENCE,
+      algorithms: ['ES256'],
+    });
+    const validating = client({
+      validators: [
+        () => {
+          calls += 1;
+          return true;
+        },
+      ],
+    });
+    await validating.warmUp();
+    const request = bearer(await tokenFor());
+    expect(resolving.tryVerifyRequest(request)).toBeUndefined();
+    expect(validating.tryVerifyRequest(request)).toBeUndefined();
+    expect(calls).toBe(0);
+    await resolving.verifyRequest(request);
+    await validating.verifyRequest(request);
+    expect(calls).toBe(2);
+  });
+
+  it('gives up for a DPoP request, whose proof must be recorded in the replay store', async () => {
+    const api = client({ dpop: { mode: 'allowed' } });
+    await api.warmUp();
+    const url = 'https://api.example.com/orders';
+    const token = await tokenFor({ cnf: { jkt: await thumbprintOf(key) } });
+    const proof = await mintDpopProof(key, { method: 'GET', url, accessToken: token, now: now() });
+    const request = {
+      headers: { authorization: `DPoP ${token}`, dpop: proof },
+      method: 'GET',
+      url,
+    };
+    expect(api.tryVerifyRequest(request)).toBeUndefined();
+    await expect(api.verifyRequest(request)).resolves.toMatchObject({ scheme: 'dpop' });
+    await expect(api.verifyRequest(request)).rejects.toMatchObject({ code: 'dpop_proof_replayed' });
+  });
+
+  it.each([
+    ['no credentials', {}],
+    ['a malformed header', { authorization: 'Bearer a b' }],
+    ['a token for another API', 'aud'],
+    ['an expired token', 'exp'],
+    ['missing scopes', 'scope'],
+  ])('throws the error verifyRequest rejects with: %s', async (_label, variant) => {
+    const api = client();
+    await api.warmUp();
+    let request: Parameters<ApiClient['verifyRequest']>[0];
+    if (typeof variant === 'object') request = { headers: variant as Record<string, string> };
+    else if (variant === 'scope') request = { ...bearer(await tokenFor()), scopes: 'admin' };
+    else {
+      const claims = variant === 'aud' ? { aud: 'https://other.example' } : { exp: now() - 600 };
+      request = bearer(await tokenFor(claims));
+    }
+    const now_ = await failure(() => api.tryVerifyRequest(request));
+    const later = await failure(() => api.verifyRequest(request));
+    expect([now_.code, now_.status, now_.headers]).toEqual([
+      later.code,
+      later.status,
+      later.headers,
+    ]);
+  });
+});
+
+describe('RouteGuard.tryVerify', () => {
+  it('passes a verified token, or an anonymous request when credentials are optional', async () => {
+    const api = client();
+    await api.warmUp();
+    const token = await tokenFor();
+    const request = { method: 'GET', target: '/orders' };
+    expect(
+      new RouteGuard(api).tryVerify({ ...request, headers: { authorization: `Bearer ${token}` } }),
+    ).toMatchObject({ verified: { token, scheme: 'bearer' }, responseHeaders: {} });
+    expect(new RouteGuard(api, { required: false }).tryVerify({ ...request, headers: {} })).toEqual(
+      { responseHeaders: {} },
+    );
+    expect(() => new RouteGuard(api).tryVerify({ ...request, headers: {} })).toThrow(AuthError);
+  });
+});
