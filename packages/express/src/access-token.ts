@@ -16,7 +16,7 @@ import {
   type VerifiedAccessToken,
 } from '@gatehouse/api';
 import { ConfigurationError } from '@gatehouse/core';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, RequestHandler, Response } from 'express';
 
 export type { VerifiedAccessToken };
 
