@@ -15,6 +15,8 @@ const KEY_LENGTH = 32;
  */
 export class VerifiedTokenCache<V> {
   readonly #entries: LruCache<string, { token: string; value: V }>;
+  /** False when `maxEntries` is 0: then a lookup does not even cut the key. */
+  readonly #enabled: boolean;
 
   constructor(options: {
     /** Most tokens kept; 0 disables the cache. */
@@ -23,6 +25,7 @@ export class VerifiedTokenCache<V> {
     now: () => number;
   }) {
     this.#entries = new LruCache(options);
+    this.#enabled = options.maxEntries > 0;
   }
 
   /** Tokens held now. */
@@ -32,6 +35,7 @@ export class VerifiedTokenCache<V> {
 
   /** The value cached for exactly this token, if any and not expired. */
   get(token: string): V | undefined {
+    if (!this.#enabled) return undefined;
     const entry = this.#entries.get(token.slice(-KEY_LENGTH));
     return entry?.token === token ? entry.value : undefined;
   }
