@@ -1,7 +1,7 @@
 import { LruCache } from './cache/lru.js';
 import { VerifiedTokenCache } from './cache/verified-tokens.js';
 import { MissingRequiredArgumentError, VerifyAccessTokenError } from './errors.js';
-import { checkIssuer, type IssuerPolicy } from './issuers.js';
+import type { IssuerPolicy } from './issuers.js';
 import type { IssuerKeys, KeyStore } from './jwks/issuer-keys.js';
 import {
   type AsymmetricAlgorithm,
@@ -202,11 +202,7 @@ export class AccessTokenVerifier {
 
     const decoded = this.#decode(token);
     const { claims } = decoded;
-    const { issuers } = policy;
-    checkIssuer(
-      claims.iss,
-      issuers.fixed ?? (yield* wait(() => issuers.resolve(claims.iss, context.request))),
-    );
+    yield* policy.issuers.check(claims.iss, context.request);
 
     const issuerKeys = policy.keys.forIssuer(claims.iss);
     const key = signingKey(
@@ -265,10 +261,7 @@ export class AccessTokenVerifier {
     const { claims } = verified;
     const { issuers, now, validators } = this.#policy;
     checkTimes(claims, this.#policy.claims, now() / 1000);
-    checkIssuer(
-      claims.iss,
-      issuers.fixed ?? (yield* wait(() => issuers.resolve(claims.iss, context.request))),
-    );
+    yield* issuers.check(claims.iss, context.request);
     checkRequiredClaims(claims, context.requiredClaims);
     if (validators.length > 0) yield* this.#runValidators(verified);
     return verified;

@@ -1,6 +1,7 @@
 import { ConfigurationError, DomainsResolverError, VerifyAccessTokenError } from './errors.js';
 import { isSecureOrLoopback } from './jwks/http.js';
 import type { RequestHeaders } from './request.js';
+import { type Steps, wait } from './steps.js';
 
 /** What a {@link DomainsResolver} is told about the request it decides for. */
 export interface DomainsResolverContext {
@@ -52,11 +53,6 @@ export function configuredIssuer(domain: unknown, option: string): string {
   return issuer;
 }
 
-/** Throws `invalid_issuer` unless `iss` is one of the accepted issuers (exact string comparison). */
-export function checkIssuer(iss: string, accepted: readonly string[]): void {
-  if (!accepted.includes(iss)) throw new VerifyAccessTokenError('invalid_issuer');
-}
-
 /**
  * Which issuers are accepted: a fixed list or a resolver. A token's `iss` must equal an accepted
  * issuer exactly (string comparison, no normalisation of the token's value), and this check runs
@@ -70,15 +66,15 @@ export class IssuerPolicy {
   ) {}
 
   /**
-   * The issuers accepted for a request: the fixed list, or the resolver's answer. Callers check the
-   * fixed list first (`policy.fixed ?? await policy.resolve(...)`), so the common case of a fixed
-   * domain never waits on a promise.
+   * Throws `invalid_issuer` unless `iss` is accepted for this request. A step of the verification
+   * pipeline (`steps.ts`): a fixed list answers at once, only a resolver is waited for.
    */
-  resolve(
+  *check(
     iss: string,
     request: { url?: string | undefined; headers?: RequestHeaders | undefined },
-  ): Promise<readonly string[]> {
-    return this.fixed ? Promise.resolve(this.fixed) : this.#resolve(iss, request);
+  ): Steps<void> {
+    const accepted = this.fixed ?? (yield* wait(() => this.#resolve(iss, request)));
+    if (!accepted.includes(iss)) throw new VerifyAccessTokenError('invalid_issuer');
   }
 
   async #resolve(
