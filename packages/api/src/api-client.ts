@@ -1,18 +1,19 @@
-import { AccessTokenVerifier } from './access-token.js';
-import { buildChallenges, type RequestScheme } from './challenge.js';
 import {
+  ACCESS_TOKEN_TYPE,
   AccessTokenForConnectionError,
-  AuthError,
   ConfigurationError,
-  InsufficientScopeError,
-  InvalidRequestError,
+  type ConnectionToken,
+  clientSecretBasic,
+  connectionTokenRequest,
+  KeyStore,
   MissingRequiredArgumentError,
-  VerifyAccessTokenError,
-} from './errors.js';
-import { KeyStore } from './jwks/issuer-keys.js';
+  processConnectionTokenResponse,
+} from '@gatehouse/base';
+import { buildChallenges, type RequestScheme } from './challenge.js';
+import { InsufficientScopeError, InvalidRequestError } from './errors.js';
 import type { AccessTokenClaims } from './jwt/claims.js';
 import type { ApiClientOptions } from './options.js';
-import { headerValues, type RequestHeaders } from './request.js';
+import { refusalOf } from './refusal.js';
 import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
 import {
   buildProtectedResourceMetadata,
@@ -20,17 +21,28 @@ import {
 } from './resource-metadata.js';
 import { hasScopes, type ScopeMatch, scopeList } from './scopes.js';
 import { MUST_WAIT, runAsync, runSync, type Steps } from './steps.js';
+import { TokenVerifier } from './token-verifier.js';
 import {
-  type AccessTokenForConnectionOptions,
-  type ConnectionToken,
-  connectionTokenRequest,
-  processConnectionTokenResponse,
-} from './token-vault.js';
-import {
+  type VerificationKit,
   type VerifiedRequest,
   type VerifyRequestOptions,
-  verifyRequestCredentials,
-} from './verify-request.js';
+  verification,
+} from './verification.js';
+
+/** Options of `getAccessTokenForConnection`. */
+export interface AccessTokenForConnectionOptions {
+  /** The connection of the upstream provider, e.g. `google-oauth2`. */
+  connection: string;
+  /** The access token the API received (already verified by the API). */
+  accessToken: string;
+  /** Which upstream account, when the user connected several (e.g. an email). */
+  loginHint?: string;
+}
+
+/** Internal: the verification pipeline of a client, for `RouteGuard` to drive. */
+export const kVerification: unique symbol = Symbol('gatehouse.verification');
+/** Internal: gives a refusal made outside the pipeline this client's challenge. */
+export const kRefusal: unique symbol = Symbol('gatehouse.refusal');
 
 /** Options of {@link ApiClient.verifyAccessToken}. */
 export interface VerifyAccessTokenOptions {
@@ -69,7 +81,7 @@ export interface ApiClientStats {
 export class ApiClient {
   readonly #options: ResolvedOptions;
   readonly #keys: KeyStore;
-  readonly #verifier: AccessTokenVerifier;
+  readonly #kit: VerificationKit;
   readonly #metadata: ProtectedResourceMetadata | undefined;
 
   /** Checks every option; a {@link ConfigurationError} names the one at fault. */
@@ -85,16 +97,17 @@ export class ApiClient {
       },
       resolved.maxIssuers,
     );
-    this.#verifier = new AccessTokenVerifier({
-      algorithms: resolved.algorithms,
-      claims: resolved.claims,
-      maxTokenLength: resolved.maxTokenLength,
-      validators: resolved.validators,
-      issuers: resolved.issuers,
-      keys: this.#keys,
-      verifiedTokens: resolved.verifiedTokens,
-      now: resolved.now,
-    });
+    const verifier = new TokenVerifier(
+      {
+        algorithms: resolved.algorithms,
+        claims: resolved.claims,
+        maxTokenLength: resolved.maxTokenLength,
+        verifiedTokens: resolved.verifiedTokens,
+        now: resolved.now,
+      },
+      this.#keys,
+    );
+    this.#kit = { options: resolved, verifier, keys: this.#keys };
     const metadata = resolved.resourceMetadata;
     this.#metadata = metadata
       ? buildProtectedResourceMetadata(
@@ -121,23 +134,25 @@ export class ApiClient {
    * const claims = await api.verifyAccessToken({ accessToken, requiredClaims: ['org_id'] });
    */
   async verifyAccessToken(options: VerifyAccessTokenOptions): Promise<AccessTokenClaims> {
-    try {
-      if (this.#options.dpop.mode === 'required') {
-        // No proof comes with a bare token, so under `required` no token can pass here.
-        throw new InvalidRequestError('invalid_auth_scheme', {
-          message: 'This API accepts DPoP-bound tokens only: verify requests with verifyRequest',
-        });
-      }
-      const { claims } = await this.#verifier.verify(options?.accessToken, {
-        requiredClaims: options?.requiredClaims ?? [],
-        request: {},
-      });
-      if (claims.cnf?.jkt !== undefined) throw new VerifyAccessTokenError('dpop_bound_token');
-      this.#checkScopes(claims, options?.scopes, options?.scopeMatch);
-      return claims;
-    } catch (error) {
-      throw this.#challenged(error, undefined);
+    const token = options?.accessToken;
+    if (typeof token !== 'string' || token === '') {
+      throw refusalOf(new MissingRequiredArgumentError('accessToken'), this.#options, undefined);
     }
+    if (this.#options.dpop.mode === 'required') {
+      // No proof comes with a bare token, so under `required` no token can pass here.
+      const error = new InvalidRequestError('invalid_auth_scheme', {
+        message: 'This API accepts DPoP-bound tokens only: verify requests with verifyRequest',
+      });
+      throw refusalOf(error, this.#options, undefined);
+    }
+    const { scopes, scopeMatch, requiredClaims } = options;
+    const verified = await runAsync(
+      verification(this.#kit, {
+        request: { scopes, scopeMatch, requiredClaims },
+        credentials: { scheme: 'bearer', token, proofs: [] },
+      }),
+    );
+    return verified.claims;
   }
 
   /**
@@ -148,39 +163,27 @@ export class ApiClient {
    * @example
    * const { claims } = await api.verifyRequest({ headers: req.headers, method: req.method, url: `https://api.example.com${req.url}`, scopes: 'read:orders' });
    */
-  async verifyRequest(options: VerifyRequestOptions): Promise<VerifiedRequest> {
-    try {
-      return await runAsync(this.#requestSteps(options));
-    } catch (error) {
-      throw this.#challenged(error, schemeOf(options?.headers));
-    }
+  verifyRequest(options: VerifyRequestOptions): Promise<VerifiedRequest> {
+    return runAsync(this[kVerification](options));
   }
 
   /**
-   * {@link verifyRequest} without waiting, for framework integrations that can then go on with the
-   * request in the same tick: the verified request when no I/O is needed (the usual case: fresh
-   * keys, a fixed `domain`, no custom validator, no DPoP proof to record), `undefined` when
-   * something must be waited for, and then `verifyRequest` does it all. Refusals throw here, with
-   * the same errors `verifyRequest` rejects with.
+   * {@link verifyRequest} without waiting: the verified request when no I/O is needed (the usual
+   * case: fresh keys, a fixed `domain`, no custom validator, no DPoP proof to record), `undefined`
+   * when something must be waited for, and then `verifyRequest` does it all. Refusals throw here,
+   * with the same errors `verifyRequest` rejects with.
    *
    * @example
    * const verified = api.tryVerifyRequest(request) ?? (await api.verifyRequest(request));
    */
   tryVerifyRequest(options: VerifyRequestOptions): VerifiedRequest | undefined {
-    try {
-      const verified = runSync(this.#requestSteps(options));
-      return verified === MUST_WAIT ? undefined : verified;
-    } catch (error) {
-      throw this.#challenged(error, schemeOf(options?.headers));
-    }
+    const verified = runSync(this[kVerification](options));
+    return verified === MUST_WAIT ? undefined : verified;
   }
 
-  *#requestSteps(options: VerifyRequestOptions): Steps<VerifiedRequest> {
-    if (!options?.headers) throw new MissingRequiredArgumentError('headers');
-    const flow = { options: this.#options, verifier: this.#verifier };
-    const verified = yield* verifyRequestCredentials(flow, options);
-    this.#checkScopes(verified.claims, options.scopes, options.scopeMatch);
-    return verified;
+  /** The verification pipeline for one request (see `steps.ts`): for `RouteGuard` to drive. */
+  [kVerification](options: VerifyRequestOptions): Steps<VerifiedRequest> {
+    return verification(this.#kit, { request: options });
   }
 
   /**
@@ -196,10 +199,20 @@ export class ApiClient {
     match: ScopeMatch = 'all',
   ): void {
     try {
-      this.#checkScopes(verified.claims, scopes, match);
+      if (!hasScopes(verified.claims, scopes, match)) {
+        throw new InsufficientScopeError(scopeList(scopes));
+      }
     } catch (error) {
-      throw this.#challenged(error, verified.scheme);
+      throw refusalOf(error, this.#options, verified.scheme);
     }
+  }
+
+  /**
+   * Gives a refusal made outside the pipeline (e.g. by a route's claim check) this client's
+   * challenge, on the scheme the request used.
+   */
+  [kRefusal](error: unknown, scheme: RequestScheme | undefined): Error {
+    return refusalOf(error, this.#options, scheme);
   }
 
   /**
@@ -227,7 +240,8 @@ export class ApiClient {
   /**
    * Exchanges the API's access token for an upstream provider's token through Auth0 Token Vault,
    * as auth0-api-python's `get_access_token_for_connection`. Needs `domain`, `clientId` and
-   * `clientSecret`.
+   * `clientSecret`. Failures are an {@link AccessTokenForConnectionError}: `api_error` when the
+   * tenant refused (its `error` in `tenantError`), `retrieval_error` when the exchange failed.
    *
    * @example
    * const { accessToken } = await api.getAccessTokenForConnection({ connection: 'google-oauth2', accessToken: verified.token });
@@ -248,77 +262,45 @@ export class ApiClient {
     try {
       tokenEndpoint = (await this.#keys.forIssuer(domainIssuer).metadata()).tokenEndpoint;
     } catch (cause) {
-      throw new AccessTokenForConnectionError('connection_token_request_failed', {
-        message: `The tenant's discovery document is unavailable: ${(cause as Error).message}`,
-        cause,
-      });
+      throw new AccessTokenForConnectionError(
+        'retrieval_error',
+        `The tenant's discovery document is unavailable: ${(cause as Error).message}`,
+        { cause },
+      );
     }
     if (!tokenEndpoint) {
-      throw new AccessTokenForConnectionError('connection_token_request_failed', {
-        message: 'The tenant advertises no token_endpoint',
-      });
+      throw new AccessTokenForConnectionError(
+        'retrieval_error',
+        'The tenant advertises no token_endpoint',
+      );
     }
-    const response = await connectionTokenRequest(tokenEndpoint, client, options, http);
+    const response = await connectionTokenRequest(
+      {
+        issuer: domainIssuer,
+        tokenEndpoint,
+        clientId: client.clientId,
+        authenticate: clientSecretBasic(client.clientSecret),
+      },
+      {
+        connection: options.connection,
+        subjectToken: options.accessToken,
+        subjectTokenType: ACCESS_TOKEN_TYPE,
+        loginHint: options.loginHint,
+      },
+      http,
+    );
     return processConnectionTokenResponse(response, now() / 1000, http.maxResponseBytes);
   }
 
   /** Counters of the caches: to watch memory and traffic, and to test their bounds. */
   stats(): ApiClientStats {
     const { issuers, keys, unknownKeyIds, fetches } = this.#keys.stats();
-    return { issuers, keys, unknownKeyIds, fetches, verifiedTokens: this.#verifier.cachedTokens };
-  }
-
-  #checkScopes(
-    claims: AccessTokenClaims,
-    scopes: string | readonly string[] | undefined,
-    match: ScopeMatch | undefined,
-  ): void {
-    if (scopes === undefined) return;
-    if (!hasScopes(claims, scopes, match)) throw new InsufficientScopeError(scopeList(scopes));
-  }
-
-  /**
-   * Gives an error the challenge this client sends (realm, DPoP mode, `resource_metadata`), the
-   * error on the scheme the request used. Anything unexpected becomes an `invalid_token` error
-   * rather than escaping as a 500 with a stack (reference pitfall §4.2.13).
-   */
-  #challenged(error: unknown, scheme: RequestScheme | undefined): AuthError {
-    const authError =
-      error instanceof AuthError
-        ? error
-        : new VerifyAccessTokenError('verification_failed', {
-            message: 'Unexpected error while verifying the access token',
-            cause: error,
-          });
-    this.#options.logger?.debug(
-      { code: authError.code, status: authError.status },
-      'gatehouse/api: access refused',
-    );
-    if (!authError.headers['www-authenticate']) return authError;
-    authError.headers = {
-      ...authError.headers,
-      'www-authenticate': buildChallenges(
-        this.#options.challenge,
-        {
-          error: authError.error,
-          description: authError.description,
-          scope: authError instanceof InsufficientScopeError ? authError.scopes : undefined,
-        },
-        scheme,
-      ),
+    return {
+      issuers,
+      keys,
+      unknownKeyIds,
+      fetches,
+      verifiedTokens: this.#kit.verifier.cachedTokens,
     };
-    return authError;
-  }
-}
-
-/** The scheme of the `Authorization` header, when it names one we know; for placing the error. */
-function schemeOf(headers: RequestHeaders | undefined): RequestScheme | undefined {
-  try {
-    const scheme = headers && headerValues(headers, 'authorization')[0]?.trim().split(' ')[0];
-    const name = scheme?.toLowerCase();
-    return name === 'bearer' || name === 'dpop' ? name : undefined;
-  } catch {
-    // Headers that cannot be read were already turned into an error; it just goes on Bearer.
-    return undefined;
   }
 }

@@ -1,4 +1,20 @@
+import {
+  AccessTokenForConnectionError,
+  type AccessTokenForConnectionErrorCode,
+  Auth0Error,
+  ConfigurationError,
+  KeysUnavailableError,
+  MissingRequiredArgumentError,
+} from '@gatehouse/base';
 import { bearerChallenge } from './challenge.js';
+
+export {
+  AccessTokenForConnectionError,
+  type AccessTokenForConnectionErrorCode,
+  ConfigurationError,
+  KeysUnavailableError,
+  MissingRequiredArgumentError,
+};
 
 /**
  * Why a token was refused: the `code` of a {@link VerifyAccessTokenError} (HTTP 401,
@@ -34,12 +50,6 @@ export type InvalidDpopProofErrorCode =
   | 'dpop_url_mismatch'
   | 'dpop_ath_mismatch'
   | 'dpop_iat_out_of_window';
-
-/** Codes of {@link AccessTokenForConnectionError}. */
-export type AccessTokenForConnectionErrorCode =
-  | 'connection_token_request_failed'
-  | 'connection_token_rejected'
-  | 'connection_token_invalid_response';
 
 /**
  * Every code this package throws: a closed set, so callers can `switch` on `error.code` without
@@ -99,9 +109,10 @@ const DESCRIPTIONS: Record<AuthErrorCode, string> = {
   dpop_url_mismatch: 'The DPoP proof is for another URL',
   dpop_ath_mismatch: 'The DPoP proof is for another access token',
   dpop_iat_out_of_window: 'The DPoP proof is too old or from the future',
-  connection_token_request_failed: 'The Token Vault request failed',
-  connection_token_rejected: 'The Token Vault refused the exchange',
-  connection_token_invalid_response: 'The Token Vault answered with an invalid response',
+  api_error: 'The Token Vault refused the exchange',
+  retrieval_error: 'The Token Vault request failed',
+  missing_session: 'No session',
+  missing_refresh_token: 'No refresh token',
   missing_authorization: '',
   invalid_request: 'The Authorization header is malformed',
   invalid_auth_scheme: 'The authorization scheme is not accepted here',
@@ -121,54 +132,71 @@ interface AuthErrorOptions {
 }
 
 /**
- * Base of every error this package throws. Errors that become HTTP responses carry what a framework
- * needs to send them: `status` and `headers` (with `www-authenticate` for 400/401/403, as
- * RFC 6750 §3 and RFC 9449 §7.1 ask). `description` is safe to send; `message` is for logs.
+ * Base of the refusals this package defines: an {@link Auth0Error} that is always an HTTP answer,
+ * with a fixed, header-safe `description` and, for challenges, the OAuth `error` code. The shared
+ * errors it also throws (`MissingRequiredArgumentError`, `KeysUnavailableError`,
+ * `AccessTokenForConnectionError`) come from `@gatehouse/base`; {@link oauthErrorOf} and
+ * {@link descriptionOf} describe those too. `message` is for logs.
  *
  * @example
  * try { await api.verifyRequest(request); }
  * catch (error) {
- *   if (error instanceof AuthError) reply.status(error.status).headers(error.headers).send();
+ *   if (error instanceof Auth0Error && error.status) reply.status(error.status).headers(error.headers).send(refusalBody(error));
  *   else throw error;
  * }
  */
-export abstract class AuthError extends Error {
+export abstract class AuthError extends Auth0Error {
+  declare readonly code: AuthErrorCode;
   /** The HTTP status to answer with. */
-  abstract readonly status: number;
+  declare readonly status: number;
   /** The OAuth error code for the challenge, if the challenge carries one. */
   readonly error?: OAuthChallengeError;
   /** A fixed, header-safe description of `code`: never built from the request. */
   readonly description: string;
-  /**
-   * Response headers to send, lower-case names. Set by {@link ApiClient} from its configuration
-   * (realm, DPoP mode, `resource_metadata`); a plain Bearer challenge until then.
-   */
-  headers: Record<string, string> = {};
 
   constructor(
-    /** Stable machine-readable reason. */
-    readonly code: AuthErrorCode,
-    options: AuthErrorOptions = {},
+    code: AuthErrorCode,
+    status: number,
+    options: AuthErrorOptions & { headers?: Record<string, string> } = {},
   ) {
-    super(options.message ?? DESCRIPTIONS[code], { cause: options.cause });
+    super(code, options.message ?? DESCRIPTIONS[code], {
+      cause: options.cause,
+      status,
+      headers: options.headers,
+    });
     this.description = DESCRIPTIONS[code];
   }
 }
 
-/** Errors answered with a challenge: their default headers are a plain Bearer challenge. */
+/**
+ * Errors answered with a `WWW-Authenticate` challenge. The `ApiClient` that refuses a request sets
+ * the challenge once, from its configuration and the scheme the request used (see
+ * `challengeRefusal`); an error made elsewhere gets a plain Bearer challenge the first time its
+ * headers are read, never on construction.
+ */
 abstract class ChallengeError extends AuthError {
-  constructor(code: AuthErrorCode, options?: AuthErrorOptions) {
-    super(code, options);
+  /** The `scope=` of the challenge, for `insufficient_scope`. */
+  protected challengeScope(): readonly string[] | undefined {
+    return undefined;
   }
 
-  /** Fills `headers` with a default challenge; ApiClient replaces it with its configured one. */
-  protected defaultHeaders(): void {
-    this.headers = {
+  override get headers(): Record<string, string> {
+    const headers = super.headers;
+    if (headers['www-authenticate'] !== undefined) return headers;
+    const withChallenge = {
+      ...headers,
       'www-authenticate': bearerChallenge({
         error: this.error,
         description: this.description,
+        scope: this.challengeScope(),
       }),
     };
+    super.headers = withChallenge;
+    return withChallenge;
+  }
+
+  override set headers(headers: Record<string, string>) {
+    super.headers = headers;
   }
 }
 
@@ -178,13 +206,11 @@ abstract class ChallengeError extends AuthError {
  */
 export class VerifyAccessTokenError extends ChallengeError {
   override readonly name = 'VerifyAccessTokenError';
-  readonly status = 401;
   override readonly error = 'invalid_token' as const;
   declare readonly code: VerifyAccessTokenErrorCode;
 
   constructor(code: VerifyAccessTokenErrorCode, options?: AuthErrorOptions) {
-    super(code, options);
-    this.defaultHeaders();
+    super(code, 401, options);
   }
 }
 
@@ -194,53 +220,31 @@ export class VerifyAccessTokenError extends ChallengeError {
  */
 export class MissingAuthorizationError extends ChallengeError {
   override readonly name = 'MissingAuthorizationError';
-  readonly status = 401;
 
   constructor(options?: AuthErrorOptions) {
-    super('missing_authorization', { message: 'No access token in the request', ...options });
-    this.defaultHeaders();
+    super('missing_authorization', 401, { message: 'No access token in the request', ...options });
   }
 }
 
 /** The request is malformed (RFC 6750 §3.1 `invalid_request`, HTTP 400). */
 export class InvalidRequestError extends ChallengeError {
   override readonly name = 'InvalidRequestError';
-  readonly status = 400;
   override readonly error = 'invalid_request' as const;
   declare readonly code: 'invalid_request' | 'invalid_auth_scheme';
 
   constructor(code: 'invalid_request' | 'invalid_auth_scheme', options?: AuthErrorOptions) {
-    super(code, options);
-    this.defaultHeaders();
-  }
-}
-
-/** A method was called without an argument it needs (HTTP 400 `invalid_request`, as in Python). */
-export class MissingRequiredArgumentError extends ChallengeError {
-  override readonly name = 'MissingRequiredArgumentError';
-  readonly status = 400;
-  override readonly error = 'invalid_request' as const;
-
-  constructor(
-    /** The argument that is missing or unusable, e.g. `accessToken`. */
-    readonly argument: string,
-    message = `The argument '${argument}' is required but was not provided.`,
-  ) {
-    super('missing_required_argument', { message });
-    this.defaultHeaders();
+    super(code, 400, options);
   }
 }
 
 /** The DPoP proof was refused (RFC 9449 §4.3, `invalid_dpop_proof`, HTTP 400 as in Python). */
 export class InvalidDpopProofError extends ChallengeError {
   override readonly name = 'InvalidDpopProofError';
-  readonly status = 400;
   override readonly error = 'invalid_dpop_proof' as const;
   declare readonly code: InvalidDpopProofErrorCode;
 
   constructor(code: InvalidDpopProofErrorCode, options?: AuthErrorOptions) {
-    super(code, options);
-    this.defaultHeaders();
+    super(code, 400, options);
   }
 }
 
@@ -250,20 +254,13 @@ export class InvalidDpopProofError extends ChallengeError {
  */
 export class UseDpopNonceError extends ChallengeError {
   override readonly name = 'UseDpopNonceError';
-  readonly status = 401;
   override readonly error = 'use_dpop_nonce' as const;
 
   constructor(
     /** The nonce the client must put in its next proof. */
     readonly nonce: string,
   ) {
-    super('use_dpop_nonce');
-    this.defaultHeaders();
-  }
-
-  protected override defaultHeaders(): void {
-    super.defaultHeaders();
-    this.headers['dpop-nonce'] = this.nonce;
+    super('use_dpop_nonce', 401, { headers: { 'dpop-nonce': nonce } });
   }
 }
 
@@ -273,82 +270,40 @@ export class UseDpopNonceError extends ChallengeError {
  */
 export class InsufficientScopeError extends ChallengeError {
   override readonly name = 'InsufficientScopeError';
-  readonly status = 403;
   override readonly error = 'insufficient_scope' as const;
 
   constructor(
     /** The scopes the request needs (all of them, or any one with `match: 'any'`). */
     readonly scopes: readonly string[],
   ) {
-    super('insufficient_scope');
-    this.headers = {
-      'www-authenticate': bearerChallenge({
-        error: this.error,
-        description: this.description,
-        scope: scopes,
-      }),
-    };
+    super('insufficient_scope', 403);
   }
-}
 
-/**
- * The issuer's signing keys could not be fetched and no last-known-good keys are left (HTTP 503):
- * a fault on our side or the tenant's, so the client is not told its token is bad.
- */
-export class KeysUnavailableError extends AuthError {
-  override readonly name = 'KeysUnavailableError';
-  readonly status = 503;
-
-  constructor(options: AuthErrorOptions & { retryAfter: number }) {
-    super('keys_unavailable', options);
-    this.headers = { 'retry-after': String(Math.max(1, Math.ceil(options.retryAfter))) };
+  protected override challengeScope(): readonly string[] {
+    return this.scopes;
   }
 }
 
 /** The `domains` resolver threw or returned something other than a list of domains (HTTP 500). */
 export class DomainsResolverError extends AuthError {
   override readonly name = 'DomainsResolverError';
-  readonly status = 500;
 
   constructor(options?: AuthErrorOptions) {
-    super('domains_resolver_error', options);
-  }
-}
-
-/** The client is configured wrongly; thrown by the constructor, naming the option at fault. */
-export class ConfigurationError extends AuthError {
-  override readonly name = 'ConfigurationError';
-  readonly status = 500;
-
-  constructor(
-    /** The option at fault, e.g. `audience` or `dpop.mode`. */
-    readonly option: string,
-    message: string,
-  ) {
-    super('configuration_error', { message: `${option}: ${message}` });
+    super('domains_resolver_error', 500, options);
   }
 }
 
 /**
- * A Token Vault exchange failed (HTTP 502 to whoever asked: the upstream failed, not the client).
- * `error` and `errorDescription` repeat what the tenant said, for logs and for deciding what to do
- * (e.g. `invalid_grant` when the user has not connected the account).
+ * The OAuth error code of an error this package answers with: its own for an {@link AuthError},
+ * `invalid_request` for a missing argument, none otherwise.
  */
-export class AccessTokenForConnectionError extends AuthError {
-  override readonly name = 'AccessTokenForConnectionError';
-  readonly status = 502;
-  declare readonly code: AccessTokenForConnectionErrorCode;
-  /** The tenant's `error`, when it answered with one. */
-  readonly tenantError: string | undefined;
-  /** The tenant's `error_description`, when it answered with one. */
-  readonly tenantErrorDescription: string | undefined;
+export function oauthErrorOf(error: Auth0Error): OAuthChallengeError | undefined {
+  if (error instanceof AuthError) return error.error;
+  return error instanceof MissingRequiredArgumentError ? 'invalid_request' : undefined;
+}
 
-  constructor(
-    code: AccessTokenForConnectionErrorCode,
-    options: AuthErrorOptions & { tenantError?: string; tenantErrorDescription?: string } = {},
-  ) {
-    super(code, options);
-    this.tenantError = options.tenantError;
-    this.tenantErrorDescription = options.tenantErrorDescription;
-  }
+/** The fixed, client-safe description of an error's code; never its message. */
+export function descriptionOf(error: Auth0Error): string {
+  if (error instanceof AuthError) return error.description;
+  return DESCRIPTIONS[error.code as AuthErrorCode] ?? 'The request was refused';
 }

@@ -1,6 +1,7 @@
 /**
  * @gatehouse/api: access-token verification for APIs protected by Auth0 (RFC 9068 JWT access
- * tokens, RFC 6750 Bearer, RFC 9449 DPoP), framework-free.
+ * tokens, RFC 6750 Bearer, RFC 9449 DPoP), framework-free. Route protection for framework
+ * integrations is in `@gatehouse/api/guard`.
  *
  * @example
  * import { ApiClient } from '@gatehouse/api';
@@ -8,6 +9,26 @@
  * const claims = await api.verifyAccessToken({ accessToken });
  */
 export {
+  ASYMMETRIC_ALGORITHMS,
+  type AsymmetricAlgorithm,
+  Auth0Error,
+  type ConnectionToken,
+  discoveryRequest,
+  FEDERATED_CONNECTION_TOKEN_TYPE,
+  type Fetched,
+  type IssuerMetadata,
+  jwksRequest,
+  type Logger,
+  MemoryReplayStore,
+  processDiscoveryResponse,
+  processJwksResponse,
+  type ReplayStore,
+  /** @deprecated Use `ReplayStore`: one shape for DPoP proofs and logout tokens. */
+  type ReplayStore as DpopReplayStore,
+  TOKEN_VAULT_GRANT_TYPE,
+} from '@gatehouse/base';
+export {
+  type AccessTokenForConnectionOptions,
   ApiClient,
   type ApiClientStats,
   type VerifyAccessTokenOptions,
@@ -25,7 +46,6 @@ export {
   type DpopNonceSource,
   type DpopNonceSourceOptions,
 } from './dpop/nonce.js';
-export { type DpopReplayStore, MemoryReplayStore } from './dpop/replay-store.js';
 export {
   AccessTokenForConnectionError,
   type AccessTokenForConnectionErrorCode,
@@ -46,23 +66,9 @@ export {
   type VerifyAccessTokenErrorCode,
 } from './errors.js';
 export type { DomainsResolver, DomainsResolverContext } from './issuers.js';
-export {
-  discoveryRequest,
-  type Fetched,
-  type IssuerMetadata,
-  jwksRequest,
-  processDiscoveryResponse,
-  processJwksResponse,
-} from './jwks/documents.js';
-export { ASYMMETRIC_ALGORITHMS, type AsymmetricAlgorithm } from './jwt/algorithms.js';
 export type { AccessTokenClaims } from './jwt/claims.js';
-export type {
-  ApiClientOptions,
-  CacheOptions,
-  ClaimValidator,
-  DpopOptions,
-  Logger,
-} from './options.js';
+export type { ApiClientOptions, CacheOptions, ClaimValidator, DpopOptions } from './options.js';
+export { refusalBody } from './refusal.js';
 export type { RequestHeaders } from './request.js';
 export {
   buildProtectedResourceMetadata,
@@ -70,27 +76,5 @@ export {
   protectedResourceMetadataUrl,
   type ResourceMetadataOptions,
 } from './resource-metadata.js';
-export {
-  claimEqualsRequirement,
-  claimIncludesRequirement,
-  claimRequirement,
-  type GuardedRequest,
-  type GuardPass,
-  RouteGuard,
-  type RouteGuardOptions,
-  refusalBody,
-  scopesRequirement,
-  type TokenRequirement,
-  type VerifiedAccessToken,
-} from './route-guard.js';
 export { grantedScopes, hasScopes, type ScopeMatch } from './scopes.js';
-export {
-  type AccessTokenForConnectionOptions,
-  type ClientCredentials,
-  type ConnectionToken,
-  connectionTokenRequest,
-  FEDERATED_CONNECTION_TOKEN_TYPE,
-  processConnectionTokenResponse,
-  TOKEN_VAULT_GRANT_TYPE,
-} from './token-vault.js';
-export type { VerifiedRequest, VerifyRequestOptions } from './verify-request.js';
+export type { VerifiedRequest, VerifyRequestOptions } from './verification.js';

@@ -1,5 +1,5 @@
-import { ConfigurationError, DomainsResolverError, VerifyAccessTokenError } from './errors.js';
-import { isSecureOrLoopback } from './jwks/http.js';
+import { issuerOfDomain } from '@gatehouse/base';
+import { DomainsResolverError, VerifyAccessTokenError } from './errors.js';
 import type { RequestHeaders } from './request.js';
 import { type Steps, wait } from './steps.js';
 
@@ -21,37 +21,6 @@ export interface DomainsResolverContext {
 export type DomainsResolver = (
   context: DomainsResolverContext,
 ) => readonly string[] | Promise<readonly string[]>;
-
-/**
- * Turns a domain into the issuer Auth0 writes in tokens: a bare host becomes `https://host/`; a
- * full origin is accepted, plain http only for loopback hosts (the local dev tenant). Returns
- * undefined for anything else (a path, a query, credentials, another scheme).
- */
-export function issuerOfDomain(domain: unknown): string | undefined {
-  if (typeof domain !== 'string' || domain.trim() === '') return undefined;
-  const withScheme = /^[a-z][a-z\d+.-]*:\/\//i.test(domain) ? domain : `https://${domain}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    return undefined;
-  }
-  // `?` and `#` are checked on the text: an empty query or fragment leaves no trace in the URL.
-  const bare = !url.username && !url.password && url.pathname === '/' && !/[?#]/.test(withScheme);
-  return isSecureOrLoopback(url) && bare ? `${url.origin}/` : undefined;
-}
-
-/** Like {@link issuerOfDomain}, for configuration: throws a ConfigurationError naming the option. */
-export function configuredIssuer(domain: unknown, option: string): string {
-  const issuer = issuerOfDomain(domain);
-  if (!issuer) {
-    throw new ConfigurationError(
-      option,
-      'must be a host name such as "tenant.auth0.com", or an https origin (plain http only for loopback hosts), without path, query or credentials.',
-    );
-  }
-  return issuer;
-}
 
 /**
  * Which issuers are accepted: a fixed list or a resolver. A token's `iss` must equal an accepted

@@ -1,18 +1,9 @@
+import type { AsymmetricAlgorithm, Logger, ReplayStore } from '@gatehouse/base';
 import type { DpopMode } from './challenge.js';
 import type { DpopNonceSource } from './dpop/nonce.js';
-import type { DpopReplayStore } from './dpop/replay-store.js';
 import type { DomainsResolver } from './issuers.js';
-import type { AsymmetricAlgorithm } from './jwt/algorithms.js';
 import type { AccessTokenClaims } from './jwt/claims.js';
 import type { ResourceMetadataOptions } from './resource-metadata.js';
-
-/** A pino-compatible logger. Decisions are logged at `debug`, fetch failures at `warn`; never a token. */
-export interface Logger {
-  debug(object: object, message?: string): void;
-  info(object: object, message?: string): void;
-  warn(object: object, message?: string): void;
-  error(object: object, message?: string): void;
-}
 
 /**
  * A check of your own, run after the signature and the standard claims are verified. Return
@@ -54,7 +45,7 @@ export interface DpopOptions {
    * Where the `jti`s of accepted proofs are remembered (RFC 9449 §11.1). Default: a bounded
    * in-memory store for this process; share one (e.g. Redis) across instances.
    */
-  replayStore?: DpopReplayStore;
+  replayStore?: ReplayStore;
 }
 
 /** Caching of the tenant's discovery document and keys, and of verified tokens. Seconds. */

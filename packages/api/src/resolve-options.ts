@@ -1,16 +1,29 @@
+import {
+  type AsymmetricAlgorithm,
+  ConfigurationError,
+  configuredTenantAddress,
+  DEFAULT_KEY_POLICY,
+  type HttpPolicy,
+  isAsymmetricAlgorithm,
+  isLogger,
+  type KeyPolicy,
+  type Logger,
+  MemoryReplayStore,
+  type ReplayStore,
+} from '@gatehouse/base';
 import type { ChallengeSettings, DpopMode } from './challenge.js';
 import { createDpopNonceSource, type DpopNonceSource } from './dpop/nonce.js';
 import type { ProofPolicy } from './dpop/proof.js';
-import { type DpopReplayStore, MemoryReplayStore } from './dpop/replay-store.js';
-import { ConfigurationError } from './errors.js';
-import { configuredIssuer, IssuerPolicy } from './issuers.js';
-import type { HttpPolicy } from './jwks/http.js';
-import type { KeyPolicy } from './jwks/issuer-keys.js';
-import { type AsymmetricAlgorithm, isAsymmetricAlgorithm } from './jwt/algorithms.js';
+import { IssuerPolicy } from './issuers.js';
 import type { ClaimsPolicy } from './jwt/claims.js';
-import type { ApiClientOptions, ClaimValidator, Logger } from './options.js';
+import type { ApiClientOptions, ClaimValidator } from './options.js';
 import { protectedResourceMetadataUrl, type ResourceMetadataOptions } from './resource-metadata.js';
-import type { ClientCredentials } from './token-vault.js';
+
+/** The application credentials Token Vault authenticates. */
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
 
 /** The options once checked, with every default applied. */
 export interface ResolvedOptions {
@@ -26,7 +39,7 @@ export interface ResolvedOptions {
     mode: DpopMode;
     proof: ProofPolicy;
     nonce: DpopNonceSource | undefined;
-    replayStore: DpopReplayStore;
+    replayStore: ReplayStore;
   };
   keyPolicy: KeyPolicy;
   maxIssuers: number;
@@ -114,7 +127,7 @@ function issuerPolicy(options: ApiClientOptions): IssuerPolicy {
       );
     }
     return new IssuerPolicy(
-      domains.map((item, index) => configuredIssuer(item, `domains[${index}]`)),
+      domains.map((item, index) => configuredTenantAddress(item, `domains[${index}]`).issuer),
       undefined,
     );
   }
@@ -124,7 +137,7 @@ function issuerPolicy(options: ApiClientOptions): IssuerPolicy {
       'is required (e.g. "tenant.auth0.com"), or give domains.',
     );
   }
-  return new IssuerPolicy([configuredIssuer(domain, 'domain')], undefined);
+  return new IssuerPolicy([configuredTenantAddress(domain, 'domain').issuer], undefined);
 }
 
 function realm(value: unknown): string {
@@ -167,19 +180,33 @@ function dpopSettings(options: ApiClientOptions, now: () => number): ResolvedOpt
 
 function keyPolicy(options: ApiClientOptions): KeyPolicy {
   const cache = options.cache ?? {};
-  const maxAge = number(cache.maxAge, 600, 'cache.maxAge');
-  const minAge = number(cache.minAge, Math.min(60, maxAge), 'cache.minAge');
+  const defaults = DEFAULT_KEY_POLICY;
+  const maxAge = number(cache.maxAge, defaults.maxAge, 'cache.maxAge');
+  const minAge = number(cache.minAge, Math.min(defaults.minAge, maxAge), 'cache.minAge');
   if (minAge > maxAge)
     throw new ConfigurationError('cache.minAge', 'must not exceed cache.maxAge.');
   return {
     maxAge,
     minAge,
-    staleIfError: number(cache.staleIfError, 3600, 'cache.staleIfError'),
-    failureBackoff: number(cache.failureBackoff, 30, 'cache.failureBackoff'),
-    refetchCooldown: number(cache.refetchCooldown, 5, 'cache.refetchCooldown'),
-    refetchesPerMinute: number(cache.refetchesPerMinute, 6, 'cache.refetchesPerMinute', 1),
-    unknownKeyIds: number(cache.unknownKeyIds, 1000, 'cache.unknownKeyIds'),
-    unknownKeyIdTtl: number(cache.unknownKeyIdTtl, 30, 'cache.unknownKeyIdTtl'),
+    staleIfError: number(cache.staleIfError, defaults.staleIfError, 'cache.staleIfError'),
+    failureBackoff: number(cache.failureBackoff, defaults.failureBackoff, 'cache.failureBackoff'),
+    refetchCooldown: number(
+      cache.refetchCooldown,
+      defaults.refetchCooldown,
+      'cache.refetchCooldown',
+    ),
+    refetchesPerMinute: number(
+      cache.refetchesPerMinute,
+      defaults.refetchesPerMinute,
+      'cache.refetchesPerMinute',
+      1,
+    ),
+    unknownKeyIds: number(cache.unknownKeyIds, defaults.unknownKeyIds, 'cache.unknownKeyIds'),
+    unknownKeyIdTtl: number(
+      cache.unknownKeyIdTtl,
+      defaults.unknownKeyIdTtl,
+      'cache.unknownKeyIdTtl',
+    ),
   };
 }
 
@@ -221,6 +248,9 @@ export function resolveOptions(options: ApiClientOptions): ResolvedOptions {
       throw new ConfigurationError(name, 'must be a function.');
     }
   }
+  if (options.logger !== undefined && !isLogger(options.logger)) {
+    throw new ConfigurationError('logger', 'must have debug, info, warn and error methods.');
+  }
   if (
     options.validators !== undefined &&
     (!Array.isArray(options.validators) || options.validators.some((v) => typeof v !== 'function'))
@@ -234,7 +264,7 @@ export function resolveOptions(options: ApiClientOptions): ResolvedOptions {
   const resourceMetadata = options.resourceMetadata;
   return {
     domainIssuer:
-      options.domain === undefined ? undefined : configuredIssuer(options.domain, 'domain'),
+      options.domain === undefined ? undefined : configuredTenantAddress(options.domain).issuer,
     issuers,
     algorithms: algorithms(options.algorithms, ['RS256'], 'algorithms'),
     claims: {

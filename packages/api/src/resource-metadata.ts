@@ -1,5 +1,4 @@
-import { ConfigurationError } from './errors.js';
-import { isSecureOrLoopback } from './jwks/http.js';
+import { ConfigurationError, isSecureOrLoopback } from '@gatehouse/base';
 
 /** What describes the API in its RFC 9728 protected-resource metadata. */
 export interface ResourceMetadataOptions {

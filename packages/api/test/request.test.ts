@@ -220,3 +220,29 @@ describe('header values stay well-formed and echo nothing of the token', () => {
     expect(error).toMatchObject({ status: 401, code: 'verification_failed' });
   });
 });
+
+describe('the Authorization header is read once per request', () => {
+  /** Node-style headers that count how often `authorization` is read. */
+  const counted = (authorization: string) => {
+    let reads = 0;
+    const headers = new Proxy({ authorization } as Record<string, string>, {
+      get(target, name, receiver) {
+        if (name === 'authorization') reads += 1;
+        return Reflect.get(target, name, receiver);
+      },
+    });
+    return { headers, reads: () => reads };
+  };
+
+  it.each([
+    ['a token that verifies', async () => `Bearer ${await token()}`],
+    ['an expired token', async () => `Bearer ${await token({ exp: now() - 600 })}`],
+    ['a malformed token', async () => 'Bearer not~a~token'],
+    ['a DPoP token without its proof', async () => `DPoP ${await token()}`],
+  ])('%s', async (_name, authorization) => {
+    const api = client({ dpop: { mode: 'allowed' } });
+    const request = counted(await authorization());
+    await api.verifyRequest({ headers: request.headers }).catch(() => undefined);
+    expect(request.reads()).toBe(1);
+  });
+});

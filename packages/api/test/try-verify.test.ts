@@ -1,10 +1,11 @@
 /**
- * The synchronous lane (`tryVerifyRequest`, `RouteGuard.tryVerify`): the same answers as the
+ * The synchronous lane (`tryVerifyRequest`, `RouteGuard.check`): the same answers as the
  * asynchronous one whenever no I/O is needed, `undefined` (with nothing started) whenever some is,
  * and refusals thrown with the very errors `verifyRequest` rejects with.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient, type ApiClientOptions, AuthError, RouteGuard } from '../src/index.js';
+import { type GuardedRequest, type GuardPass, RouteGuard } from '../src/guard.js';
+import { ApiClient, type ApiClientOptions, AuthError } from '../src/index.js';
 import { type JwksServer, startJwksServer } from './support/jwks-server.js';
 import {
   AUDIENCE,
@@ -131,18 +132,44 @@ describe('ApiClient.tryVerifyRequest', () => {
   });
 });
 
-describe('RouteGuard.tryVerify', () => {
-  it('passes a verified token, or an anonymous request when credentials are optional', async () => {
+describe('RouteGuard.check', () => {
+  /** What `check` called back with before returning, in this tick. */
+  const checkNow = (guard: RouteGuard, request: GuardedRequest) => {
+    const calls: [unknown, GuardPass | undefined][] = [];
+    guard.check(request, (error, pass) => calls.push([error, pass]));
+    return calls;
+  };
+
+  it('answers in the same tick: a verified token, an anonymous pass, or the refusal', async () => {
     const api = client();
     await api.warmUp();
     const token = await tokenFor();
     const request = { method: 'GET', target: '/orders' };
     expect(
-      new RouteGuard(api).tryVerify({ ...request, headers: { authorization: `Bearer ${token}` } }),
-    ).toMatchObject({ verified: { token, scheme: 'bearer' }, responseHeaders: {} });
-    expect(new RouteGuard(api, { required: false }).tryVerify({ ...request, headers: {} })).toEqual(
-      { responseHeaders: {} },
+      checkNow(new RouteGuard(api), { ...request, headers: { authorization: `Bearer ${token}` } }),
+    ).toMatchObject([[undefined, { verified: { token, scheme: 'bearer' }, responseHeaders: {} }]]);
+    expect(checkNow(new RouteGuard(api, { required: false }), { ...request, headers: {} })).toEqual(
+      [[undefined, { responseHeaders: {} }]],
     );
-    expect(() => new RouteGuard(api).tryVerify({ ...request, headers: {} })).toThrow(AuthError);
+    const refused = checkNow(new RouteGuard(api), { ...request, headers: {} });
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.[0]).toBeInstanceOf(AuthError);
+  });
+
+  it('calls back once, later, when the keys must be fetched first', async () => {
+    const api = client();
+    const token = await tokenFor();
+    const request = {
+      method: 'GET',
+      target: '/orders',
+      headers: { authorization: `Bearer ${token}` },
+    };
+    const calls = checkNow(new RouteGuard(api), request);
+    expect(calls).toEqual([]);
+    await expect(new RouteGuard(api).verify(request)).resolves.toMatchObject({
+      verified: { token },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(calls).toMatchObject([[undefined, { verified: { token } }]]);
   });
 });

@@ -1,4 +1,4 @@
-import { LruCache } from './lru.js';
+import { LruCache } from '@gatehouse/base';
 
 /**
  * How many characters at the end of a token key the cache: the tail of the signature, 192 bits,

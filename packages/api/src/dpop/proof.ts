@@ -1,12 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { InvalidDpopProofError, type InvalidDpopProofErrorCode } from '../errors.js';
 import {
   type AsymmetricAlgorithm,
+  importPublicJwk,
   isAsymmetricAlgorithm,
+  keyFitsAlgorithm,
+  type PublicKey,
+  parseCompactJws,
   verifySignature,
-} from '../jwt/algorithms.js';
-import { importPublicJwk, keyFitsAlgorithm, type PublicKey } from '../jwt/jwk.js';
-import { parseCompactJws } from '../jwt/parse.js';
+} from '@gatehouse/base';
+import { InvalidDpopProofError, type InvalidDpopProofErrorCode } from '../errors.js';
 import { normalizeHtu } from './htu.js';
 
 /** The proof rules of one client, from its `dpop` options. Seconds. */

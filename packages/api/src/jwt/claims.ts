@@ -1,5 +1,5 @@
+import type { JsonObject } from '@gatehouse/base';
 import { VerifyAccessTokenError } from '../errors.js';
-import type { JsonObject } from './parse.js';
 
 /**
  * The claims of a verified access token (RFC 9068 §2.2, plus Auth0's `permissions` and `azp`).

@@ -1,5 +1,7 @@
+import { isSecureOrLoopback } from './tenant-address.js';
+
 /**
- * The only way this package reads from the network: https only (plain http for loopback hosts, the
+ * The only way Gatehouse's own HTTP client reads from the network: https only (plain http for loopback hosts, the
  * local dev tenant), no redirects, a timeout, and a cap on the response size (SECURITY.md rule 17).
  */
 
@@ -15,16 +17,6 @@ export interface HttpPolicy {
 /** A request to the tenant that could not be made or answered usefully. */
 export class HttpError extends Error {
   override readonly name = 'HttpError';
-}
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
-/**
- * Whether a URL uses https, or plain http to a loopback name or address (the local dev tenant):
- * the one scheme rule for everything this package fetches or advertises.
- */
-export function isSecureOrLoopback(url: URL): boolean {
-  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   type HttpPolicy,
   readJsonObject,
   send,
-} from './http.js';
+} from '../http.js';
 import { KeySet } from './key-set.js';
 
 /**
@@ -46,29 +46,38 @@ async function readDocument(response: Response, what: string, maxBytes: number) 
 }
 
 /**
- * Validates a discovery response: the `issuer` must equal the expected one exactly (RFC 8414 §3.3,
- * the first issuer binding of auth0-api-python), `jwks_uri` must be fetchable and on the issuer's
- * origin, and `token_endpoint`, when present, fetchable.
+ * The parts of a discovery document we use, checked: the `issuer` must equal the expected one
+ * exactly (RFC 8414 §3.3, the first issuer binding of auth0-api-python), `jwks_uri` must be
+ * fetchable and on the issuer's origin, and `token_endpoint`, when present, fetchable. For a
+ * document the caller already fetched and parsed (a web app's discovery).
  */
+export function issuerMetadataOf(
+  document: Readonly<Record<string, unknown>>,
+  expectedIssuer: string,
+): IssuerMetadata {
+  if (document.issuer !== expectedIssuer) {
+    throw new HttpError('discovery names another issuer than the one asked for');
+  }
+  if (typeof document.jwks_uri !== 'string') throw new HttpError('discovery has no jwks_uri');
+  const jwksUri = fetchableUrl(document.jwks_uri);
+  // A jwks_uri elsewhere would let whoever controls the discovery document choose our keys' host.
+  if (jwksUri.origin !== new URL(expectedIssuer).origin) {
+    throw new HttpError('discovery jwks_uri is not on the issuer origin');
+  }
+  const tokenEndpoint =
+    typeof document.token_endpoint === 'string' ? fetchableUrl(document.token_endpoint) : undefined;
+  return { issuer: expectedIssuer, jwksUri, tokenEndpoint };
+}
+
+/** Validates a discovery response (OpenID Connect Discovery 1.0 §4) with {@link issuerMetadataOf}. */
 export async function processDiscoveryResponse(
   response: Response,
   expectedIssuer: string,
   maxBytes: number,
 ): Promise<Fetched<IssuerMetadata>> {
   const body = await readDocument(response, 'discovery', maxBytes);
-  if (body.issuer !== expectedIssuer) {
-    throw new HttpError('discovery names another issuer than the one asked for');
-  }
-  if (typeof body.jwks_uri !== 'string') throw new HttpError('discovery has no jwks_uri');
-  const jwksUri = fetchableUrl(body.jwks_uri);
-  // A jwks_uri elsewhere would let whoever controls the discovery document choose our keys' host.
-  if (jwksUri.origin !== new URL(expectedIssuer).origin) {
-    throw new HttpError('discovery jwks_uri is not on the issuer origin');
-  }
-  const tokenEndpoint =
-    typeof body.token_endpoint === 'string' ? fetchableUrl(body.token_endpoint) : undefined;
   return {
-    value: { issuer: expectedIssuer, jwksUri, tokenEndpoint },
+    value: issuerMetadataOf(body, expectedIssuer),
     maxAge: cacheControlMaxAge(response.headers.get('cache-control')),
   };
 }

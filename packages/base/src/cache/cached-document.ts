@@ -1,6 +1,6 @@
 import { KeysUnavailableError } from '../errors.js';
 import type { Fetched } from '../jwks/documents.js';
-import type { Logger } from '../options.js';
+import type { Logger } from '../logger.js';
 
 /** How long a fetched document is kept, and what happens when refreshing it fails. Seconds. */
 export interface FreshnessPolicy {
@@ -109,7 +109,7 @@ export class CachedDocument<T> {
         };
         this.options.logger?.warn(
           { document: this.options.describe, reason: error.message },
-          'gatehouse/api: fetch failed',
+          'gatehouse: fetch failed',
         );
         throw error;
       },
@@ -129,7 +129,7 @@ export class CachedDocument<T> {
     if (held && now <= held.freshUntil + staleIfError * 1000) {
       this.options.logger?.debug(
         { document: this.options.describe, staleFor: Math.round((now - held.freshUntil) / 1000) },
-        'gatehouse/api: serving last-known-good document while the tenant is unreachable',
+        'gatehouse: serving last-known-good document while the tenant is unreachable',
       );
       return held.value;
     }

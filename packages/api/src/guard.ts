@@ -1,20 +1,23 @@
-import type { ApiClient } from './api-client.js';
+import { ConfigurationError } from '@gatehouse/base';
+import { type ApiClient, kRefusal, kVerification } from './api-client.js';
 import type { RequestScheme } from './challenge.js';
-import {
-  type AuthError,
-  ConfigurationError,
-  MissingAuthorizationError,
-  VerifyAccessTokenError,
-} from './errors.js';
+import { MissingAuthorizationError, VerifyAccessTokenError } from './errors.js';
 import type { AccessTokenClaims } from './jwt/claims.js';
+import { refusalBody } from './refusal.js';
 import type { RequestHeaders } from './request.js';
 import { hasScopes, type ScopeMatch } from './scopes.js';
-import type { VerifiedRequest, VerifyRequestOptions } from './verify-request.js';
+import { drive } from './steps.js';
+import type { VerifiedRequest, VerifyRequestOptions } from './verification.js';
+
+export { type ErrorMode, errorModeOf } from '@gatehouse/base';
+export { refusalBody };
 
 /**
- * Route protection without a framework: what `@gatehouse/express` and `@gatehouse/fastify` share,
- * so both verify, refuse and check scopes and claims in exactly the same way. Each adapter only
- * reads its request and writes its response.
+ * `@gatehouse/api/guard`: route protection without a framework, the kit `@gatehouse/express` and
+ * `@gatehouse/fastify` share (as `@gatehouse/core/web` is for web sessions), so both verify, refuse
+ * and check scopes and claims in exactly the same way. Each adapter only reads its request and
+ * writes its response: an answer is any `Auth0Error` with a `status` (send `status`, `headers` and
+ * {@link refusalBody}); any other error goes to the framework's error handling.
  */
 
 /** What a framework integration puts on the request (`req.accessToken`) once the token verified. */
@@ -60,7 +63,7 @@ export interface GuardPass {
   responseHeaders: Record<string, string>;
 }
 
-/** A check run on a verified token; it throws an {@link AuthError} to refuse the request. */
+/** A check run on a verified token; it throws an `Auth0Error` with a `status` to refuse the request. */
 export type TokenRequirement = (api: ApiClient, verified: VerifiedAccessToken) => void;
 
 const SCHEME = /^[a-z][a-z\d+.-]*:/i;
@@ -85,60 +88,55 @@ export class RouteGuard {
   }
 
   /**
-   * Verifies the request's credentials. Resolves to the verified token (or to no token for an
-   * anonymous request when not `required`); rejects with an {@link AuthError} to answer with, or
-   * any other error for the framework's error handling.
-   */
-  async verify(request: GuardedRequest): Promise<GuardPass> {
-    try {
-      return passOf(await this.api.verifyRequest(this.#verifyOptions(request)));
-    } catch (error) {
-      return this.#anonymousOr(error);
-    }
-  }
-
-  /**
-   * {@link verify} without waiting (see `ApiClient.tryVerifyRequest`): the pass, or `undefined`
-   * when the request needs I/O first, then `verify` does it all. Refusals throw. An integration
-   * that can go on in the same tick skips a turn of the event loop on nearly every request, which
-   * in Node's HTTP server costs more than verifying a cached token.
+   * Verifies the request's credentials and calls `done` once: with the pass (the verified token,
+   * or none for an anonymous request when not `required`), or with the error to answer with (an
+   * `Auth0Error` with a `status`) or to hand on. In the same tick when nothing must be waited for
+   * (fresh keys, a fixed issuer: nearly every request), which in Node's HTTP server saves more than
+   * verifying a cached token costs.
    *
    * @example
-   * const pass = guard.tryVerify(request) ?? (await guard.verify(request));
+   * guard.check({ headers: req.headers, method: req.method, target: req.originalUrl }, (error, pass) => ...);
    */
-  tryVerify(request: GuardedRequest): GuardPass | undefined {
-    try {
-      const verified = this.api.tryVerifyRequest(this.#verifyOptions(request));
-      return verified && passOf(verified);
-    } catch (error) {
-      return this.#anonymousOr(error);
-    }
-  }
-
-  #verifyOptions(request: GuardedRequest): VerifyRequestOptions {
-    return {
+  check(request: GuardedRequest, done: (error: unknown, pass?: GuardPass) => void): void {
+    const verifyOptions: VerifyRequestOptions = {
       headers: request.headers,
       method: request.method,
       url: this.#base && resourceUrl(this.#base, request.target),
     };
+    drive(this.api[kVerification](verifyOptions), (error, verified) => {
+      if (error === undefined) return done(undefined, passOf(verified as VerifiedRequest));
+      if (!this.required && error instanceof MissingAuthorizationError) {
+        return done(undefined, { responseHeaders: {} });
+      }
+      done(error);
+    });
   }
 
-  /** An anonymous pass for a request without credentials when they are not required; else throws. */
-  #anonymousOr(error: unknown): GuardPass {
-    if (!this.required && error instanceof MissingAuthorizationError)
-      return { responseHeaders: {} };
-    throw error;
+  /** {@link check} as a promise. */
+  verify(request: GuardedRequest): Promise<GuardPass> {
+    return new Promise((resolve, reject) => {
+      this.check(request, (error, pass) =>
+        error === undefined ? resolve(pass as GuardPass) : reject(error),
+      );
+    });
+  }
+
+  /**
+   * Runs a route's requirement (scopes, claims) on a verified token; a refusal is thrown with this
+   * guard's challenge, on the scheme the token came with.
+   */
+  require(requirement: TokenRequirement, verified: VerifiedAccessToken): void {
+    try {
+      requirement(this.api, verified);
+    } catch (error) {
+      throw this.api[kRefusal](error, verified.scheme);
+    }
   }
 }
 
 function passOf(result: VerifiedRequest): GuardPass {
   const { token, claims, header, scheme, responseHeaders } = result;
   return { verified: { token, claims, header, scheme }, responseHeaders };
-}
-
-/** The JSON body of a refusal: the OAuth error (or our code) and its fixed description. */
-export function refusalBody(error: AuthError): { error: string; error_description: string } {
-  return { error: error.error ?? error.code, error_description: error.description };
 }
 
 /**

@@ -1,16 +1,17 @@
 import { CachedDocument, type FreshnessPolicy } from '../cache/cached-document.js';
 import { LruCache } from '../cache/lru.js';
-import { VerifyAccessTokenError } from '../errors.js';
+import { UnknownKeyError } from '../errors.js';
+import type { HttpPolicy } from '../http.js';
 import type { PublicKey } from '../jwt/jwk.js';
-import type { Logger } from '../options.js';
+import type { Logger } from '../logger.js';
 import {
   discoveryRequest,
+  type Fetched,
   type IssuerMetadata,
   jwksRequest,
   processDiscoveryResponse,
   processJwksResponse,
 } from './documents.js';
-import type { HttpPolicy } from './http.js';
 import type { KeySet } from './key-set.js';
 
 /** How keys are fetched and refetched for one issuer. Durations in seconds. */
@@ -25,15 +26,39 @@ export interface KeyPolicy extends FreshnessPolicy {
   unknownKeyIdTtl: number;
 }
 
+/**
+ * The key policy both `@gatehouse/api` (its `cache` options' defaults) and `@gatehouse/core` (ID
+ * and logout tokens) use: keys fresh for a `Cache-Control` max-age between 1 and 10 minutes,
+ * last-known-good keys for an hour of tenant outage, an unknown `kid` refetched at once but at
+ * most once per 5 seconds and 6 times a minute, 1,000 unknown `kid`s remembered for 30 seconds.
+ */
+export const DEFAULT_KEY_POLICY: Readonly<KeyPolicy> = Object.freeze({
+  minAge: 60,
+  maxAge: 600,
+  staleIfError: 3600,
+  failureBackoff: 30,
+  refetchCooldown: 5,
+  refetchesPerMinute: 6,
+  unknownKeyIds: 1000,
+  unknownKeyIdTtl: 30,
+});
+
 /** What every issuer's key cache shares. */
 export interface KeyContext {
   policy: KeyPolicy;
   http: HttpPolicy;
   now: () => number;
   logger: Logger | undefined;
+  /**
+   * Where an issuer's metadata comes from, when the caller already reads its discovery document
+   * (a web app does, for every other endpoint): one fetch instead of two. Default: fetched here,
+   * from `{issuer}.well-known/openid-configuration`, with the checks of
+   * {@link processDiscoveryResponse}.
+   */
+  discover?: ((issuer: string) => Promise<Fetched<IssuerMetadata>>) | undefined;
 }
 
-const unknownKey = (message: string) => new VerifyAccessTokenError('unknown_key', { message });
+const unknownKey = (message: string) => new UnknownKeyError(message);
 
 /**
  * The discovery document and signing keys of one issuer. An unknown `kid` triggers a JWKS refetch,
@@ -62,6 +87,7 @@ export class IssuerKeys {
     this.#discovery = new CachedDocument({
       describe: `discovery of ${issuer}`,
       load: async () => {
+        if (context.discover) return context.discover(issuer);
         this.#fetches += 1;
         return processDiscoveryResponse(
           await discoveryRequest(issuer, http),
@@ -126,7 +152,7 @@ export class IssuerKeys {
     if (!this.#takeRefetch()) {
       this.#context.logger?.debug(
         { issuer: this.issuer },
-        'gatehouse/api: unknown kid, JWKS refetch refused by the cooldown or budget',
+        'gatehouse: unknown kid, JWKS refetch refused by the cooldown or budget',
       );
       throw unknownKey(
         'The kid is unknown and no JWKS refetch is allowed yet (cooldown or budget)',
@@ -145,7 +171,7 @@ export class IssuerKeys {
     await this.keySet();
   }
 
-  /** Counters for {@link ApiClient.stats}. */
+  /** Counters, to watch memory and traffic (`ApiClient.stats()`). */
   stats(): { fetches: number; unknownKeyIds: number; keys: number } {
     return {
       fetches: this.#fetches,
@@ -227,7 +253,7 @@ export class KeyStore {
     return keys;
   }
 
-  /** Totals over the issuers cached now, for {@link ApiClient.stats}. */
+  /** Totals over the issuers cached now (`ApiClient.stats()`). */
   stats(): { issuers: number; fetches: number; unknownKeyIds: number; keys: number } {
     const totals = { issuers: this.#issuers.size, fetches: 0, unknownKeyIds: 0, keys: 0 };
     for (const issuer of this.#issuers.values()) {
