@@ -1,2 +1,4 @@
+import { secondsOf } from '@gatehouse/base';
+
 /** The current time in whole seconds since the epoch, as every stored timestamp is. */
-export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+export const nowSeconds = (): number => secondsOf();

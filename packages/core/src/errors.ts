@@ -1,7 +1,28 @@
+import {
+  AccessTokenForConnectionError,
+  type AccessTokenForConnectionErrorCode,
+  Auth0Error,
+  ConfigurationError,
+  InvalidArgumentError,
+  KeysUnavailableError,
+  MissingRequiredArgumentError,
+} from '@gatehouse/base';
+
 /**
  * Every error @gatehouse/core throws is an {@link Auth0Error} with a stable string `code`, so
- * callers can switch on it without parsing messages.
+ * callers can switch on it without parsing messages. The family and the errors web apps and APIs
+ * both throw come from `@gatehouse/base`; they are re-exported here.
  */
+export {
+  AccessTokenForConnectionError,
+  type AccessTokenForConnectionErrorCode,
+  Auth0Error,
+  ConfigurationError,
+  InvalidArgumentError,
+  KeysUnavailableError,
+  MissingRequiredArgumentError,
+};
+
 export type Auth0ErrorCode =
   | 'configuration_error'
   | 'missing_required_argument'
@@ -20,6 +41,7 @@ export type Auth0ErrorCode =
   | 'my_account_api_error'
   | 'my_account_error'
   | 'backchannel_logout_error'
+  | 'keys_unavailable'
   | AccessTokenErrorCode
   | AccessTokenForConnectionErrorCode;
 
@@ -31,60 +53,6 @@ export type AccessTokenErrorCode =
   | 'audience_mismatch'
   | 'mfa_required'
   | 'session_expired';
-
-/** Codes of {@link AccessTokenForConnectionError}. */
-export type AccessTokenForConnectionErrorCode =
-  | 'missing_session'
-  | 'missing_refresh_token'
-  | 'api_error'
-  | 'retrieval_error';
-
-/** Base of every error this package throws. */
-export class Auth0Error extends Error {
-  override name = 'Auth0Error';
-  constructor(
-    /** Stable machine-readable code. */
-    readonly code: Auth0ErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** The client was configured wrongly; thrown at construction, never at the first request. */
-export class ConfigurationError extends Auth0Error {
-  override name = 'ConfigurationError';
-  constructor(
-    /** The option at fault, e.g. `secret` or `authorizationParams.redirect_uri`. */
-    readonly option: string,
-    message: string,
-  ) {
-    super('configuration_error', `${option}: ${message}`);
-  }
-}
-
-/** A method was called without an argument it needs. */
-export class MissingRequiredArgumentError extends Auth0Error {
-  override name = 'MissingRequiredArgumentError';
-  constructor(readonly argument: string) {
-    super(
-      'missing_required_argument',
-      `The argument '${argument}' is required but was not provided.`,
-    );
-  }
-}
-
-/** A method was called with an argument it cannot use. */
-export class InvalidArgumentError extends Auth0Error {
-  override name = 'InvalidArgumentError';
-  constructor(
-    readonly argument: string,
-    message: string,
-  ) {
-    super('invalid_argument', message);
-  }
-}
 
 /**
  * The callback's `state` matches no login transaction of this browser: the login was started in
@@ -169,20 +137,6 @@ export class AccessTokenError extends Auth0Error {
   }
 }
 
-/** An upstream connection's access token (Token Vault) could not be returned. */
-export class AccessTokenForConnectionError extends Auth0Error {
-  override name = 'AccessTokenForConnectionError';
-  constructor(
-    override readonly code: AccessTokenForConnectionErrorCode,
-    message: string,
-    /** The tenant's `error` / `error_description`, for `api_error`. */
-    readonly details?: { error?: string; errorDescription?: string },
-    options?: { cause?: unknown },
-  ) {
-    super(code, message, options);
-  }
-}
-
 /** A validation error the My Account API reported for one field. */
 export interface MyAccountValidationError {
   detail: string;
@@ -198,7 +152,7 @@ export interface MyAccountValidationError {
 export class MyAccountApiError extends Auth0Error {
   override name = 'MyAccountApiError';
   constructor(
-    readonly status: number,
+    override readonly status: number,
     readonly title: string | undefined,
     readonly type: string | undefined,
     readonly detail: string | undefined,

@@ -1,4 +1,11 @@
 export {
+  KeysUnavailableError,
+  type Logger,
+  MemoryReplayStore,
+  type MemoryReplayStoreOptions,
+  type ReplayStore,
+} from '@gatehouse/base';
+export {
   type CookieJar,
   type CookieOptions,
   parseCookieHeader,
@@ -41,12 +48,7 @@ export type {
   ConnectedAccountsPage,
   ConnectionsPage,
 } from './my-account/types.js';
-export type {
-  AuthorizationParams,
-  ClientAssertionAlg,
-  Logger,
-  ServerClientOptions,
-} from './options.js';
+export type { AuthorizationParams, ClientAssertionAlg, ServerClientOptions } from './options.js';
 export { safeReturnTo } from './redirects.js';
 export {
   type BackchannelLogoutOptions,
@@ -77,11 +79,6 @@ export {
   CookieTransactionStore,
   type CookieTransactionStoreOptions,
 } from './stores/cookie-transaction-store.js';
-export {
-  type LogoutTokenReplayStore,
-  MemoryLogoutTokenReplayStore,
-  type MemoryLogoutTokenReplayStoreOptions,
-} from './stores/logout-token-replay.js';
 export { MemoryBackend, type MemoryBackendOptions } from './stores/memory-backend.js';
 export {
   type LogoutRevocations,

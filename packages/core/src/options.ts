@@ -1,8 +1,8 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { AsymmetricAlgorithm, Logger, ReplayStore } from '@gatehouse/base';
 import { ConfigurationError } from './errors.js';
 import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from './session/lifetime.js';
 import type { ScopeOption } from './session/scopes.js';
-import type { LogoutTokenReplayStore } from './stores/logout-token-replay.js';
 import type { LogoutRevocations } from './stores/revocations.js';
 import type { StateStore, TransactionStore } from './stores/types.js';
 
@@ -22,24 +22,11 @@ export interface AuthorizationParams {
   [parameter: string]: unknown;
 }
 
-/** Signing algorithms accepted for `private_key_jwt` client assertions. */
-export type ClientAssertionAlg =
-  | 'RS256'
-  | 'RS384'
-  | 'RS512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512'
-  | 'ES256'
-  | 'ES384';
-
-/** A pino-compatible logger. Gatehouse logs decisions at `debug`; never tokens, cookies or secrets. */
-export interface Logger {
-  debug(object: object, message?: string): void;
-  info(object: object, message?: string): void;
-  warn(object: object, message?: string): void;
-  error(object: object, message?: string): void;
-}
+/**
+ * Signing algorithms accepted for `private_key_jwt` client assertions: the asymmetric ones Auth0
+ * accepts for client authentication (not ES512, not EdDSA).
+ */
+export type ClientAssertionAlg = Exclude<AsymmetricAlgorithm, 'ES512' | 'EdDSA'>;
 
 /** Options of `new ServerClient(options)`. */
 export interface ServerClientOptions<TStoreOptions> {
@@ -81,7 +68,7 @@ export interface ServerClientOptions<TStoreOptions> {
    * `RedisLogoutTokenReplayStore`): otherwise a token replayed to another machine within its five
    * minutes of freshness would be accepted there.
    */
-  logoutTokenReplayStore?: LogoutTokenReplayStore;
+  logoutTokenReplayStore?: ReplayStore;
   /** Session lifetimes. Defaults: rolling, 1 day of inactivity, 7 days absolute. */
   session?: Partial<SessionLifetime>;
   /** Refresh an access token this many seconds before it expires. Default 60. */
@@ -94,54 +81,7 @@ export interface ServerClientOptions<TStoreOptions> {
   logger?: Logger;
 }
 
-/** The tenant's address, normalised. */
-export interface TenantAddress {
-  /** e.g. `https://tenant.auth0.com` */
-  origin: string;
-  /** The expected issuer: the origin with a trailing slash, as Auth0 writes it. */
-  issuer: string;
-  /** Plain http to a loopback host (the local dev tenant). */
-  insecure: boolean;
-}
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 export const MIN_SECRET_LENGTH = 32;
-
-/** Normalises `domain`: a bare host becomes https; a full origin must be https unless loopback. */
-export function resolveTenantAddress(domain: unknown): TenantAddress {
-  if (typeof domain !== 'string' || domain.trim() === '') {
-    throw new ConfigurationError('domain', 'is required (e.g. "tenant.auth0.com").');
-  }
-  const withScheme = /^[a-z][a-z\d+.-]*:\/\//i.test(domain) ? domain : `https://${domain}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw new ConfigurationError('domain', `"${domain}" is not a host name or origin.`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigurationError('domain', 'must use https.');
-  }
-  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
-    throw new ConfigurationError(
-      'domain',
-      'plain http is allowed only for loopback hosts (the local dev tenant).',
-    );
-  }
-  if (
-    url.username ||
-    url.password ||
-    url.search ||
-    url.hash ||
-    (url.pathname !== '/' && url.pathname !== '')
-  ) {
-    throw new ConfigurationError(
-      'domain',
-      'must be a host name or an origin, without path, query or credentials.',
-    );
-  }
-  return { origin: url.origin, issuer: `${url.origin}/`, insecure: url.protocol === 'http:' };
-}
 
 /** Checks the secrets and returns them as a list. */
 export function resolveSecrets(secret: unknown): string[] {

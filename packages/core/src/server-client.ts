@@ -1,5 +1,11 @@
+import {
+  configuredTenantAddress,
+  type Logger,
+  MemoryReplayStore,
+  type ReplayStore,
+} from '@gatehouse/base';
 import { nowSeconds } from './clock.js';
-import { BackchannelLogoutError, ConfigurationError, InvalidArgumentError } from './errors.js';
+import { ConfigurationError, InvalidArgumentError } from './errors.js';
 import {
   type CompleteInteractiveLoginOptions,
   InteractiveLogin,
@@ -22,21 +28,14 @@ import { logoutUrl } from './oidc/logout.js';
 import { verifyLogoutToken } from './oidc/logout-token.js';
 import { Tenant } from './oidc/tenant.js';
 import {
-  type Logger,
   resolveAuthorizationParams,
   resolveClientCredential,
   resolveLifetime,
   resolveSecrets,
-  resolveTenantAddress,
   type ServerClientOptions,
 } from './options.js';
 import type { ConnectionTokenSet, Session, TokenSet, UserClaims } from './session/model.js';
-import { CookieStateStore } from './stores/cookie-state-store.js';
-import { CookieTransactionStore } from './stores/cookie-transaction-store.js';
-import {
-  type LogoutTokenReplayStore,
-  MemoryLogoutTokenReplayStore,
-} from './stores/logout-token-replay.js';
+import { defaultStores, secureCookiesFor } from './stores/defaults.js';
 import { MemoryRevocations } from './stores/revocations.js';
 import { Sessions } from './stores/sessions.js';
 import type { CookieStoreOptions, StateStore, TransactionStore } from './stores/types.js';
@@ -101,39 +100,37 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   readonly #tokens: AccessTokens<TStoreOptions>;
   readonly #connectedAccounts: ConnectedAccounts<TStoreOptions>;
   readonly #logger: Logger | undefined;
-  readonly #logoutTokenReplay: LogoutTokenReplayStore;
+  readonly #logoutTokenReplay: ReplayStore;
   readonly #transactions: TransactionStore<TStoreOptions>;
 
   constructor(options: ServerClientOptions<TStoreOptions>) {
     const secrets = resolveSecrets(options.secret);
-    const address = resolveTenantAddress(options.domain);
+    const address = configuredTenantAddress(options.domain);
     if (typeof options.clientId !== 'string' || options.clientId === '') {
       throw new ConfigurationError('clientId', 'is required.');
     }
     const params = resolveAuthorizationParams(options.authorizationParams);
     const lifetime = resolveLifetime(options.session);
     this.#logger = options.logger;
-    this.#logoutTokenReplay = options.logoutTokenReplayStore ?? new MemoryLogoutTokenReplayStore();
+    this.#logoutTokenReplay =
+      options.logoutTokenReplayStore ?? new MemoryReplayStore({ maxEntries: 50_000 });
     this.#tenant = new Tenant({
       address,
       clientId: options.clientId,
       credential: resolveClientCredential(options),
       timeoutMs: options.httpTimeout ?? 10_000,
       fetch: options.fetch,
+      logger: options.logger,
     });
 
-    // Cookies are Secure unless the app's own callback is plain http (local development).
-    const secure = !params.redirect_uri?.startsWith('http:');
+    // Without an app URL, the callback's scheme says whether cookies can be Secure.
+    const defaults = defaultStores({ secrets, secure: secureCookiesFor(params.redirect_uri) });
     const transactions =
       options.transactionStore ??
-      (new CookieTransactionStore({
-        secrets,
-        secure,
-      }) as unknown as TransactionStore<TStoreOptions>);
+      (defaults.transactionStore as unknown as TransactionStore<TStoreOptions>);
     this.#transactions = transactions;
     const store =
-      options.stateStore ??
-      (new CookieStateStore({ secrets, secure }) as unknown as StateStore<TStoreOptions>);
+      options.stateStore ?? (defaults.stateStore as unknown as StateStore<TStoreOptions>);
     // Stateful stores delete logged-out sessions; cookie sessions need the revocation list.
     const revocations =
       options.logoutRevocations ?? (store.deleteByLogout ? undefined : new MemoryRevocations());
@@ -278,12 +275,11 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
    */
   async handleBackchannelLogout(options: BackchannelLogoutOptions<TStoreOptions>): Promise<void> {
     const as = await this.#tenant.metadata();
-    if (!as.jwks_uri) throw new BackchannelLogoutError('The tenant advertises no jwks_uri.');
     const { selector, jti } = await verifyLogoutToken(
       {
         issuer: as.issuer,
         clientId: this.#tenant.client.client_id,
-        keys: this.#tenant.logoutKeys(as.jwks_uri),
+        keys: this.#tenant.keys,
         replay: this.#logoutTokenReplay,
       },
       options.logoutToken,
@@ -295,7 +291,11 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
       // The logout did not happen (a store outage): the tenant may deliver the token again, and
       // that delivery must not be refused as a replay. Forgetting can fail too; the error the
       // caller sees is the store's, either way.
-      await this.#logoutTokenReplay.forget(jti).catch(() => undefined);
+      try {
+        await this.#logoutTokenReplay.forget?.(jti);
+      } catch {
+        // The store's error below is the one to report.
+      }
       throw error;
     }
     this.#logger?.info(

@@ -29,6 +29,12 @@ export interface CookieJar {
   delete(name: string, options: CookieOptions): void;
 }
 
+/**
+ * The `Cache-Control` of any response that sets or clears an auth cookie (SECURITY.md rule 7), so
+ * no shared cache keeps a response that carries a session.
+ */
+export const NO_STORE = 'private, no-store';
+
 /** The options every auth cookie gets unless a store overrides them. */
 export function authCookieDefaults(secure: boolean): Required<Omit<CookieOptions, 'maxAge'>> {
   return { path: '/', secure, httpOnly: true, sameSite: 'lax' };

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type CookieJar,
   type CookieOptions,
+  NO_STORE,
   parseCookieHeader,
   serializeCookie,
 } from './cookie-jar.js';
@@ -65,7 +66,7 @@ export class NodeCookieJar implements CookieJar {
       .concat((this.res.getHeader('set-cookie') as string | string[] | undefined) ?? [])
       .filter((value) => !this.#isOurs(value));
     this.res.setHeader('set-cookie', [...others, ...this.#written.values()]);
-    this.res.setHeader('cache-control', 'private, no-store');
+    this.res.setHeader('cache-control', NO_STORE);
   }
 
   #isOurs(header: string): boolean {

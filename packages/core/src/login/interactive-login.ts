@@ -1,17 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from '@gatehouse/base';
 import * as oauth from 'oauth4webapi';
 import { nowSeconds } from '../clock.js';
+import { MissingRequiredArgumentError, SessionExpiredError } from '../errors.js';
 import {
-  AuthorizationError,
-  InvalidArgumentError,
-  MissingRequiredArgumentError,
-  MissingTransactionError,
-  SessionExpiredError,
-} from '../errors.js';
-import { authorizationUrl, pushAuthorizationRequest } from '../oidc/authorize.js';
-import { exchangeCode, validateCallback } from '../oidc/callback.js';
+  authorizationParameters,
+  authorizationUrl,
+  pushAuthorizationRequest,
+} from '../oidc/authorize.js';
+import {
+  codeExchangeRequest,
+  processCodeExchangeResponse,
+  validateCallback,
+} from '../oidc/callback.js';
 import type { Tenant } from '../oidc/tenant.js';
-import type { AuthorizationParams, Logger } from '../options.js';
+import type { AuthorizationParams } from '../options.js';
 import { isCeilingInPast, sanitizeSessionExpiry } from '../session/lifetime.js';
 import {
   DEFAULT_AUDIENCE,
@@ -23,21 +26,10 @@ import { loginScope } from '../session/scopes.js';
 import { tokenSetFor } from '../session/token-sets.js';
 import type { Sessions } from '../stores/sessions.js';
 import type { TransactionData, TransactionStore } from '../stores/types.js';
+import { callbackTransaction } from './callback-transaction.js';
 
 /** How long a login attempt may take between the redirect and the callback. */
 const TRANSACTION_LIFETIME_SECONDS = 3600;
-
-/** Parameters a caller may not override at login: the SDK owns them. */
-const RESERVED_PARAMS = new Set([
-  'client_id',
-  'response_type',
-  'code_challenge',
-  'code_challenge_method',
-  'state',
-  'nonce',
-  'scope',
-  'request_uri',
-]);
 
 /** ID-token claims that only mattered for validating the login, not worth a cookie byte. */
 const PROTOCOL_CLAIMS = ['nonce', 'at_hash', 'c_hash', 's_hash', 'auth_time'];
@@ -110,29 +102,18 @@ export class InteractiveLogin<TStoreOptions> {
       createdAt: nowSeconds(),
     };
 
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries({ ...configured, ...perCall })) {
-      if (value === undefined || RESERVED_PARAMS.has(name) || typeof value === 'object') continue;
-      params.set(name, String(value));
-    }
-    params.set('client_id', tenant.client.client_id);
-    params.set('response_type', 'code');
-    params.set('redirect_uri', redirectUri);
-    params.set('scope', scope);
-    params.set('state', transaction.state);
-    params.set('nonce', transaction.nonce as string);
-    params.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
-    params.set('code_challenge_method', 'S256');
+    const params = authorizationParameters([configured, perCall], {
+      clientId: tenant.client.client_id,
+      redirectUri,
+      scope,
+      state: transaction.state,
+      nonce: transaction.nonce as string,
+      codeChallenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+    });
 
     const push = options.pushedAuthorizationRequests ?? this.context.pushedAuthorizationRequests;
     const url = push
-      ? await pushAuthorizationRequest(
-          as,
-          tenant.client,
-          await tenant.clientAuth(),
-          params,
-          tenant.http,
-        )
+      ? await pushAuthorizationRequest(await tenant.context(), params)
       : authorizationUrl(as, params);
     await this.context.transactions.set(
       transaction,
@@ -144,54 +125,29 @@ export class InteractiveLogin<TStoreOptions> {
 
   async complete(options: CompleteInteractiveLoginOptions<TStoreOptions>): Promise<LoginResult> {
     const { tenant, transactions, sessions, logger } = this.context;
-    const url = typeof options.url === 'string' ? URL.parse(options.url) : options.url;
-    if (!url)
-      throw new InvalidArgumentError('url', 'The callback URL is not a valid absolute URL.');
-    const state = url.searchParams.get('state');
-    if (!state) {
-      const error = url.searchParams.get('error');
-      if (error)
-        throw new AuthorizationError(error, url.searchParams.get('error_description') ?? undefined);
-      throw new MissingRequiredArgumentError('state');
-    }
-    const transaction = await transactions.get(state, options.storeOptions);
-    if (!transaction) {
-      logger?.debug({ reason: 'no transaction for state' }, 'gatehouse: callback refused');
-      throw new MissingTransactionError(
-        'No login transaction matches this callback: it expired, was completed already, or its cookie ' +
-          'was not sent back (over plain http, a Secure cookie is dropped). Start the login again.',
-      );
-    }
     const as = await tenant.metadata();
-    // A connect transaction (it has an authSession), or one for another tenant or client, is no
-    // login transaction.
-    if (
-      transaction.authSession !== undefined ||
-      transaction.issuer !== as.issuer ||
-      transaction.clientId !== tenant.client.client_id
-    ) {
-      throw new MissingTransactionError(
-        'The login transaction was started for another tenant, client or flow.',
-      );
-    }
-
+    const { url, state, transaction } = await callbackTransaction(
+      { transactions, issuer: as.issuer, clientId: tenant.client.client_id, logger },
+      'login',
+      options,
+    );
     try {
       const callbackParams = validateCallback({ as, client: tenant.client }, url, transaction);
-      const { tokens, claims } = await exchangeCode(
-        {
-          as,
-          client: tenant.client,
-          clientAuth: await tenant.clientAuth(),
-          http: tenant.http,
-          jwksCache: tenant.jwksCache,
-        },
-        callbackParams,
+      const context = await tenant.context();
+      const response = await codeExchangeRequest(context, callbackParams, transaction);
+      const { tokens, claims } = await processCodeExchangeResponse(
+        context,
+        tenant.keys,
+        response,
         transaction,
       );
       const now = nowSeconds();
       const ceiling = sanitizeSessionExpiry(claims.session_expiry);
       if (isCeilingInPast(ceiling, claims.iat, now)) throw new SessionExpiredError();
-      const session = newSession(tokens, claims as UserClaims, transaction, ceiling, now);
+      const session = newSession({ tokens, claims: claims as UserClaims }, transaction, {
+        ceiling,
+        now,
+      });
       // A fresh session and session id replace whatever this browser had before (no fixation,
       // and a new user never inherits the previous user's tokens).
       await sessions.save(session, options.storeOptions, { rotateId: true });
@@ -203,13 +159,11 @@ export class InteractiveLogin<TStoreOptions> {
   }
 }
 
-/** The session a login creates. */
+/** The session a login creates, from the verified code exchange and its transaction. */
 function newSession(
-  tokens: oauth.TokenEndpointResponse,
-  claims: UserClaims,
+  { tokens, claims }: { tokens: oauth.TokenEndpointResponse; claims: UserClaims },
   transaction: TransactionData,
-  ceiling: number | undefined,
-  now: number,
+  { ceiling, now }: { ceiling: number | undefined; now: number },
 ): SessionData {
   const user: UserClaims = { ...claims };
   for (const claim of PROTOCOL_CLAIMS) delete user[claim];
@@ -221,13 +175,13 @@ function newSession(
     refreshToken: tokens.refresh_token,
     tokenSets: tokens.access_token
       ? [
-          tokenSetFor(
-            transaction.audience ?? DEFAULT_AUDIENCE,
-            tokens.access_token,
-            tokens.scope,
-            transaction.scope,
+          tokenSetFor({
+            audience: transaction.audience ?? DEFAULT_AUDIENCE,
+            accessToken: tokens.access_token,
+            grantedScope: tokens.scope,
+            requestedScope: transaction.scope,
             expiresAt,
-          ),
+          }),
         ]
       : [],
     connectionTokenSets: [],

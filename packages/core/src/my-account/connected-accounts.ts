@@ -1,10 +1,6 @@
 import * as oauth from 'oauth4webapi';
-import {
-  AuthorizationError,
-  InvalidArgumentError,
-  MissingRequiredArgumentError,
-  MissingTransactionError,
-} from '../errors.js';
+import { AuthorizationError, MissingRequiredArgumentError } from '../errors.js';
+import { callbackTransaction } from '../login/callback-transaction.js';
 import type { TransactionData, TransactionStore } from '../stores/types.js';
 import { checkTake, MY_ACCOUNT_SCOPES, type MyAccountClient } from './my-account-client.js';
 import type {
@@ -126,17 +122,15 @@ export class ConnectedAccounts<TStoreOptions> {
   async complete(
     options: CompleteConnectAccountOptions<TStoreOptions>,
   ): Promise<CompleteConnectAccountResult> {
-    const url = typeof options.url === 'string' ? URL.parse(options.url) : options.url;
-    if (!url)
-      throw new InvalidArgumentError('url', 'The callback URL is not a valid absolute URL.');
-    const state = url.searchParams.get('state');
-    if (!state) throw new MissingRequiredArgumentError('state');
-    const transaction = await this.context.transactions.get(state, options.storeOptions);
-    if (!transaction?.authSession) {
-      throw new MissingTransactionError(
-        'No connect transaction matches this callback. Start connecting the account again.',
-      );
-    }
+    const { url, state, transaction } = await callbackTransaction(
+      {
+        transactions: this.context.transactions,
+        issuer: await this.context.issuer(),
+        clientId: this.context.clientId,
+      },
+      'connect',
+      options,
+    );
     try {
       const error = url.searchParams.get('error');
       if (error)
@@ -145,7 +139,7 @@ export class ConnectedAccounts<TStoreOptions> {
       if (!connectCode) throw new MissingRequiredArgumentError('connect_code');
       const token = await this.context.accessToken(MY_ACCOUNT_SCOPES.create, options.storeOptions);
       const account = await this.context.myAccount.complete(token, {
-        auth_session: transaction.authSession,
+        auth_session: transaction.authSession as string, // checked by callbackTransaction
         connect_code: connectCode,
         redirect_uri: transaction.redirectUri,
         code_verifier: transaction.codeVerifier,

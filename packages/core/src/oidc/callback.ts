@@ -1,8 +1,9 @@
+import type { IssuerKeys } from '@gatehouse/base';
 import * as oauth from 'oauth4webapi';
 import { AuthorizationError, OidcError } from '../errors.js';
 import type { TransactionData } from '../stores/types.js';
-import { tenantErrorOf } from './authorize.js';
-import type { TenantHttp } from './http.js';
+import { type TenantContext, tenantErrorOf } from './context.js';
+import { idTokenAlgorithms, verifyTenantSignature } from './id-token.js';
 
 /** What a successful callback yields. */
 export interface CodeExchangeResult {
@@ -11,22 +12,12 @@ export interface CodeExchangeResult {
   claims: oauth.IDToken;
 }
 
-/** Everything the code exchange needs besides the callback URL. */
-export interface CodeExchangeContext {
-  as: oauth.AuthorizationServer;
-  client: oauth.Client;
-  clientAuth: oauth.ClientAuth;
-  http: TenantHttp;
-  /** Shared JWKS cache so the tenant's keys are fetched once, and again after a rotation. */
-  jwksCache: oauth.JWKSCacheInput;
-}
-
 /**
  * Validates the authorization response (`state`, and `iss` when the tenant advertises RFC 9207),
  * turning `error=` into an {@link AuthorizationError}.
  */
 export function validateCallback(
-  context: Pick<CodeExchangeContext, 'as' | 'client'>,
+  context: Pick<TenantContext, 'as' | 'client'>,
   url: URL,
   transaction: TransactionData,
 ): URLSearchParams {
@@ -50,19 +41,15 @@ export function validateCallback(
   }
 }
 
-/**
- * Exchanges the authorization code and verifies the ID token: its signature against the tenant's
- * JWKS, and `iss`, `aud`, `azp`, `exp`, `iat` and `nonce` (OpenID Connect Core §3.1.3.7).
- */
-export async function exchangeCode(
-  context: CodeExchangeContext,
+/** Sends the authorization code grant (RFC 6749 §4.1.3) with the transaction's PKCE verifier. */
+export async function codeExchangeRequest(
+  context: TenantContext,
   callbackParams: URLSearchParams,
   transaction: TransactionData,
-): Promise<CodeExchangeResult> {
+): Promise<Response> {
   const { as, client, clientAuth, http } = context;
-  let response: Response;
   try {
-    response = await oauth.authorizationCodeGrantRequest(
+    return await oauth.authorizationCodeGrantRequest(
       as,
       client,
       clientAuth,
@@ -79,6 +66,20 @@ export async function exchangeCode(
       { cause },
     );
   }
+}
+
+/**
+ * Validates the code exchange's response and its ID token: the signature against the tenant's
+ * published keys (the shared key cache) with an algorithm the tenant advertises, and `iss`, `aud`,
+ * `azp`, `exp`, `iat` and `nonce` (OpenID Connect Core §3.1.3.7).
+ */
+export async function processCodeExchangeResponse(
+  context: Pick<TenantContext, 'as' | 'client'>,
+  keys: IssuerKeys,
+  response: Response,
+  transaction: TransactionData,
+): Promise<CodeExchangeResult> {
+  const { as, client } = context;
   let tokens: oauth.TokenEndpointResponse;
   try {
     tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
@@ -95,11 +96,12 @@ export async function exchangeCode(
       { cause },
     );
   }
+  const claims = oauth.getValidatedIdTokenClaims(tokens);
+  if (!claims || !tokens.id_token) {
+    throw new OidcError('id_token_validation_error', 'The tenant returned no ID token.');
+  }
   try {
-    await oauth.validateApplicationLevelSignature(as, response, {
-      ...http,
-      [oauth.jwksCache]: context.jwksCache,
-    });
+    await verifyTenantSignature(keys, tokens.id_token, idTokenAlgorithms(as));
   } catch (cause) {
     throw new OidcError(
       'id_token_validation_error',
@@ -108,7 +110,5 @@ export async function exchangeCode(
       { cause },
     );
   }
-  const claims = oauth.getValidatedIdTokenClaims(tokens);
-  if (!claims) throw new OidcError('id_token_validation_error', 'The tenant returned no ID token.');
   return { tokens, claims };
 }

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { OidcError } from '../errors.js';
-import type { TenantHttp } from './http.js';
+import type { TenantHttp } from './context.js';
 
 /**
  * The tenant's OpenID Connect discovery document, fetched on first use and cached. Concurrent

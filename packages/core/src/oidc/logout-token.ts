@@ -1,12 +1,13 @@
-import { type JWTVerifyGetKey, jwtVerify } from 'jose';
+import type { AsymmetricAlgorithm, IssuerKeys, ReplayStore } from '@gatehouse/base';
+import { jwtVerify } from 'jose';
 import { BackchannelLogoutError } from '../errors.js';
-import type { LogoutTokenReplayStore } from '../stores/logout-token-replay.js';
 import type { LogoutSelector } from '../stores/types.js';
+import { verifyTenantSignature } from './id-token.js';
 
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 /** Logout tokens are sent the moment the user logs out; older ones are refused. */
 const MAX_LOGOUT_TOKEN_AGE_SECONDS = 300;
-const ALGORITHMS = [
+const ALGORITHMS: AsymmetricAlgorithm[] = [
   'RS256',
   'RS384',
   'RS512',
@@ -22,9 +23,10 @@ const ALGORITHMS = [
 export interface LogoutTokenContext {
   issuer: string;
   clientId: string;
-  keys: JWTVerifyGetKey;
+  /** The tenant's signing keys (the shared key cache). */
+  keys: IssuerKeys;
   /** Where used `jti`s are remembered until they are too old to be accepted anyway. */
-  replay: LogoutTokenReplayStore;
+  replay: ReplayStore;
 }
 
 /** A verified logout token: the sessions it ends, and its `jti`, now recorded as used. */
@@ -48,7 +50,10 @@ export async function verifyLogoutToken(
   }
   let result: Awaited<ReturnType<typeof jwtVerify>>;
   try {
-    result = await jwtVerify(logoutToken, context.keys, {
+    // The key from the shared cache (an unknown kid refetches at once); jose then checks the
+    // claims, with that key.
+    const key = await verifyTenantSignature(context.keys, logoutToken, new Set(ALGORITHMS));
+    result = await jwtVerify(logoutToken, key.keyObject, {
       issuer: context.issuer,
       audience: context.clientId,
       algorithms: ALGORITHMS,
@@ -78,8 +83,8 @@ export async function verifyLogoutToken(
   const sub = typeof payload.sub === 'string' ? payload.sub : undefined;
   const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
   if (!sub && !sid) throw new BackchannelLogoutError('The logout token names neither sid nor sub.');
-  const expiresAt = (payload.iat as number) + MAX_LOGOUT_TOKEN_AGE_SECONDS + 60;
-  if (!(await context.replay.remember(payload.jti as string, expiresAt))) {
+  const expiresAt = ((payload.iat as number) + MAX_LOGOUT_TOKEN_AGE_SECONDS + 60) * 1000;
+  if (!(await context.replay.markUsed(payload.jti as string, expiresAt))) {
     throw new BackchannelLogoutError('This logout token was used before (jti replay).');
   }
   return {

@@ -1,5 +1,5 @@
+import type { TenantAddress } from '@gatehouse/base';
 import type * as oauth from 'oauth4webapi';
-import type { TenantAddress } from '../options.js';
 
 /**
  * The tenant's logout URL: OpenID Connect RP-Initiated Logout at `end_session_endpoint` when the

@@ -2,16 +2,7 @@ import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { AccessTokenError } from '../errors.js';
 import { type TokenUpdate, tokenSetFor } from '../session/token-sets.js';
-import { tenantErrorOf } from './authorize.js';
-import type { TenantHttp } from './http.js';
-
-/** What a refresh needs to talk to the tenant. */
-export interface TenantContext {
-  as: oauth.AuthorizationServer;
-  client: oauth.Client;
-  clientAuth: oauth.ClientAuth;
-  http: TenantHttp;
-}
+import { type TenantContext, tenantErrorOf } from './context.js';
 
 /** One refresh: for which API (if any), with which scopes, stored under which audience key. */
 export interface RefreshRequest {
@@ -101,13 +92,13 @@ export async function processRefreshResponse(
     }
   }
   return {
-    tokenSet: tokenSetFor(
-      request.audienceKey,
-      tokens.access_token,
-      tokens.scope,
-      request.scope,
-      now + (tokens.expires_in ?? 3600),
-    ),
+    tokenSet: tokenSetFor({
+      audience: request.audienceKey,
+      accessToken: tokens.access_token,
+      grantedScope: tokens.scope,
+      requestedScope: request.scope,
+      expiresAt: now + (tokens.expires_in ?? 3600),
+    }),
     refreshToken: tokens.refresh_token,
     idToken: tokens.id_token,
   };

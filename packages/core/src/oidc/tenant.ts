@@ -1,10 +1,16 @@
-import { createRemoteJWKSet, customFetch } from 'jose';
+import {
+  DEFAULT_KEY_POLICY,
+  type HttpPolicy,
+  IssuerKeys,
+  issuerMetadataOf,
+  type Logger,
+  type TenantAddress,
+} from '@gatehouse/base';
 import type * as oauth from 'oauth4webapi';
-import type { ClientCredential, TenantAddress } from '../options.js';
+import type { ClientCredential } from '../options.js';
 import { clientAuthentication } from './client-auth.js';
+import { type TenantContext, type TenantHttp, tenantHttp } from './context.js';
 import { Discovery } from './discovery.js';
-import { type TenantHttp, tenantHttp } from './http.js';
-import type { TenantContext } from './refresh.js';
 
 /** Options of {@link Tenant}. */
 export interface TenantOptions {
@@ -13,31 +19,58 @@ export interface TenantOptions {
   credential: ClientCredential;
   /** Milliseconds per request. */
   timeoutMs: number;
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
+  logger?: Logger | undefined;
 }
+
+/** Largest response read from the tenant by our own HTTP client (keys, Token Vault). */
+const MAX_RESPONSE_BYTES = 65_536;
 
 /**
  * The tenant this client talks to: its address, discovery document (fetched once), client
- * authentication, JWKS caches and request options, shared by every flow.
+ * authentication, signing keys and request options, shared by every flow.
  */
 export class Tenant {
   readonly address: TenantAddress;
   readonly client: oauth.Client;
+  /** Request options of oauth4webapi calls. */
   readonly http: TenantHttp;
-  /** oauth4webapi's JWKS cache for ID-token signatures; refetched when the tenant rotates keys. */
-  readonly jwksCache: oauth.JWKSCacheInput = {};
-  readonly fetch: typeof fetch | undefined;
+  /** Request options of `@gatehouse/base` calls (keys, Token Vault): the same timeout and fetch. */
+  readonly httpPolicy: HttpPolicy;
+  /**
+   * The tenant's signing keys for ID and logout tokens: the key cache APIs use too, so a key
+   * rotation is picked up by the first token signed with the new key (SECURITY.md rule 16).
+   */
+  readonly keys: IssuerKeys;
   readonly #discovery: Discovery;
   readonly #clientAuth: () => Promise<oauth.ClientAuth>;
-  #logoutKeys: ReturnType<typeof createRemoteJWKSet> | undefined;
 
   constructor(options: TenantOptions) {
     this.address = options.address;
     this.client = { client_id: options.clientId };
-    this.fetch = options.fetch;
     this.http = tenantHttp(options.address, options.timeoutMs, options.fetch);
+    const customFetch = options.fetch;
+    this.httpPolicy = {
+      fetch: customFetch ?? ((input, init) => fetch(input, init)),
+      timeout: options.timeoutMs,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+    };
     this.#discovery = new Discovery(new URL(options.address.issuer), this.http);
     this.#clientAuth = clientAuthentication(options.credential);
+    this.keys = new IssuerKeys(options.address.issuer, {
+      policy: DEFAULT_KEY_POLICY,
+      http: this.httpPolicy,
+      now: Date.now,
+      logger: options.logger,
+      // The discovery document this client reads anyway: one fetch, not two.
+      discover: async (issuer) => ({
+        value: issuerMetadataOf(
+          (await this.metadata()) as unknown as Record<string, unknown>,
+          issuer,
+        ),
+        maxAge: undefined,
+      }),
+    });
   }
 
   /** The discovery document (cached; a failure is retried on the next call). */
@@ -57,13 +90,5 @@ export class Tenant {
       clientAuth: await this.clientAuth(),
       http: this.http,
     };
-  }
-
-  /** The tenant's signing keys for logout tokens, from its `jwks_uri`. */
-  logoutKeys(jwksUri: string): ReturnType<typeof createRemoteJWKSet> {
-    this.#logoutKeys ??= createRemoteJWKSet(new URL(jwksUri), {
-      ...(this.fetch ? { [customFetch]: this.fetch } : {}),
-    });
-    return this.#logoutKeys;
   }
 }

@@ -1,14 +1,12 @@
-import * as oauth from 'oauth4webapi';
-import { AccessTokenForConnectionError } from '../errors.js';
+import {
+  AccessTokenForConnectionError,
+  connectionTokenRequest,
+  fetchableUrl,
+  processConnectionTokenResponse,
+  REFRESH_TOKEN_TYPE,
+} from '@gatehouse/base';
 import type { ConnectionTokenSet } from '../session/model.js';
-import { tenantErrorOf } from './authorize.js';
-import type { TenantContext } from './refresh.js';
-
-/** Auth0's Token Vault grant type. */
-export const TOKEN_VAULT_GRANT_TYPE =
-  'urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token';
-const FEDERATED_TOKEN_TYPE = 'http://auth0.com/oauth/token-type/federated-connection-access-token';
-const REFRESH_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token';
+import type { Tenant } from './tenant.js';
 
 /** Which upstream token to get. */
 export interface ConnectionTokenRequest {
@@ -16,64 +14,53 @@ export interface ConnectionTokenRequest {
   loginHint: string | undefined;
 }
 
-/** Exchanges the session's refresh token for an upstream provider's access token (Token Vault). */
-export async function connectionTokenRequest(
-  context: TenantContext,
+/**
+ * Exchanges the session's refresh token for an upstream provider's access token (Auth0 Token
+ * Vault), through the request/process pair `@gatehouse/base` shares with APIs, authenticated as
+ * the app authenticates every other grant.
+ *
+ * @param now Seconds since the epoch, for `expiresAt`.
+ */
+export async function requestConnectionToken(
+  tenant: Tenant,
   refreshToken: string,
-  request: ConnectionTokenRequest,
-): Promise<Response> {
-  const parameters: Record<string, string> = {
-    subject_token: refreshToken,
-    subject_token_type: REFRESH_TOKEN_TYPE,
-    requested_token_type: FEDERATED_TOKEN_TYPE,
-    connection: request.connection,
-  };
-  if (request.loginHint) parameters.login_hint = request.loginHint;
-  try {
-    return await oauth.genericTokenEndpointRequest(
-      context.as,
-      context.client,
-      context.clientAuth,
-      TOKEN_VAULT_GRANT_TYPE,
-      parameters,
-      context.http,
-    );
-  } catch (cause) {
-    throw new AccessTokenForConnectionError(
-      'retrieval_error',
-      `The Token Vault request failed: ${(cause as Error).message}`,
-      undefined,
-      { cause },
-    );
-  }
-}
-
-/** Validates a Token Vault response into a connection token set. */
-export async function processConnectionTokenResponse(
-  context: TenantContext,
-  response: Response,
   request: ConnectionTokenRequest,
   now: number,
 ): Promise<ConnectionTokenSet> {
-  let tokens: oauth.TokenEndpointResponse;
+  const { as, clientAuth } = await tenant.context();
+  let tokenEndpoint: URL;
   try {
-    tokens = await oauth.processGenericTokenEndpointResponse(context.as, context.client, response);
+    tokenEndpoint = fetchableUrl(as.token_endpoint);
   } catch (cause) {
-    const details = tenantErrorOf(cause);
     throw new AccessTokenForConnectionError(
-      details ? 'api_error' : 'retrieval_error',
-      `Could not get an access token for connection ${request.connection}: ${details?.errorDescription ?? details?.error ?? (cause as Error).message}`,
-      details,
+      'retrieval_error',
+      `The tenant advertises no usable token_endpoint: ${(cause as Error).message}`,
       { cause },
     );
   }
+  const response = await connectionTokenRequest(
+    {
+      issuer: as.issuer,
+      tokenEndpoint,
+      clientId: tenant.client.client_id,
+      authenticate: clientAuth,
+    },
+    {
+      connection: request.connection,
+      subjectToken: refreshToken,
+      subjectTokenType: REFRESH_TOKEN_TYPE,
+      loginHint: request.loginHint,
+    },
+    tenant.httpPolicy,
+  );
+  const token = await processConnectionTokenResponse(response, now);
   return {
     connection: request.connection,
     ...(request.loginHint ? { loginHint: request.loginHint } : {}),
-    accessToken: tokens.access_token,
-    ...(tokens.scope ? { scope: tokens.scope } : {}),
+    accessToken: token.accessToken,
+    ...(token.scope ? { scope: token.scope } : {}),
     // Computed from expires_in here, once: the Python SDK recomputes it later from a missing field,
     // so its cache never hits.
-    expiresAt: now + (tokens.expires_in ?? 3600),
+    expiresAt: token.expiresAt,
   };
 }

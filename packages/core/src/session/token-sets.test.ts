@@ -24,33 +24,86 @@ describe('findTokenSet', () => {
   const sets = [set('api', 'a b c'), set('api', 'a b'), set('api', 'a'), set('other', 'a')];
 
   it('prefers an exact scope match', () => {
-    expect(findTokenSet(sets, 'api', 'b a', 0, 60)?.scope).toBe('a b');
+    expect(
+      findTokenSet(sets, { audience: 'api', scope: 'b a' }, { now: 0, leeway: 60 })?.scope,
+    ).toBe('a b');
   });
 
   it('otherwise takes the smallest set that covers the request', () => {
-    expect(findTokenSet([sets[0]!, sets[1]!], 'api', 'a', 0, 60)?.scope).toBe('a b');
+    expect(
+      findTokenSet([sets[0]!, sets[1]!], { audience: 'api', scope: 'a' }, { now: 0, leeway: 60 })
+        ?.scope,
+    ).toBe('a b');
   });
 
   it('never returns a token for another audience or missing a scope', () => {
-    expect(findTokenSet(sets, 'api', 'd', 0, 60)).toBeUndefined();
-    expect(findTokenSet(sets, 'none', undefined, 0, 60)).toBeUndefined();
+    expect(
+      findTokenSet(sets, { audience: 'api', scope: 'd' }, { now: 0, leeway: 60 }),
+    ).toBeUndefined();
+    expect(
+      findTokenSet(sets, { audience: 'none', scope: undefined }, { now: 0, leeway: 60 }),
+    ).toBeUndefined();
   });
 
   it('skips tokens within the leeway of their expiry', () => {
-    expect(findTokenSet([set('api', 'a', 1000)], 'api', 'a', 939, 60)).toBeDefined();
-    expect(findTokenSet([set('api', 'a', 1000)], 'api', 'a', 940, 60)).toBeUndefined();
+    expect(
+      findTokenSet(
+        [set('api', 'a', 1000)],
+        { audience: 'api', scope: 'a' },
+        { now: 939, leeway: 60 },
+      ),
+    ).toBeDefined();
+    expect(
+      findTokenSet(
+        [set('api', 'a', 1000)],
+        { audience: 'api', scope: 'a' },
+        { now: 940, leeway: 60 },
+      ),
+    ).toBeUndefined();
   });
 
   it('answers a request the tenant granted differently from the remembered requested scopes', () => {
-    const granted = tokenSetFor('api', 't', 'openid read', 'openid read other-api:scope', 10_000);
+    const granted = tokenSetFor({
+      audience: 'api',
+      accessToken: 't',
+      grantedScope: 'openid read',
+      requestedScope: 'openid read other-api:scope',
+      expiresAt: 10_000,
+    });
     expect(granted.requestedScope).toBe('openid read other-api:scope');
-    expect(findTokenSet([granted], 'api', 'other-api:scope openid read', 0, 60)).toBe(granted);
-    expect(tokenSetFor('api', 't', 'a b', 'b a', 1).requestedScope).toBeUndefined();
+    expect(
+      findTokenSet(
+        [granted],
+        { audience: 'api', scope: 'other-api:scope openid read' },
+        { now: 0, leeway: 60 },
+      ),
+    ).toBe(granted);
+    expect(
+      tokenSetFor({
+        audience: 'api',
+        accessToken: 't',
+        grantedScope: 'a b',
+        requestedScope: 'b a',
+        expiresAt: 1,
+      }).requestedScope,
+    ).toBeUndefined();
   });
 
   it('treats a stored set without scope as having none (no crash, unlike the Python SDK)', () => {
-    expect(findTokenSet([set('api', undefined)], 'api', undefined, 0, 60)).toBeDefined();
-    expect(findTokenSet([set('api', undefined)], 'api', 'a', 0, 60)).toBeUndefined();
+    expect(
+      findTokenSet(
+        [set('api', undefined)],
+        { audience: 'api', scope: undefined },
+        { now: 0, leeway: 60 },
+      ),
+    ).toBeDefined();
+    expect(
+      findTokenSet(
+        [set('api', undefined)],
+        { audience: 'api', scope: 'a' },
+        { now: 0, leeway: 60 },
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -92,9 +145,33 @@ describe('findConnectionTokenSet', () => {
     { connection: 'google', loginHint: 'work', accessToken: 'g2', expiresAt: 1000 },
   ];
   it('matches connection and login hint exactly, while valid past the leeway', () => {
-    expect(findConnectionTokenSet(sets, 'google', undefined, 0, 60)?.accessToken).toBe('g1');
-    expect(findConnectionTokenSet(sets, 'google', 'work', 0, 60)?.accessToken).toBe('g2');
-    expect(findConnectionTokenSet(sets, 'google', 'work', 941, 60)).toBeUndefined();
-    expect(findConnectionTokenSet(sets, 'github', undefined, 0, 60)).toBeUndefined();
+    expect(
+      findConnectionTokenSet(
+        sets,
+        { connection: 'google', loginHint: undefined },
+        { now: 0, leeway: 60 },
+      )?.accessToken,
+    ).toBe('g1');
+    expect(
+      findConnectionTokenSet(
+        sets,
+        { connection: 'google', loginHint: 'work' },
+        { now: 0, leeway: 60 },
+      )?.accessToken,
+    ).toBe('g2');
+    expect(
+      findConnectionTokenSet(
+        sets,
+        { connection: 'google', loginHint: 'work' },
+        { now: 941, leeway: 60 },
+      ),
+    ).toBeUndefined();
+    expect(
+      findConnectionTokenSet(
+        sets,
+        { connection: 'github', loginHint: undefined },
+        { now: 0, leeway: 60 },
+      ),
+    ).toBeUndefined();
   });
 });

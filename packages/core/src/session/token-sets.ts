@@ -17,14 +17,24 @@ export function sameScopes(a: string | undefined, b: string | undefined): boolea
   return left.size === right.size && [...right].every((item) => left.has(item));
 }
 
+/** When a cached token still counts: `now` in seconds, and the seconds before expiry it stops. */
+export interface Freshness {
+  now: number;
+  leeway: number;
+}
+
 /** A token set, remembering the requested scopes when the tenant granted others. */
-export function tokenSetFor(
-  audience: string,
-  accessToken: string,
-  grantedScope: string | undefined,
-  requestedScope: string | undefined,
-  expiresAt: number,
-): TokenSet {
+export function tokenSetFor(token: {
+  audience: string;
+  accessToken: string;
+  /** The `scope` the tenant answered with, if any. */
+  grantedScope: string | undefined;
+  /** The scope asked for. */
+  requestedScope: string | undefined;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}): TokenSet {
+  const { audience, accessToken, grantedScope, requestedScope, expiresAt } = token;
   const scope = grantedScope ?? requestedScope;
   return {
     audience,
@@ -46,10 +56,8 @@ const usable = (expiresAt: number, now: number, leeway: number) => expiresAt - l
  */
 export function findTokenSet(
   tokenSets: readonly TokenSet[],
-  audience: string,
-  scope: string | undefined,
-  now: number,
-  leeway: number,
+  { audience, scope }: { audience: string; scope: string | undefined },
+  { now, leeway }: Freshness,
 ): TokenSet | undefined {
   const requested = new Set(splitScope(scope));
   let best: { tokenSet: TokenSet; size: number } | undefined;
@@ -98,10 +106,8 @@ export function applyTokenUpdate(
 /** The cached upstream token for a connection (and login hint) that stays valid past `leeway`. */
 export function findConnectionTokenSet(
   sets: readonly ConnectionTokenSet[],
-  connection: string,
-  loginHint: string | undefined,
-  now: number,
-  leeway: number,
+  { connection, loginHint }: { connection: string; loginHint: string | undefined },
+  { now, leeway }: Freshness,
 ): ConnectionTokenSet | undefined {
   return sets.find(
     (set) =>

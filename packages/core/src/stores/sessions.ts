@@ -1,5 +1,5 @@
+import type { Logger } from '@gatehouse/base';
 import { nowSeconds } from '../clock.js';
-import type { Logger } from '../options.js';
 import {
   type SessionLifetime,
   sessionEndReason,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Logger } from '@gatehouse/base';
 import { nowSeconds } from '../clock.js';
 import { KeyedQueue, SingleFlight } from '../concurrency.js';
 import {
@@ -12,8 +13,8 @@ import {
   refreshTokenRequest,
 } from '../oidc/refresh.js';
 import type { Tenant } from '../oidc/tenant.js';
-import { connectionTokenRequest, processConnectionTokenResponse } from '../oidc/token-vault.js';
-import type { AuthorizationParams, Logger } from '../options.js';
+import { requestConnectionToken } from '../oidc/token-vault.js';
+import type { AuthorizationParams } from '../options.js';
 import { type ConnectionTokenSet, DEFAULT_AUDIENCE, type TokenSet } from '../session/model.js';
 import { mergeScopes, scopeForAudience } from '../session/scopes.js';
 import {
@@ -101,10 +102,8 @@ export class AccessTokens<TStoreOptions> {
     if (!options.forceRefresh) {
       const cached = findTokenSet(
         session.tokenSets,
-        request.audienceKey,
-        request.scope,
-        nowSeconds(),
-        leeway,
+        { audience: request.audienceKey, scope: request.scope },
+        { now: nowSeconds(), leeway },
       );
       if (cached) return cached;
     }
@@ -143,10 +142,8 @@ export class AccessTokens<TStoreOptions> {
       );
     const cached = findConnectionTokenSet(
       session.connectionTokenSets,
-      connection,
-      loginHint,
-      nowSeconds(),
-      leeway,
+      { connection, loginHint },
+      { now: nowSeconds(), leeway },
     );
     if (cached) return cached;
     const { refreshToken } = session;
@@ -158,12 +155,7 @@ export class AccessTokens<TStoreOptions> {
     }
     const set = await this.#connectionTokens.run(
       `${fingerprint(refreshToken)} ${connection} ${loginHint ?? ''}`,
-      async () => {
-        const context = await tenant.context();
-        const request = { connection, loginHint };
-        const response = await connectionTokenRequest(context, refreshToken, request);
-        return processConnectionTokenResponse(context, response, request, nowSeconds());
-      },
+      () => requestConnectionToken(tenant, refreshToken, { connection, loginHint }, nowSeconds()),
     );
     await sessions.saveIfChanged(storeOptions, (current) =>
       current.connectionTokenSets.some((existing) => existing.accessToken === set.accessToken)

@@ -51,7 +51,7 @@ export function httpStatusOf(error: unknown): number {
   if (error instanceof MyAccountApiError) {
     return error.status >= 400 && error.status <= CLIENT_ERROR_MAX ? error.status : 500;
   }
-  if (error instanceof Auth0Error) return STATUS_OF_CODE[error.code] ?? 500;
+  if (error instanceof Auth0Error) return STATUS_OF_CODE[error.code as Auth0ErrorCode] ?? 500;
   return 500;
 }
 

@@ -2,6 +2,7 @@
  * Framework-agnostic building blocks for web integrations (Express, Fastify, ...): everything a
  * framework adapter needs besides its own request, response and routing.
  */
+export { type ErrorMode, errorModeOf } from '@gatehouse/base';
 export { safeReturnTo } from '../redirects.js';
 export {
   errorCodeOf,
@@ -14,7 +15,6 @@ export {
 export {
   appUrl,
   DEFAULT_ROUTES,
-  type ErrorMode,
   type ResolvedWebAuthOptions,
   resolveWebAuthOptions,
   type SessionStoreChoice,

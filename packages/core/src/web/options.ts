@@ -1,9 +1,8 @@
+import { type ErrorMode, errorModeOf } from '@gatehouse/base';
 import { ConfigurationError } from '../errors.js';
 import { resolveSecrets, type ServerClientOptions } from '../options.js';
 import type { SessionLifetime } from '../session/lifetime.js';
-import { CookieStateStore } from '../stores/cookie-state-store.js';
-import { CookieTransactionStore } from '../stores/cookie-transaction-store.js';
-import { ServerStateStore } from '../stores/server-state-store.js';
+import { defaultStores, secureCookiesFor } from '../stores/defaults.js';
 import type { CookieStoreOptions, SessionBackend } from '../stores/types.js';
 
 /** The routes a web integration mounts. Each is a path of the app, or `false` to leave it out. */
@@ -43,9 +42,6 @@ export interface WebSessionOptions extends Partial<SessionLifetime> {
   /** Name of the session cookie. Default `gatehouse.session` (cookie) or `gatehouse.sid` (backend). */
   cookieName?: string;
 }
-
-/** How route errors are handled: rendered by Gatehouse, or passed to the framework's handler. */
-export type ErrorMode = 'render' | 'next';
 
 /**
  * Options of a web integration (`auth()` in Express, the `gatehouse` plugin in Fastify): every
@@ -183,12 +179,10 @@ export function resolveWebAuthOptions(
     appBaseUrl: baseOption,
     routes: routesOption,
     session = {},
-    errors = 'render',
+    errors: errorsOption,
     ...client
   } = options;
-  if (errors !== 'render' && errors !== 'next') {
-    throw new ConfigurationError('errors', "must be 'render' or 'next'.");
-  }
+  const errors = errorModeOf(errorsOption, 'render');
   const domain = required(client.domain ?? fromEnv(env, 'AUTH0_DOMAIN'), 'domain', 'AUTH0_DOMAIN');
   const clientId = required(
     client.clientId ?? fromEnv(env, 'AUTH0_CLIENT_ID'),
@@ -212,7 +206,7 @@ export function resolveWebAuthOptions(
     required(baseOption ?? fromEnv(env, 'APP_BASE_URL'), 'appBaseUrl', 'APP_BASE_URL'),
   );
   const routes = resolveRoutes(routesOption);
-  const secure = appBaseUrl.protocol === 'https:';
+  const secure = secureCookiesFor(appBaseUrl);
 
   const { store: storeOption, cookieName, ...lifetime } = session;
   const store = resolveStore(storeOption);
@@ -227,6 +221,12 @@ export function resolveWebAuthOptions(
     );
   }
 
+  const defaults = defaultStores({
+    secrets,
+    secure,
+    backend: store === 'cookie' ? undefined : store.backend,
+    cookieName,
+  });
   return {
     appBaseUrl,
     routes,
@@ -245,12 +245,8 @@ export function resolveWebAuthOptions(
         ...(audience !== undefined ? { audience } : {}),
         ...(callbackUrl !== undefined ? { redirect_uri: callbackUrl } : {}),
       },
-      transactionStore: client.transactionStore ?? new CookieTransactionStore({ secrets, secure }),
-      stateStore:
-        client.stateStore ??
-        (store === 'cookie'
-          ? new CookieStateStore({ secrets, secure, cookieName })
-          : new ServerStateStore({ secrets, secure, backend: store.backend, cookieName })),
+      transactionStore: client.transactionStore ?? defaults.transactionStore,
+      stateStore: client.stateStore ?? defaults.stateStore,
     },
   };
 }

@@ -1,3 +1,4 @@
+import { NO_STORE } from '../cookies/cookie-jar.js';
 import type { ChangeTrackingCookieJar } from './request.js';
 
 /**
@@ -11,8 +12,7 @@ export interface WebResponse {
   body?: string;
 }
 
-/** The header value for responses that must never be stored by a cache (RFC 9111 §5.2.2). */
-export const NO_STORE = 'private, no-store';
+export { NO_STORE };
 
 /** A redirect whose `Location` is our own serialisation of a URL we built or validated. */
 export function redirect(location: URL, status = 302): WebResponse {

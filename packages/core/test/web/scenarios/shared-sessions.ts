@@ -3,11 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  LogoutRevocations,
-  LogoutTokenReplayStore,
-  SessionBackend,
-} from '../../../src/index.js';
+import type { LogoutRevocations, ReplayStore, SessionBackend } from '../../../src/index.js';
 import type { WebAuthOptions } from '../../../src/web/index.js';
 import {
   ALICE,
@@ -25,7 +21,7 @@ import {
 export interface SharedStores {
   sessions(): SessionBackend;
   revocations(): LogoutRevocations;
-  logoutTokens(): LogoutTokenReplayStore;
+  logoutTokens(): ReplayStore;
   /** Fault injection: the store becomes unreachable, then comes back with its data. */
   cut(): Promise<void>;
   restore(): Promise<void>;
