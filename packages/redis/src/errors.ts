@@ -1,10 +1,12 @@
+import { Auth0Error } from '@gatehouse/core';
+
 /** Stable codes of the errors this package throws. */
 export type RedisSessionErrorCode = 'session_store_unavailable';
 
 /**
  * Redis did not answer (connection refused or lost, command timed out, cluster down). The session
  * is neither "absent" nor lost: the request should fail with 503 and be retried; ioredis reconnects
- * by itself. The framework packages answer `statusCode` with `headers`; other apps map it the same
+ * by itself. The framework packages answer `status` with `headers`; other apps map it the same
  * way (`error.code === 'session_store_unavailable'`).
  *
  * @example
@@ -13,20 +15,18 @@ export type RedisSessionErrorCode = 'session_store_unavailable';
  *   user = await client.getUser({ storeOptions });
  * } catch (error) {
  *   if (error instanceof SessionStoreUnavailableError) {
- *     res.writeHead(error.statusCode, error.headers).end('Try again in a moment.');
+ *     res.writeHead(error.status, error.headers).end('Try again in a moment.');
  *     return;
  *   }
  *   throw error;
  * }
  * ```
  */
-export class SessionStoreUnavailableError extends Error {
+export class SessionStoreUnavailableError extends Auth0Error {
   override name = 'SessionStoreUnavailableError';
-  readonly code: RedisSessionErrorCode = 'session_store_unavailable';
-  /** The HTTP status to answer with: 503 Service Unavailable. */
-  readonly statusCode = 503;
-  /** Headers to send with the 503: clients may retry after a short pause. */
-  readonly headers: Readonly<Record<string, string>> = { 'retry-after': '2' };
+  declare readonly code: RedisSessionErrorCode;
+  /** The HTTP status to answer with: 503 Service Unavailable (clients may retry after `retry-after`). */
+  declare readonly status: 503;
 
   constructor(
     /** What the backend was doing: `get`, `set`, `delete` or `deleteByLogout`. */
@@ -35,9 +35,15 @@ export class SessionStoreUnavailableError extends Error {
   ) {
     const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
     super(
+      'session_store_unavailable',
       `The Redis session store did not answer (${operation}: ${reason}). No session was changed ` +
         'or ended; answer 503 and retry once Redis is reachable.',
-      options,
+      { cause: options.cause, status: 503, headers: { 'retry-after': '2' } },
     );
+  }
+
+  /** @deprecated Read `status`, as on every Gatehouse error. */
+  get statusCode(): number {
+    return 503;
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigurationError, type LogoutTokenReplayStore } from '@gatehouse/core';
+import { ConfigurationError, type ReplayStore } from '@gatehouse/core';
 import type { SessionStoreUnavailableError } from './errors.js';
 import { DEFAULT_KEY_PREFIX, isValidKeyPrefix } from './keys.js';
 import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
@@ -21,7 +21,7 @@ export interface RedisLogoutTokenReplayStoreOptions extends RedisConnectionOptio
  * const logoutTokenReplayStore = new RedisLogoutTokenReplayStore({ url: process.env.REDIS_URL! });
  * app.use(auth({ session: { store: { backend } }, logoutTokenReplayStore }));
  */
-export class RedisLogoutTokenReplayStore implements LogoutTokenReplayStore {
+export class RedisLogoutTokenReplayStore implements ReplayStore {
   readonly #redis: RedisConnection;
   readonly #root: string;
 
@@ -34,11 +34,12 @@ export class RedisLogoutTokenReplayStore implements LogoutTokenReplayStore {
     this.#root = `${prefix}logout-jti:`;
   }
 
-  async remember(jti: string, expiresAt: number): Promise<boolean> {
+  /** Records `jti` until `expiresAt` (milliseconds since the epoch); false if already recorded. */
+  async markUsed(jti: string, expiresAt: number): Promise<boolean> {
     const key = this.#key(jti);
-    const seconds = Math.max(1, Math.ceil(expiresAt - Date.now() / 1000));
+    const milliseconds = Math.max(1, Math.ceil(expiresAt - Date.now()));
     const set = await this.#redis.run('rememberLogoutToken', (client) =>
-      client.set(key, '1', 'EX', seconds, 'NX'),
+      client.set(key, '1', 'PX', milliseconds, 'NX'),
     );
     return set === 'OK';
   }

@@ -19,24 +19,24 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-const inFiveMinutes = () => Math.floor(Date.now() / 1000) + 300;
+const inFiveMinutes = () => Date.now() + 300_000;
 
 describe('RedisLogoutTokenReplayStore', () => {
   it('accepts a jti once, on whichever machine sees it first', async () => {
-    expect(await machineA.remember('jti-1', inFiveMinutes())).toBe(true);
-    expect(await machineB.remember('jti-1', inFiveMinutes())).toBe(false);
-    expect(await machineA.remember('jti-1', inFiveMinutes())).toBe(false);
-    expect(await machineB.remember('jti-2', inFiveMinutes())).toBe(true);
+    expect(await machineA.markUsed('jti-1', inFiveMinutes())).toBe(true);
+    expect(await machineB.markUsed('jti-1', inFiveMinutes())).toBe(false);
+    expect(await machineA.markUsed('jti-1', inFiveMinutes())).toBe(false);
+    expect(await machineB.markUsed('jti-2', inFiveMinutes())).toBe(true);
   });
 
   it('forgets a jti whose logout could not be carried out, on every machine', async () => {
-    expect(await machineA.remember('jti-failed', inFiveMinutes())).toBe(true);
+    expect(await machineA.markUsed('jti-failed', inFiveMinutes())).toBe(true);
     await machineA.forget('jti-failed');
-    expect(await machineB.remember('jti-failed', inFiveMinutes())).toBe(true);
+    expect(await machineB.markUsed('jti-failed', inFiveMinutes())).toBe(true);
   });
 
   it('keeps a jti no longer than the token could be accepted, and stores no raw jti', async () => {
-    await machineA.remember('jti-ttl', inFiveMinutes());
+    await machineA.markUsed('jti-ttl', inFiveMinutes());
     const [key] = await keysUnder(redis, prefix);
     expect(key).toBeDefined();
     expect(key).not.toContain('jti-');
@@ -48,7 +48,7 @@ describe('RedisLogoutTokenReplayStore', () => {
   it('refuses with a 503 error when Redis cannot be reached, never "not seen"', async () => {
     const down = new RedisLogoutTokenReplayStore({ url: CLOSED_PORT_URL, commandTimeout: 300 });
     try {
-      await expect(down.remember('jti-3', inFiveMinutes())).rejects.toMatchObject({
+      await expect(down.markUsed('jti-3', inFiveMinutes())).rejects.toMatchObject({
         code: 'session_store_unavailable',
         statusCode: 503,
       });
