@@ -17,7 +17,7 @@ export function expressRoutes(orders: ApiClient, baseUrl?: string): Express {
   app.get(`${EXPRESS_PREFIX}orders/summary`, requiredScopes('read:orders'), (req, res) => {
     res.json({
       served_by: 'express',
-      user: req.accessToken.claims.sub,
+      user: req.accessToken?.claims.sub,
       orders: SAMPLE_ORDERS.length,
       total: SAMPLE_ORDERS.reduce((sum, order) => sum + order.total, 0),
     });

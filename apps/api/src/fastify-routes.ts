@@ -25,8 +25,8 @@ export async function fastifyRoutes(app: FastifyInstance, clients: DemoApiClient
       { preHandler: orders.requireAccessToken({ scopes: 'read:orders' }) },
       async (request) => ({
         served_by: 'fastify',
-        user: request.accessToken.claims.sub,
-        scope: request.accessToken.claims.scope,
+        user: request.accessToken?.claims.sub,
+        scope: request.accessToken?.claims.scope,
         orders: SAMPLE_ORDERS,
       }),
     );
@@ -37,7 +37,7 @@ export async function fastifyRoutes(app: FastifyInstance, clients: DemoApiClient
       async (request, reply) =>
         reply.code(201).send({
           served_by: 'fastify',
-          user: request.accessToken.claims.sub,
+          user: request.accessToken?.claims.sub,
           created: { id: 'ord_1004', item: 'Gatehouse cap', quantity: 1, total: 19 },
         }),
     );
@@ -50,8 +50,8 @@ export async function fastifyRoutes(app: FastifyInstance, clients: DemoApiClient
       { preHandler: analytics.requireAccessToken({ scopes: 'read:analytics' }) },
       async (request) => ({
         served_by: 'fastify',
-        user: request.accessToken.claims.sub,
-        scope: request.accessToken.claims.scope,
+        user: request.accessToken?.claims.sub,
+        scope: request.accessToken?.claims.scope,
         visits: SAMPLE_VISITS,
       }),
     );

@@ -1,5 +1,5 @@
 import type { RequestAuth } from '@gatehouse/core/web';
-import type { VerifiedAccessToken } from './access-token.js';
+import type { VerifiedAccessToken } from './require-access-token.js';
 
 declare global {
   namespace Express {
@@ -11,9 +11,10 @@ declare global {
       auth: RequestAuth;
       /**
        * The verified access token (set by `requireAccessToken()`): `{ token, claims, header,
-       * scheme }`. Absent on anonymous requests let through by `required: false`.
+       * scheme }`. Absent on routes without it and on anonymous requests let through by
+       * `required: false`, so typed as possibly absent.
        */
-      accessToken: VerifiedAccessToken;
+      accessToken?: VerifiedAccessToken;
     }
   }
 }

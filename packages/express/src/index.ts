@@ -1,6 +1,7 @@
 import './augmentation.js';
 
 export type { RequestAuth, WebRoutes as AuthRoutes } from '@gatehouse/core/web';
+export { type AuthOptions, auth } from './auth.js';
 export {
   type AccessTokenMiddlewareOptions,
   claimCheck,
@@ -11,6 +12,5 @@ export {
   requiredScopes,
   scopeIncludesAny,
   type VerifiedAccessToken,
-} from './access-token.js';
-export { type AuthOptions, auth } from './auth.js';
+} from './require-access-token.js';
 export { requiresAuth } from './requires-auth.js';

@@ -2,20 +2,23 @@ import {
   type AccessTokenClaims,
   ApiClient,
   type ApiClientOptions,
-  AuthError,
+  Auth0Error,
+  MissingAuthorizationError,
+} from '@gatehouse/api';
+import {
   claimEqualsRequirement,
   claimIncludesRequirement,
   claimRequirement,
+  type ErrorMode,
+  errorModeOf,
   type GuardPass,
-  MissingAuthorizationError,
   RouteGuard,
   type RouteGuardOptions,
   refusalBody,
   scopesRequirement,
   type TokenRequirement,
   type VerifiedAccessToken,
-} from '@gatehouse/api';
-import { ConfigurationError } from '@gatehouse/core';
+} from '@gatehouse/api/guard';
 import type { NextFunction, RequestHandler, Response } from 'express';
 
 export type { VerifiedAccessToken };
@@ -26,7 +29,7 @@ export interface AccessTokenMiddlewareOptions extends RouteGuardOptions {
    * `'render'` (default): refusals are answered here with their status, `WWW-Authenticate` and a
    * JSON body. `'next'`: they go to `next(err)`; each carries `status` and `headers`.
    */
-  errors?: 'render' | 'next';
+  errors?: ErrorMode;
 }
 
 /** Options of {@link requireAccessToken}: `ApiClient` options plus the middleware's own. */
@@ -35,7 +38,7 @@ export interface RequireAccessTokenOptions extends ApiClientOptions, AccessToken
 /** How the route that verified a token refuses, for the scope and claim checks after it. */
 interface VerifyingRoute {
   guard: RouteGuard;
-  errors: 'render' | 'next';
+  errors: ErrorMode;
 }
 
 /**
@@ -67,8 +70,10 @@ class RequestAccessToken implements VerifiedAccessToken {
 }
 
 /** Answers a refusal with its status, headers and a JSON body, or hands it to `next`. */
-function refuse(res: Response, next: NextFunction, error: unknown, mode: 'render' | 'next') {
-  if (!(error instanceof AuthError) || mode === 'next') return next(error);
+function refuse(res: Response, next: NextFunction, error: unknown, mode: ErrorMode) {
+  if (!(error instanceof Auth0Error) || error.status === undefined || mode === 'next') {
+    return next(error);
+  }
   res.status(error.status);
   setHeaders(res, error.headers);
   res.json(refusalBody(error));
@@ -86,45 +91,35 @@ function setHeaders(res: Response, headers: Readonly<Record<string, string>>): v
  *
  * @example
  * app.use('/api', requireAccessToken({ domain: 'tenant.auth0.com', audience: 'https://api.example.com' }));
- * app.get('/api/orders', requiredScopes('read:orders'), (req, res) => res.json(req.accessToken.claims));
+ * app.get('/api/orders', requiredScopes('read:orders'), (req, res) => res.json(req.accessToken?.claims));
  */
 export function requireAccessToken(
   options: RequireAccessTokenOptions | ApiClient,
   middleware: AccessTokenMiddlewareOptions = {},
 ): RequestHandler {
   let guard: RouteGuard;
-  let errors: AccessTokenMiddlewareOptions['errors'];
+  let errors: ErrorMode;
   if (options instanceof ApiClient) {
     guard = new RouteGuard(options, middleware);
-    errors = middleware.errors;
+    errors = errorModeOf(middleware.errors, 'render');
   } else {
     const { required, baseUrl, errors: mode, ...clientOptions } = options;
     guard = new RouteGuard(new ApiClient(clientOptions), { required, baseUrl });
-    errors = mode;
-  }
-  errors ??= 'render';
-  if (errors !== 'render' && errors !== 'next') {
-    throw new ConfigurationError('errors', "must be 'render' or 'next'.");
+    errors = errorModeOf(mode, 'render');
   }
   const route: VerifyingRoute = { guard, errors };
 
   return (req, res, next) => {
     const request = { headers: req.headers, method: req.method, target: req.originalUrl };
-    const accept = ({ verified, responseHeaders }: GuardPass) => {
+    // Called back in this tick when nothing must be waited for (nearly every request), which
+    // spares Node's HTTP server the costlier path of a response written after a turn of the loop.
+    guard.check(request, (error, pass) => {
+      if (error !== undefined) return refuse(res, next, error, route.errors);
+      const { verified, responseHeaders } = pass as GuardPass;
       setHeaders(res, responseHeaders);
       if (verified) req.accessToken = new RequestAccessToken(verified, route);
       next();
-    };
-    // Nearly every request verifies without I/O: go on in this tick, which spares Node's HTTP
-    // server the costlier path of a response written after a turn of the event loop.
-    let pass: GuardPass | undefined;
-    try {
-      pass = guard.tryVerify(request);
-    } catch (error) {
-      return refuse(res, next, error, route.errors);
-    }
-    if (pass) return accept(pass);
-    guard.verify(request).then(accept, (error: unknown) => refuse(res, next, error, route.errors));
+    });
   };
 }
 
@@ -136,9 +131,9 @@ function check(requirement: TokenRequirement): RequestHandler {
   return (req, res, next) => {
     const token = req.accessToken;
     const route = RequestAccessToken.routeOf(token);
-    if (!route) return refuse(res, next, new MissingAuthorizationError(), 'render');
+    if (!route || !token) return refuse(res, next, new MissingAuthorizationError(), 'render');
     try {
-      requirement(route.guard.api, token);
+      route.guard.require(requirement, token);
       next();
     } catch (error) {
       refuse(res, next, error, route.errors);

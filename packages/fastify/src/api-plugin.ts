@@ -2,18 +2,22 @@ import {
   type AccessTokenClaims,
   ApiClient,
   type ApiClientOptions,
-  AuthError,
+  Auth0Error,
   ConfigurationError,
-  claimRequirement,
-  type GuardPass,
   MissingAuthorizationError,
+  type ScopeMatch,
+} from '@gatehouse/api';
+import {
+  claimRequirement,
+  type ErrorMode,
+  errorModeOf,
+  type GuardPass,
   RouteGuard,
   type RouteGuardOptions,
   refusalBody,
-  type ScopeMatch,
   scopesRequirement,
   type TokenRequirement,
-} from '@gatehouse/api';
+} from '@gatehouse/api/guard';
 import type { FastifyPluginAsync, FastifyReply, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -52,19 +56,9 @@ export interface RequireAccessTokenOptions extends Pick<RouteGuardOptions, 'requ
   claims?: (claims: Readonly<AccessTokenClaims>) => boolean;
 }
 
-type ErrorMode = 'render' | 'next';
-
-function errorModeOf(mode: ErrorMode | undefined, fallback: ErrorMode): ErrorMode {
-  if (mode === undefined) return fallback;
-  if (mode !== 'render' && mode !== 'next') {
-    throw new ConfigurationError('errors', "must be 'render' or 'next'.");
-  }
-  return mode;
-}
-
 /** Answers a refusal, or hands it to Fastify's error handling; other errors always go there. */
 function refuse(reply: FastifyReply, error: unknown, mode: ErrorMode): FastifyReply {
-  if (!(error instanceof AuthError)) throw error;
+  if (!(error instanceof Auth0Error) || error.status === undefined) throw error;
   reply.code(error.status).headers(error.headers);
   if (error.status >= 500) reply.log.warn({ code: error.code }, 'gatehouse: token not verified');
   if (mode === 'next') throw error;
@@ -120,7 +114,7 @@ const plugin: FastifyPluginAsync<GatehouseApiOptions> = async (fastify, options)
           try {
             reply.headers(responseHeaders);
             if (verified) {
-              for (const requirement of requirements) requirement(api, verified);
+              for (const requirement of requirements) guard.require(requirement, verified);
               request.accessToken = verified;
             } else if (requirements.length > 0) {
               // Anonymous and let through, unless the route asks for scopes or claims: fail closed.
@@ -133,14 +127,9 @@ const plugin: FastifyPluginAsync<GatehouseApiOptions> = async (fastify, options)
         };
         const guarded = { headers: request.headers, method: request.method, target: request.url };
         // Nearly every request verifies without I/O: then the route runs in this same tick.
-        let pass: GuardPass | undefined;
-        try {
-          pass = guard.tryVerify(guarded);
-        } catch (error) {
-          return reject(error);
-        }
-        if (pass) return admit(pass);
-        guard.verify(guarded).then(admit, reject);
+        guard.check(guarded, (error, pass) =>
+          error === undefined ? admit(pass as GuardPass) : reject(error),
+        );
       };
     },
   );
@@ -156,6 +145,6 @@ const plugin: FastifyPluginAsync<GatehouseApiOptions> = async (fastify, options)
  * @example
  * await app.register(gatehouseApi, { domain: 'tenant.auth0.com', audience: 'https://api.example.com' });
  * app.get('/orders', { preHandler: app.requireAccessToken({ scopes: 'read:orders' }) },
- *   async (request) => ({ user: request.accessToken.claims.sub }));
+ *   async (request) => ({ user: request.accessToken?.claims.sub }));
  */
 export const gatehouseApi = fp(plugin, { fastify: '5.x', name: '@gatehouse/fastify/api' });

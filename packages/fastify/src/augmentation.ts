@@ -1,4 +1,5 @@
-import type { ApiClient, VerifiedAccessToken } from '@gatehouse/api';
+import type { ApiClient } from '@gatehouse/api';
+import type { VerifiedAccessToken } from '@gatehouse/api/guard';
 import type { RequestAuth } from '@gatehouse/core/web';
 import type { preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify';
 import type { RequireAccessTokenOptions } from './api-plugin.js';
@@ -15,7 +16,7 @@ declare module 'fastify' {
      * scheme }`. `null` on routes without it and on anonymous requests let through by
      * `required: false`.
      */
-    accessToken: VerifiedAccessToken;
+    accessToken: VerifiedAccessToken | null;
   }
 
   interface FastifyInstance {

@@ -4,7 +4,7 @@
  */
 import './augmentation.js';
 
-export type { VerifiedAccessToken } from '@gatehouse/api';
+export type { VerifiedAccessToken } from '@gatehouse/api/guard';
 export type { RequestAuth, WebRoutes as AuthRoutes } from '@gatehouse/core/web';
 export {
   type GatehouseApiOptions,

@@ -42,7 +42,7 @@ function gatehouse(verifiedTokens: number): ServerFactory {
       cache: { verifiedTokens },
     });
     app.get(API_PATH, protect, (req, res) => {
-      res.json({ sub: req.accessToken.claims.sub });
+      res.json({ sub: req.accessToken?.claims.sub });
     });
     return { listener: app };
   };

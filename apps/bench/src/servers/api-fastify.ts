@@ -63,7 +63,7 @@ function gatehouse(verifiedTokens: number): ServerFactory {
         cache: { verifiedTokens },
       });
       app.get(API_PATH, { preHandler: app.requireAccessToken() }, async (request) => ({
-        sub: request.accessToken.claims.sub,
+        sub: request.accessToken?.claims.sub,
       }));
     });
 }

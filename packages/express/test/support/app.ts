@@ -89,7 +89,7 @@ function apiRoutes(app: express.Express, { tenant, url }: TestAppContext): void 
   const options = { domain: tenant.domain, audience: ORDERS_API };
   const verify = requireAccessToken(options);
   app.get('/api/orders', verify, requiredScopes('read:orders'), (req, res) => {
-    const { claims, header, scheme } = req.accessToken;
+    const { claims, header, scheme } = req.accessToken!;
     res.json({ sub: claims.sub, header, scheme });
   });
   app.get('/api/write', verify, requiredScopes('read:orders write:orders'), ok);
@@ -113,7 +113,7 @@ function apiRoutes(app: express.Express, { tenant, url }: TestAppContext): void 
   const inTwoDays = () => Date.now() + 2 * 86_400_000;
   app.get('/api/in-two-days', requireAccessToken({ ...options, now: inTwoDays }), ok);
   app.get('/api/dpop', requireAccessToken({ ...options, baseUrl: url }), (req, res) => {
-    res.json({ sub: req.accessToken.claims.sub, scheme: req.accessToken.scheme });
+    res.json({ sub: req.accessToken?.claims.sub, scheme: req.accessToken?.scheme });
   });
 }
 

@@ -47,7 +47,7 @@ async function apiRoutes(app: FastifyInstance, { tenant, url }: TestAppContext):
     await api.register(gatehouseApi, options);
     const guard = api.requireAccessToken;
     api.get('/api/orders', { preHandler: guard({ scopes: 'read:orders' }) }, async (request) => {
-      const { claims, header, scheme } = request.accessToken;
+      const { claims, header, scheme } = request.accessToken!;
       return { sub: claims.sub, header, scheme };
     });
     api.get('/api/write', { preHandler: guard({ scopes: 'read:orders write:orders' }) }, ok);
@@ -85,8 +85,8 @@ async function apiRoutes(app: FastifyInstance, { tenant, url }: TestAppContext):
   await app.register(async (api) => {
     await api.register(gatehouseApi, { ...options, baseUrl: url });
     api.get('/api/dpop', { preHandler: api.requireAccessToken() }, async (request) => ({
-      sub: request.accessToken.claims.sub,
-      scheme: request.accessToken.scheme,
+      sub: request.accessToken?.claims.sub,
+      scheme: request.accessToken?.scheme,
     }));
   });
 }
