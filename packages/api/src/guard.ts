@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@gatehouse/base';
+import { ConfigurationError, requestUrl } from '@gatehouse/base';
 import { type ApiClient, kRefusal, kVerification } from './api-client.js';
 import type { RequestScheme } from './challenge.js';
 import { MissingAuthorizationError, VerifyAccessTokenError } from './errors.js';
@@ -66,8 +66,6 @@ export interface GuardPass {
 /** A check run on a verified token; it throws an `Auth0Error` with a `status` to refuse the request. */
 export type TokenRequirement = (api: ApiClient, verified: VerifiedAccessToken) => void;
 
-const SCHEME = /^[a-z][a-z\d+.-]*:/i;
-
 /**
  * Verifies requests for one protected route or group of routes. Options are checked now: a bad
  * `baseUrl` is a {@link ConfigurationError} at setup, not a 500 at every request.
@@ -101,7 +99,8 @@ export class RouteGuard {
     const verifyOptions: VerifyRequestOptions = {
       headers: request.headers,
       method: request.method,
-      url: this.#base && resourceUrl(this.#base, request.target),
+      // On the configured origin, never the client's `Host`; the DPoP `htu` check ignores the query.
+      url: this.#base && requestUrl(this.#base, request.target),
     };
     drive(this.api[kVerification](verifyOptions), (error, verified) => {
       if (error === undefined) return done(undefined, passOf(verified as VerifiedRequest));
@@ -137,18 +136,6 @@ export class RouteGuard {
 function passOf(result: VerifiedRequest): GuardPass {
   const { token, claims, header, scheme, responseHeaders } = result;
   return { verified: { token, claims, header, scheme }, responseHeaders };
-}
-
-/**
- * The URL a DPoP proof must name: the configured origin and the request's path. The query is left
- * out (`htu` ignores it, RFC 9449 §4.3) and an absolute-form target cannot change the origin.
- */
-function resourceUrl(base: URL, target: string): URL {
-  let path = target;
-  if (SCHEME.test(target)) path = URL.parse(target)?.pathname ?? '/';
-  path = path.split('?')[0] ?? '/';
-  if (!path.startsWith('/')) path = `/${path}`;
-  return URL.parse(`${base.origin}${path}`) ?? new URL('/', base.origin);
 }
 
 function resolveBaseUrl(baseUrl: string | undefined): URL | undefined {

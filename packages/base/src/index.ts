@@ -69,6 +69,7 @@ export {
   type MemoryReplayStoreOptions,
   type ReplayStore,
 } from './replay-store.js';
+export { requestUrl } from './request-url.js';
 export {
   configuredTenantAddress,
   isSecureOrLoopback,

@@ -1,3 +1,4 @@
+import { requestUrl } from '@gatehouse/base';
 import type { CookieJar, CookieOptions } from '../cookies/cookie-jar.js';
 
 /**
@@ -61,27 +62,7 @@ export class ChangeTrackingCookieJar implements CookieJar {
   }
 }
 
-const SCHEME = /^[a-z][a-z\d+.-]*:/i;
-
-/**
- * The request's URL on the app's own origin. Only the path and query of the target are used: an
- * absolute-form target (`GET http://evil.example/ HTTP/1.1`) or a `Host` / `X-Forwarded-Host`
- * header cannot move the URL, the callback URL or a `returnTo` check to another origin.
- *
- * @example
- * requestUrl(new URL('https://app.example.com'), '/orders?page=2').href
- * // 'https://app.example.com/orders?page=2'
- */
-export function requestUrl(appBaseUrl: URL, target: string): URL {
-  let pathAndQuery = target;
-  if (SCHEME.test(target)) {
-    const absolute = URL.parse(target);
-    pathAndQuery = absolute ? `${absolute.pathname}${absolute.search}` : '/';
-  }
-  if (!pathAndQuery.startsWith('/')) pathAndQuery = `/${pathAndQuery}`;
-  // Concatenating to the origin keeps `//evil.example/x` a path of the app, not a host.
-  return URL.parse(`${appBaseUrl.origin}${pathAndQuery}`) ?? new URL('/', appBaseUrl.origin);
-}
+export { requestUrl };
 
 /**
  * Whether a request is a browser navigation that should get a redirect or an HTML page rather
