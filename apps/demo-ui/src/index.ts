@@ -24,4 +24,4 @@ export {
   type TokenView,
   tokensPage,
 } from './pages.js';
-export { closeOnSignals } from './shutdown.js';
+export { closeOnSignals, exitOnListenError } from './shutdown.js';
