@@ -10,6 +10,7 @@ export {
   demoTenantDomain,
   tenantOrigin,
 } from './config.js';
+export { FAVICON } from './favicon.js';
 export { DemoPages, type RenderedPage } from './handlers.js';
 export { escapeHtml, html, type SafeHtml } from './html.js';
 export { layout, type PageChrome } from './layout.js';
@@ -18,6 +19,7 @@ export {
   type ApiCallResult,
   accountsPage,
   errorPage,
+  formatTime,
   homePage,
   type ProfileView,
   profilePage,
