@@ -7,9 +7,10 @@
 //    stop the dev tenant, build a client, verify a token, answer HTTP), because a CommonJS build
 //    can load and list the right names yet fail when called (a default import of an ESM-only
 //    dependency compiles to `require(...).default`);
-// 3. nothing is written to stderr while doing so: a warning printed on every run is a defect.
+// 3. nothing is written to stderr while doing so: a warning printed on every run is a defect;
+// 4. every `bin` is a committed file, not a build output (pnpm links it before any build).
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -48,6 +49,17 @@ for (const folder of readdirSync(join(root, 'packages'))) {
     manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   } catch {
     continue;
+  }
+  // pnpm links a package's commands at install, before anything is built: a `bin` pointing into
+  // dist/ fails on a fresh clone with "Failed to create bin" for every package that depends on it.
+  for (const [command, target] of Object.entries(manifest.bin ?? {})) {
+    if (!existsSync(join(dir, target)) || /^(\.\/)?dist\//.test(target)) {
+      jobs.push(async () => {
+        throw new Error(
+          `${manifest.name}: bin ${command} is ${target}, which a fresh install does not have; point it at a committed file that imports the build`,
+        );
+      });
+    }
   }
   if (manifest.private || !manifest.exports) continue;
   for (const subpath of Object.keys(manifest.exports)) {

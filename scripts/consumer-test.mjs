@@ -1,6 +1,7 @@
 // Consumer tests: what a user gets from the registry, tried as a user would, outside the workspace.
 //
-// 1. `pnpm pack` every package under packages/ (found, not listed; `prepack` builds it) and check
+// 1. `pnpm pack` every package under packages/ (found, not listed), its `dist` removed first so
+//    that `prepack` must build it, and check
 //    each tarball: `dist`, every file its `exports`/`main`/`types`/`bin` name, README, LICENSE,
 //    `repository`/`homepage`, peer ranges, no `workspace:` ranges, source maps without absolute
 //    paths.
@@ -69,6 +70,9 @@ try {
       continue;
     }
     if (manifest.private) continue;
+    // Whatever the state of the build: `prepack` must bring back what a tarball needs.
+    rmSync(join(dir, 'dist'), { recursive: true, force: true });
+    rmSync(join(dir, 'LICENSE'), { force: true });
     const before = new Set(readdirSync(tarballs));
     await sh('pnpm', ['pack', '--pack-destination', tarballs], { cwd: dir });
     const file = readdirSync(tarballs).find((name) => !before.has(name));
