@@ -1,16 +1,16 @@
 // Consumer tests: what a user gets from the registry, tried as a user would, outside the workspace.
 //
 // 1. `pnpm pack` every package under packages/ (found, not listed), its `dist` removed first so
-//    that `prepack` must build it, and check
-//    each tarball: `dist`, every file its `exports`/`main`/`types`/`bin` name, README, LICENSE,
-//    `repository`/`homepage`, peer ranges, no `workspace:` ranges, source maps without absolute
-//    paths.
+//    that `prepack` must build it, and check each tarball: `dist`, every file its `exports`,
+//    `main`, `types` and `bin` name, README, LICENSE, `repository`/`homepage`, no `workspace:`
+//    ranges, source maps without absolute paths.
 // 2. Install all tarballs with npm into one throwaway app in a temp folder (shared by every check,
-//    so npm runs once), beside Express 4 with @types/express@4, ioredis 5 and Fastify 5.
-// 3. Run there: an ESM and a CommonJS program using every package (scripts/lib/smoke.mjs), and a
-//    TypeScript app (Express 4 quick start, the Redis own-client snippet, a `.cts` file with
-//    Fastify) type-checked with skipLibCheck: false under moduleResolution node16 and bundler,
-//    then compiled and started.
+//    so npm runs once), beside Express 4 with @types/express@4, ioredis 5 and Fastify 5, and check
+//    that none of our packages brings its own copy of @types/express or ioredis (peers).
+// 3. Run there: an ESM and a CommonJS program using every package (scripts/lib/smoke.mjs), the
+//    `gatehouse-dev-tenant` command, and a TypeScript app (Express 4 quick start, the Redis
+//    own-client snippet, a `.cts` file with Fastify) type-checked with skipLibCheck: false under
+//    moduleResolution node16 and bundler, then compiled and started.
 import { execFile, execFileSync as execFileSyncImpl } from 'node:child_process';
 import {
   copyFileSync,
@@ -157,6 +157,14 @@ try {
   const runs = [
     ['esm app', () => clean(sh(process.execPath, ['esm.mjs'], { cwd: app, timeout: 60_000 }))],
     ['commonjs app', () => clean(sh(process.execPath, ['cjs.cjs'], { cwd: app, timeout: 60_000 }))],
+    [
+      'the gatehouse-dev-tenant command',
+      async () => {
+        const bin = join(app, 'node_modules', '.bin', 'gatehouse-dev-tenant');
+        const out = await clean(sh(bin, ['--help'], { cwd: app }));
+        if (!out.includes('Usage: gatehouse-dev-tenant')) throw new Error(`--help printed: ${out}`);
+      },
+    ],
     [
       'typescript (bundler resolution)',
       () => sh(process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], { cwd: app }),
