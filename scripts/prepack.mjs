@@ -8,9 +8,10 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const { name } = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8'));
+// The workspace's turbo directly (not through `pnpm exec`, one process less per package packed).
 execFileSync(
-  'pnpm',
-  ['exec', 'turbo', 'run', 'build', `--filter=${name}...`, '--output-logs=errors-only'],
+  join(root, 'node_modules', '.bin', 'turbo'),
+  ['run', 'build', `--filter=${name}...`, '--output-logs=errors-only'],
   { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
 );
 copyFileSync(join(root, 'LICENSE'), join(process.cwd(), 'LICENSE'));
