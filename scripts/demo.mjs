@@ -1,68 +1,133 @@
-// `pnpm demo` (after the build that script runs): the whole of Gatehouse on this machine, with no
-// Auth0 account and no internet. Starts the local dev tenant (in this process), the demo API and
-// the two demo web apps (child processes), prints the URLs and the demo users, and on Ctrl-C
-// stops the children with SIGINT and exits once they all have.
+// `pnpm demo`: the whole of Gatehouse on this machine, with no Auth0 account and no internet.
+// Checks the ports, builds what the demo runs (turbo, cached), starts the local dev tenant (in this
+// process), the demo API and the two demo web apps (child processes), and prints the URLs and the
+// demo users.
 //
 // Ports: DEV_TENANT_PORT (4000), EXPRESS_WEB_PORT (3000), FASTIFY_WEB_PORT (3001), API_PORT (3002).
 // With AUTH0_DOMAIN set (and the AUTH0_* variables of the apps' READMEs), the apps use that tenant
-// and no dev tenant is started.
-import { spawn } from 'node:child_process';
+// and no dev tenant is started. DEMO_SKIP_BUILD=1 skips the build (the tests, after their own).
+//
+// Stopping: the children stay in this process's process group, so Ctrl-C in a terminal reaches
+// them all; SIGINT or SIGTERM to this process alone (what `pnpm` forwards, or `kill <pid>`) is
+// passed on to each child, which is then waited for (SIGKILL after 5 s). The root package.json
+// runs this file with `exec`: with a shell between pnpm and Node, pnpm's SIGTERM stopped only the
+// shell (orphaning the demo), and a Ctrl-C ended in "ELIFECYCLE Command failed" although the demo
+// exited 0. Should the parent go anyway, this process notices and stops. The children watch an
+// IPC channel to this process and stop when it closes, so none is orphaned even if this process is
+// killed outright. A clean stop exits 0; a child that fails (a listen error) stops the demo with
+// status 1 and says why.
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const env = process.env;
-const port = (name, fallback) => {
-  const value = Number(env[name] || fallback);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const HOST = '127.0.0.1';
+
+function port(variable, fallback) {
+  const raw = env[variable] || String(fallback);
+  const value = Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > 65_535) {
-    console.error(`${name} must be a port number, got ${env[name]}`);
+    console.error(`${variable} must be a port number (1-65535), got ${raw}`);
     process.exit(1);
   }
   return value;
-};
+}
 const ports = {
   tenant: port('DEV_TENANT_PORT', 4000),
   express: port('EXPRESS_WEB_PORT', 3000),
   fastify: port('FASTIFY_WEB_PORT', 3001),
   api: port('API_PORT', 3002),
 };
-const apiUrl = `http://127.0.0.1:${ports.api}`;
+const useDevTenant = !env.AUTH0_DOMAIN;
+const apiUrl = `http://${HOST}:${ports.api}`;
 const webApps = [
   { id: 'express-web', port: ports.express, url: `http://localhost:${ports.express}` },
   { id: 'fastify-web', port: ports.fastify, url: `http://localhost:${ports.fastify}` },
 ];
-/** The variable that moves each child, for the message when one cannot start. */
-const PORT_VARIABLES = {
-  api: 'API_PORT',
-  'express-web': 'EXPRESS_WEB_PORT',
-  'fastify-web': 'FASTIFY_WEB_PORT',
-};
+
+/** Every port the demo listens on, what uses it and the variable that moves it. */
+const wanted = [
+  ...(useDevTenant
+    ? [{ port: ports.tenant, what: 'the dev tenant', variable: 'DEV_TENANT_PORT' }]
+    : []),
+  { port: ports.express, what: 'the Express web app', variable: 'EXPRESS_WEB_PORT' },
+  { port: ports.fastify, what: 'the Fastify web app', variable: 'FASTIFY_WEB_PORT' },
+  { port: ports.api, what: 'the demo API', variable: 'API_PORT' },
+];
+
+/** Resolves to the error code if `port` cannot be listened on at HOST, else undefined. */
+function portProblem(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error) => resolve(error.code ?? error.message));
+    probe.listen(port, HOST, () => probe.close(() => resolve(undefined)));
+  });
+}
+
+/** Checks every port before anything starts; exits 1 naming each one taken. */
+async function checkPorts() {
+  const seen = new Map();
+  const problems = [];
+  for (const entry of wanted) {
+    if (seen.has(entry.port)) {
+      problems.push(
+        `Port ${entry.port} is given to both ${seen.get(entry.port).what} and ${entry.what}: choose another with ${entry.variable}.`,
+      );
+      continue;
+    }
+    seen.set(entry.port, entry);
+    const problem = await portProblem(entry.port);
+    if (problem) {
+      const reason = problem === 'EADDRINUSE' ? 'is in use' : `cannot be used (${problem})`;
+      problems.push(
+        `Port ${entry.port} (${entry.what}) ${reason}. Stop what uses it, or choose another port with ${entry.variable}, e.g. ${entry.variable}=${entry.port + 10} pnpm demo`,
+      );
+    }
+  }
+  if (problems.length > 0) {
+    console.error(problems.join('\n'));
+    process.exit(1);
+  }
+}
 
 /** The children, for stopping them; each entry is removed when it exits. */
 const children = new Map();
 let stopping = false;
 let tenant;
 
-/** Stops every child with SIGINT, waits for them, closes the tenant, exits. */
-async function stopAll(exitCode) {
+/** Stops every child (the signal, then SIGKILL after 5 s), closes the tenant, exits. */
+async function stopAll(exitCode, signal = 'SIGTERM') {
   if (stopping) return;
   stopping = true;
   const exited = [...children.values()].map(
     (child) => new Promise((resolve) => child.once('exit', resolve)),
   );
-  for (const child of children.values()) child.kill('SIGINT');
+  for (const child of children.values()) child.kill(signal);
+  const killer = setTimeout(() => {
+    for (const child of children.values()) child.kill('SIGKILL');
+  }, 5000);
   await Promise.all(exited);
-  await tenant?.close();
+  clearTimeout(killer);
+  await tenant?.close().catch(() => {});
   process.exit(exitCode);
 }
-process.on('SIGINT', () => stopAll(0));
-process.on('SIGTERM', () => stopAll(0));
+process.on('SIGINT', () => stopAll(0, 'SIGINT'));
+process.on('SIGTERM', () => stopAll(0, 'SIGTERM'));
+process.on('SIGHUP', () => stopAll(0, 'SIGTERM'));
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stopAll(0);
+}, 500).unref();
 
 /** Starts one app of the demo with its lines prefixed by its name. */
-function startChild(id, script, childEnv) {
-  const child = spawn(process.execPath, [fileURLToPath(new URL(`../${script}`, import.meta.url))], {
-    env: { ...env, ...childEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function startChild(id, script, variable, childEnv) {
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('./lib/demo-child.mjs', import.meta.url)), `${root}${script}`],
+    { env: { ...env, ...childEnv }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
+  );
   children.set(id, child);
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => console.log(`[${id}] ${line}`));
@@ -71,7 +136,7 @@ function startChild(id, script, childEnv) {
     children.delete(id);
     if (!stopping) {
       console.error(`\n${id} stopped (${signal ?? `exit code ${code}`}); stopping the demo.`);
-      console.error(`If its port is in use, choose another with ${PORT_VARIABLES[id]}.`);
+      console.error(`If its port was taken, choose another with ${variable}.`);
       stopAll(1);
     }
   });
@@ -91,9 +156,28 @@ async function answering(url) {
 }
 
 async function main() {
+  await checkPorts();
+  if (!env.DEMO_SKIP_BUILD) {
+    execFileSync(
+      'pnpm',
+      [
+        'exec',
+        'turbo',
+        'run',
+        'build',
+        '--filter=@gatehouse/demo-api...',
+        '--filter=@gatehouse/demo-express-web...',
+        '--filter=@gatehouse/demo-fastify-web...',
+        '--output-logs=errors-only',
+      ],
+      { cwd: root, stdio: 'inherit' },
+    );
+  }
+  if (stopping) return;
+
   let tenantEnv = {};
   let users = [];
-  if (env.AUTH0_DOMAIN) {
+  if (!useDevTenant) {
     console.log(`Using the Auth0 tenant ${env.AUTH0_DOMAIN} (AUTH0_DOMAIN); no dev tenant.`);
   } else {
     const { startDevTenant } = await import('../packages/dev-tenant/dist/index.js');
@@ -105,21 +189,31 @@ async function main() {
       });
     } catch (error) {
       console.error(`The dev tenant could not start on port ${ports.tenant}: ${error.message}`);
-      console.error('Is something else using it? Choose another port with DEV_TENANT_PORT.');
-      process.exit(1);
+      console.error('Choose another port with DEV_TENANT_PORT.');
+      return stopAll(1);
     }
     tenantEnv = { DEV_TENANT_URL: tenant.url };
     users = tenant.config.users;
   }
 
-  startChild('api', 'apps/api/dist/main.js', { ...tenantEnv, PORT: String(ports.api) });
+  startChild('api', 'apps/api/dist/main.js', 'API_PORT', {
+    ...tenantEnv,
+    PORT: String(ports.api),
+    HOST,
+  });
   for (const app of webApps) {
-    startChild(app.id, `apps/${app.id}/dist/main.js`, {
-      ...tenantEnv,
-      PORT: String(app.port),
-      APP_BASE_URL: app.url,
-      DEMO_API_URL: apiUrl,
-    });
+    startChild(
+      app.id,
+      `apps/${app.id}/dist/main.js`,
+      app.id === 'express-web' ? 'EXPRESS_WEB_PORT' : 'FASTIFY_WEB_PORT',
+      {
+        ...tenantEnv,
+        PORT: String(app.port),
+        HOST,
+        APP_BASE_URL: app.url,
+        DEMO_API_URL: apiUrl,
+      },
+    );
   }
   await Promise.all([apiUrl, ...webApps.map((app) => app.url)].map(answering));
   if (stopping) return;

@@ -1,4 +1,9 @@
-import { closeOnSignals, demoAudiences, demoTenantDomain } from '@gatehouse/demo-ui';
+import {
+  closeOnSignals,
+  demoAudiences,
+  demoTenantDomain,
+  exitOnListenError,
+} from '@gatehouse/demo-ui';
 import { startDemoApi } from './server.js';
 
 // The same variables as the web apps: AUTH0_DOMAIN (or the dev tenant), ORDERS_AUDIENCE,
@@ -14,6 +19,6 @@ const api = await startDemoApi({
   port,
   host,
   baseUrl: env.API_BASE_URL || `http://${host}:${port}`,
-});
+}).catch((error: unknown) => exitOnListenError('api', `${host}:${port}`, error));
 console.log(`Demo API on ${api.url}`);
 closeOnSignals('api', () => api.close());

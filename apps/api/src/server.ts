@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiClient } from '@gatehouse/api';
+import { FAVICON } from '@gatehouse/demo-ui';
 import Fastify from 'fastify';
 import { EXPRESS_PREFIX, expressRoutes } from './express-routes.js';
 import { fastifyRoutes } from './fastify-routes.js';
@@ -40,6 +41,9 @@ export async function startDemoApi(options: DemoApiOptions): Promise<DemoApiServ
   const analytics = new ApiClient({ domain: options.domain, audience: options.analyticsAudience });
 
   const fastify = Fastify();
+  fastify.get(FAVICON.path, async (_request, reply) =>
+    reply.type(FAVICON.contentType).send(FAVICON.body),
+  );
   await fastifyRoutes(fastify, { orders, analytics, baseUrl: options.baseUrl });
   await fastify.ready();
   const express = expressRoutes(orders, options.baseUrl);

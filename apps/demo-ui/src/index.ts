@@ -10,6 +10,7 @@ export {
   demoTenantDomain,
   tenantOrigin,
 } from './config.js';
+export { FAVICON } from './favicon.js';
 export { DemoPages, type RenderedPage } from './handlers.js';
 export { escapeHtml, html, type SafeHtml } from './html.js';
 export { layout, type PageChrome } from './layout.js';
@@ -18,10 +19,11 @@ export {
   type ApiCallResult,
   accountsPage,
   errorPage,
+  formatTime,
   homePage,
   type ProfileView,
   profilePage,
   type TokenView,
   tokensPage,
 } from './pages.js';
-export { closeOnSignals } from './shutdown.js';
+export { closeOnSignals, exitOnListenError } from './shutdown.js';

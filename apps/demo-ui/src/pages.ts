@@ -2,13 +2,27 @@ import type { DemoApi, DemoApiCall } from './config.js';
 import { html, type SafeHtml } from './html.js';
 import { layout, type PageChrome } from './layout.js';
 
+const PEOPLE_TIME = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'UTC',
+});
+
+/**
+ * A moment as people read it, e.g. "4 Dec 2026, 15:04 UTC" (the demo cannot know the reader's
+ * time zone without script, so it says UTC), in a `<time>` element that keeps the exact value.
+ */
+export function formatTime(moment: Date): SafeHtml {
+  if (Number.isNaN(moment.getTime())) return html`unknown`;
+  return html`<time datetime="${moment.toISOString()}">${PEOPLE_TIME.format(moment)} UTC</time>`;
+}
+
 const time = (seconds: number | undefined) =>
-  seconds === undefined
-    ? 'none'
-    : new Date(seconds * 1000)
-        .toISOString()
-        .replace('T', ' ')
-        .replace(/\.\d+Z$/, ' UTC');
+  seconds === undefined ? html`none` : formatTime(new Date(seconds * 1000));
 
 const claimRows = (claims: Record<string, unknown>) =>
   Object.entries(claims).map(
@@ -109,7 +123,7 @@ export function accountsPage(chrome: PageChrome, view: AccountsView): string {
     ? view.accounts.map(
         (
           account,
-        ) => html`<tr data-account="${account.id}"><th>${account.connection}</th><td>${(account.scopes ?? []).join(' ')}<br><span class="muted">since ${account.created_at}</span></td>
+        ) => html`<tr data-account="${account.id}"><th>${account.connection}</th><td>${(account.scopes ?? []).join(' ')}<br><span class="muted">since ${formatTime(new Date(account.created_at))}</span></td>
           <td><form class="inline" method="post" action="/accounts/upstream"><input type="hidden" name="connection" value="${account.connection}"><button id="upstream-${account.connection}">Call upstream API</button></form>
           <form class="inline" method="post" action="/accounts/delete"><input type="hidden" name="id" value="${account.id}"><button class="secondary" id="delete-${account.connection}">Delete</button></form></td></tr>`,
       )

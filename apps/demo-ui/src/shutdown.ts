@@ -15,3 +15,20 @@ export function closeOnSignals(name: string, close: () => Promise<void>): void {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
+
+/**
+ * Reports that an app could not listen (the port taken, most often) in one line, and exits with
+ * status 1, so whoever started it (`pnpm demo`, a shell) sees the failure instead of a stack trace
+ * or, worse, an app that says it runs and exits 0.
+ */
+export function exitOnListenError(name: string, address: string, error: unknown): never {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const reason =
+    code === 'EADDRINUSE'
+      ? 'the port is in use'
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  console.error(`${name}: cannot listen on ${address}: ${reason}${code ? ` (${code})` : ''}`);
+  process.exit(1);
+}

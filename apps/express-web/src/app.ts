@@ -3,6 +3,7 @@ import {
   type DemoApp,
   type DemoConfig,
   DemoPages,
+  FAVICON,
   type RenderedPage,
 } from '@gatehouse/demo-ui';
 import { type AuthOptions, auth, requiresAuth } from '@gatehouse/express';
@@ -40,6 +41,9 @@ export function createExpressWebApp(
   const pages = new DemoPages(config);
   const app = express();
   app.disable('x-powered-by');
+  app.get(FAVICON.path, (_req, res) => {
+    res.type(FAVICON.contentType).set('cache-control', 'public, max-age=86400').send(FAVICON.body);
+  });
   app.use(auth({ ...authOptions(config), ...overrides }));
   // The demo's forms post a field or two. They are safe from cross-site posts because the session
   // cookie is SameSite=Lax: another site's form arrives without it and meets requiresAuth().

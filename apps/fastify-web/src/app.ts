@@ -3,6 +3,7 @@ import {
   type DemoApp,
   type DemoConfig,
   DemoPages,
+  FAVICON,
   type RenderedPage,
 } from '@gatehouse/demo-ui';
 import { type GatehouseOptions, gatehouse } from '@gatehouse/fastify';
@@ -43,6 +44,12 @@ export async function createFastifyWebApp(
   // was created, and Gatehouse's routes (with `errors: 'next'`) must reach this one.
   app.setErrorHandler(async (error, request, reply) =>
     send(reply, await pages.error(request.auth, error)),
+  );
+  app.get(FAVICON.path, async (_request, reply) =>
+    reply
+      .type(FAVICON.contentType)
+      .header('cache-control', 'public, max-age=86400')
+      .send(FAVICON.body),
   );
   await app.register(gatehouse, { ...authOptions(config), ...overrides });
   // Gatehouse parses forms for its own routes only (its context is encapsulated); the demo's

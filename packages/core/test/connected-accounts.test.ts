@@ -222,6 +222,7 @@ describe('Connected Accounts through the My Account API', () => {
       app.client.completeCallback({ url: callback, storeOptions }),
     );
     expect(denied.error).toMatchObject({ code: 'authorization_error', error: 'access_denied' });
+    expect(denied.error).toHaveProperty('message', 'The connection was refused: access_denied');
 
     const noCode = new URL(callback);
     noCode.searchParams.delete('error');

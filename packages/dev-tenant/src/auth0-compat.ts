@@ -186,7 +186,7 @@ async function translate(state: TenantState, ctx: Context): Promise<boolean> {
   } else if ((ctx.path === '/authorize' || ctx.path === '/oauth/par') && ctx.method === 'POST') {
     const params = await readFormBody(ctx.req);
     translateAuthorizationParams(params);
-    passBodyOn(ctx.req, params);
+    passBodyOn(ctx, params);
   } else if (ctx.path === '/oauth/token' && ctx.method === 'POST' && ctx.is('urlencoded')) {
     const params = await readFormBody(ctx.req);
     const clientId = clientIdOf(ctx, params);
@@ -199,7 +199,7 @@ async function translate(state: TenantState, ctx: Context): Promise<boolean> {
       params.set('resource', audience);
     }
     params.delete('audience');
-    passBodyOn(ctx.req, params);
+    passBodyOn(ctx, params);
   } else if (ctx.path === '/v2/logout' && ctx.method === 'GET') {
     return translateAuth0Logout(state, ctx);
   }

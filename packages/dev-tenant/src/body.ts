@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+import type { Context } from 'koa';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -8,11 +10,29 @@ export async function readFormBody(req: IncomingMessage): Promise<URLSearchParam
 }
 
 /**
- * Hands a body this tenant has already read (and maybe rewritten) on to oidc-provider, which falls
- * back to `req.body` when the stream is consumed.
+ * Hands a body this tenant has already read (and maybe rewritten) on to oidc-provider as a fresh,
+ * unread request stream with the same headers and a matching `content-length`. oidc-provider reads
+ * the stream itself; given a consumed one it falls back to `req.body` and prints "already parsed
+ * request body detected" on the console, which would be noise on every run.
  */
-export function passBodyOn(req: IncomingMessage, params: URLSearchParams): void {
-  (req as IncomingMessage & { body?: string }).body = params.toString();
+export function passBodyOn(ctx: Context, params: URLSearchParams): void {
+  const original = ctx.req;
+  const body = Buffer.from(params.toString(), 'utf8');
+  const headers = { ...original.headers, 'content-length': String(body.length) };
+  delete headers['transfer-encoding'];
+  const replay = Object.assign(Readable.from([body], { objectMode: false }), {
+    headers,
+    rawHeaders: original.rawHeaders,
+    method: original.method,
+    url: original.url,
+    httpVersion: original.httpVersion,
+    httpVersionMajor: original.httpVersionMajor,
+    httpVersionMinor: original.httpVersionMinor,
+    socket: original.socket,
+    connection: original.socket,
+  }) as unknown as IncomingMessage;
+  ctx.req = replay;
+  ctx.request.req = replay;
 }
 
 /** Reads a JSON body, capped at 64 KiB; undefined when it is not JSON. */

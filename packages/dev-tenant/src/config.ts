@@ -1,4 +1,17 @@
-import type { JWK } from 'jose';
+import { checkTenantConfig } from './config-check.js';
+
+/**
+ * A public JSON Web Key, as a client publishes for `private_key_jwt`. Declared here rather than
+ * taken from jose, so this package's CommonJS type declarations import nothing ESM-only (TS1479
+ * under `skipLibCheck: false`).
+ */
+export interface JWK {
+  kty?: string;
+  kid?: string;
+  alg?: string;
+  use?: string;
+  [parameter: string]: unknown;
+}
 
 /** How a client proves who it is at the token endpoint. */
 export type TokenEndpointAuthMethod =
@@ -158,6 +171,7 @@ export const DEFAULT_CONNECTIONS: DevConnectionConfig[] = [
 
 /** Applies the defaults and checks what would otherwise fail later with an obscure error. */
 export function resolveTenantConfig(config: DevTenantConfig = {}): ResolvedTenantConfig {
+  checkTenantConfig(config);
   const clients = config.clients ?? DEFAULT_CLIENTS;
   for (const client of clients) {
     const method = client.tokenEndpointAuthMethod ?? (client.jwks ? 'private_key_jwt' : undefined);

@@ -14,5 +14,6 @@ export {
   type RefreshTokenPolicy,
   type TokenEndpointAuthMethod,
 } from './config.js';
+export { DevTenantConfigError } from './config-check.js';
 export { type DevTenant, type StartDevTenantOptions, startDevTenant } from './start.js';
 export { FEDERATED_TOKEN_TYPE, TOKEN_VAULT_GRANT } from './token-vault.js';

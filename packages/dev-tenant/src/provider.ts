@@ -1,18 +1,15 @@
-import Provider, {
-  type ClientMetadata,
-  type Configuration,
-  errors,
-  type KoaContextWithOIDC,
-} from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { adminApi } from './admin.js';
 import { auth0Compatibility } from './auth0-compat.js';
 import { type DevApiConfig, extraIdTokenClaims, type ResolvedTenantConfig } from './config.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
-import { escapeHtml, page } from './html.js';
+import { escapeHtml, favicon, page } from './html.js';
 import { interactions } from './interactions.js';
 import type { SigningKeys } from './keys.js';
 import type { TenantStorage } from './memory-adapter.js';
 import { myAccountApi } from './my-account-api.js';
+import { oidcProvider } from './oidc-provider.js';
 import { registerTokenVault, TOKEN_VAULT_GRANT, upstreamApi } from './token-vault.js';
 
 /**
@@ -177,7 +174,8 @@ export function createProvider(issuer: string, state: TenantState): Provider {
         },
         async getResourceServerInfo(_ctx, indicator) {
           const api = findApi(state, indicator);
-          if (!api) throw new errors.InvalidTarget(`Service not found: ${indicator}`);
+          if (!api)
+            throw new (oidcProvider().errors.InvalidTarget)(`Service not found: ${indicator}`);
           return {
             scope: api.scopes,
             audience: api.identifier,
@@ -233,7 +231,7 @@ export function createProvider(issuer: string, state: TenantState): Provider {
     },
   };
 
-  const provider = new Provider(issuer, configuration);
+  const provider = new (oidcProvider().Provider)(issuer, configuration);
   registerTokenVault(provider, state, state.accounts);
   provider.on('backchannel.error', (_ctx, error, client) => {
     // The logout itself succeeds; the app that missed it is told on the tenant's console.
@@ -241,6 +239,7 @@ export function createProvider(issuer: string, state: TenantState): Provider {
       `dev tenant: back-channel logout to ${client.clientId} failed: ${(error as Error).message}`,
     );
   });
+  provider.use(favicon());
   provider.use(auth0Compatibility(state));
   provider.use(interactions(state));
   provider.use(upstreamApi(state.accounts));

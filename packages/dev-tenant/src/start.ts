@@ -5,6 +5,7 @@ import { type DevTenantConfig, resolveTenantConfig } from './config.js';
 import { ConnectedAccounts } from './connected-accounts.js';
 import { SigningKeys } from './keys.js';
 import { TenantStorage } from './memory-adapter.js';
+import { loadOidcProvider } from './oidc-provider.js';
 import { createProvider, type TenantState } from './provider.js';
 
 /** Options of {@link startDevTenant}. */
@@ -45,6 +46,7 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
   const { port = 0, host = '127.0.0.1' } = options;
   const config = resolveTenantConfig(options.config);
   const keys = await SigningKeys.create();
+  await loadOidcProvider();
 
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
     res.statusCode = 503;
@@ -74,7 +76,13 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
   const build = () => {
     handle = createProvider(issuer, state).callback();
   };
-  build();
+  try {
+    build();
+  } catch (error) {
+    // Nothing is left listening when the tenant cannot be built.
+    server.close();
+    throw error;
+  }
 
   return {
     url,

@@ -1,8 +1,9 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
-import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
 import { verifyTenantAccessToken } from './access-tokens.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
+import { oidcProvider } from './oidc-provider.js';
 import type { TenantState } from './provider.js';
 
 /** Auth0's Token Vault grant: a refresh or access token in, an upstream provider's token out. */
@@ -15,7 +16,7 @@ const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
 /** oidc-provider hides an InvalidGrant's detail; Auth0 says what went wrong, so do we. */
 const invalidGrant = (description: string) =>
-  new errors.CustomOIDCProviderError('invalid_grant', description);
+  new (oidcProvider().errors.CustomOIDCProviderError)('invalid_grant', description);
 
 const PARAMETERS = [
   'subject_token',
@@ -46,7 +47,7 @@ async function subjectOf(ctx: KoaContextWithOIDC, state: TenantState): Promise<s
     if (typeof claims?.sub === 'string') return claims.sub;
     throw invalidGrant('subject_token is not a valid access token of this tenant');
   }
-  throw new errors.InvalidRequest('unsupported subject_token_type');
+  throw new (oidcProvider().errors.InvalidRequest)('unsupported subject_token_type');
 }
 
 /** Registers the Token Vault grant on a provider. */
@@ -60,10 +61,13 @@ export function registerTokenVault(
     async (ctx) => {
       const params = ctx.oidc.params as Record<string, string | undefined>;
       for (const name of ['subject_token', 'subject_token_type', 'connection']) {
-        if (!params[name]) throw new errors.InvalidRequest(`missing required parameter '${name}'`);
+        if (!params[name])
+          throw new (oidcProvider().errors.InvalidRequest)(`missing required parameter '${name}'`);
       }
       if (params.requested_token_type !== FEDERATED_TOKEN_TYPE) {
-        throw new errors.InvalidRequest(`requested_token_type must be ${FEDERATED_TOKEN_TYPE}`);
+        throw new (oidcProvider().errors.InvalidRequest)(
+          `requested_token_type must be ${FEDERATED_TOKEN_TYPE}`,
+        );
       }
       const sub = await subjectOf(ctx, state);
       const issued = accounts.issueToken(sub, params.connection as string, params.login_hint);

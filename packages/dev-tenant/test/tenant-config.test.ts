@@ -12,6 +12,7 @@ import {
   DEFAULT_CLIENTS,
   type DevTenant,
   type DevTenantConfig,
+  DevTenantConfigError,
   startDevTenant,
 } from '../src/index.js';
 import { authorize, CALLBACK, loginTokens, tokenRequest } from './helpers.js';
@@ -159,5 +160,54 @@ describe('hostile requests get OAuth errors, never a 500', () => {
     const html = await response.text();
     expect(response.status).toBe(400);
     expect(html).not.toContain('<script>alert(1)</script>');
+  });
+});
+
+describe('configuration checked at startDevTenant()', () => {
+  const refused = async (config: unknown, ...messages: RegExp[]) => {
+    const error = await startDevTenant({ config: config as DevTenantConfig }).then(
+      (tenant) => tenant.close().then(() => undefined),
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(DevTenantConfigError);
+    for (const message of messages) expect((error as Error).message).toMatch(message);
+  };
+
+  it('names apis[].scopes and connections[].scopes given as arrays, and what they take', async () => {
+    await refused(
+      {
+        apis: [{ identifier: 'https://api.example.com', scopes: ['read:orders'] }],
+        connections: [{ name: 'github', scopes: ['repo'] }],
+      },
+      /apis\[0\]\.scopes must be a string of space-separated scopes.*got an array/,
+      /connections\[0\]\.scopes must be a string of space-separated scopes/,
+    );
+  });
+
+  it('names unknown keys, missing fields and wrong types', async () => {
+    await refused(
+      {
+        clients: [{ clientId: 'app', clientSecret: 's', redirectUri: 'http://localhost/cb' }],
+        users: [{ email: 'a@example.com', password: 1 }],
+        idTokenLifetime: '1h',
+        audience: 'x',
+      },
+      /clients\[0\]\.redirectUri is not a known field/,
+      /clients\[0\]\.redirectUris is required/,
+      /users\[0\]\.password must be a string, got a number/,
+      /idTokenLifetime must be a positive number of seconds, got the string "1h"/,
+      /audience is not a known field/,
+    );
+  });
+
+  it('leaves nothing listening when it refuses', async () => {
+    await refused({ apis: 'none' }, /apis must be an array/);
+  });
+
+  it('answers /favicon.ico with an icon', async () => {
+    const tenant = await tenantWith();
+    const response = await fetch(`${tenant.url}/favicon.ico`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/image\/svg\+xml/);
   });
 });

@@ -52,9 +52,31 @@ function routes(web: WebAuth) {
         method: [...route.methods],
         url: route.path,
         config: { gatehouseRoute: route.name },
+        logSerializers: { req: redactedRequest },
         handler: (request, reply) => run(route.name, request, reply),
       });
     }
+  };
+}
+
+/**
+ * How Gatehouse's routes appear in the app's request log: as Fastify's own request serializer
+ * would write them, with every query value replaced. `/auth/callback?code=…&state=…` carries a
+ * one-time authorization code and the transaction's state (and a connect, its connect_code), which
+ * have no place in logs that many people and systems read.
+ */
+function redactedRequest(request: FastifyRequest) {
+  const [path = '', query] = request.url.split('?', 2);
+  const url =
+    query === undefined
+      ? path
+      : `${path}?${[...new URLSearchParams(query).keys()].map((name) => `${encodeURIComponent(name)}=[redacted]`).join('&')}`;
+  return {
+    method: request.method,
+    url,
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
   };
 }
 

@@ -132,16 +132,65 @@ export function operationRunner(client: Client, timeout: number): Operation {
   };
 }
 
-/** Logs a lost connection once per outage (ioredis retries, and would report every attempt). */
-export function logConnectionChanges(client: Client, logger: Logger | undefined): void {
-  let down = false;
-  client.on('error', (error: Error) => {
-    if (down) return;
-    down = true;
-    logger?.warn({ err: error.message }, 'gatehouse: Redis session store unreachable');
-  });
-  client.on('ready', () => {
-    if (down) logger?.info({}, 'gatehouse: Redis session store reachable again');
-    down = false;
-  });
+/**
+ * Where an outage is reported when the app configured no `logger`: warnings and notices on the
+ * console. An unreachable session store must never go unseen by the operator (the user only sees
+ * 503 `session_store_unavailable`); debug lines stay silent.
+ */
+export const consoleLogger: Logger = {
+  debug() {},
+  info: (object, message) => console.info(`${message ?? ''} ${JSON.stringify(object)}`.trim()),
+  warn: (object, message) => console.warn(`${message ?? ''} ${JSON.stringify(object)}`.trim()),
+  error: (object, message) => console.error(`${message ?? ''} ${JSON.stringify(object)}`.trim()),
+};
+
+/**
+ * Reports that Redis became unreachable once per outage (at warn), and that it is back (at info),
+ * however many requests fail meanwhile and however often ioredis retries. It learns of an outage
+ * from failed operations (any client) and, for a client the store made, from the client's own
+ * `error`/`ready` events; listeners are never added to a client the app owns, whose error
+ * handling is the app's.
+ */
+export class OutageLog {
+  #down = false;
+
+  constructor(private readonly logger: Logger = consoleLogger) {}
+
+  /** Listens to a client the store made. */
+  watch(client: Client): this {
+    client.on('error', (error: Error) => this.down(error));
+    client.on('ready', () => this.up());
+    return this;
+  }
+
+  /**
+   * `operation`, reporting its failures as an outage and its successes as the end of one. An
+   * error reply from Redis (WRONGTYPE, ...) is an answer, so it counts as reachable.
+   */
+  track(operation: Operation): Operation {
+    return async (commands) => {
+      try {
+        const result = await operation(commands);
+        this.up();
+        return result;
+      } catch (error) {
+        if ((error as Error | null)?.name === 'ReplyError') this.up();
+        else this.down(error);
+        throw error;
+      }
+    };
+  }
+
+  down(cause: unknown): void {
+    if (this.#down) return;
+    this.#down = true;
+    const err = cause instanceof Error ? cause.message : String(cause);
+    this.logger.warn({ err }, 'gatehouse: Redis session store unreachable');
+  }
+
+  up(): void {
+    if (!this.#down) return;
+    this.#down = false;
+    this.logger.info({}, 'gatehouse: Redis session store reachable again');
+  }
 }

@@ -50,6 +50,10 @@ export interface RedisSessionBackendOptions {
    * (a backup, a replica, a monitoring tool) can read, tokens included: not recommended.
    */
   sealAtRest?: boolean;
-  /** Where to log decisions (unreadable data treated as absent, connection lost) at debug/warn. */
+  /**
+   * Where to log: Redis unreachable (warn, once per outage, whether the client is ours or the
+   * app's) and reachable again (info); unreadable data treated as absent (debug). Default: the
+   * console for warn and info, debug silent. Give the same logger as the `ServerClient`'s.
+   */
   logger?: Logger;
 }

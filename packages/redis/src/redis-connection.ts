@@ -1,11 +1,6 @@
 import type { Logger } from '@gatehouse/core';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
-import {
-  logConnectionChanges,
-  type Operation,
-  operationRunner,
-  resolveClient,
-} from './connection.js';
+import { type Operation, OutageLog, operationRunner, resolveClient } from './connection.js';
 import { SessionStoreUnavailableError } from './errors.js';
 
 /** How a Redis-backed store gets its connection. Give either `client` or `url`. */
@@ -18,7 +13,10 @@ export interface RedisConnectionOptions {
   redisOptions?: RedisOptions;
   /** How long one Redis operation may take, in milliseconds. Default 2000. */
   commandTimeout?: number;
-  /** Where to log that Redis became unreachable (warn) or reachable again (info). */
+  /**
+   * Where to log that Redis became unreachable (warn, once per outage) or reachable again (info).
+   * Default: the console.
+   */
   logger?: Logger;
 }
 
@@ -36,8 +34,9 @@ export class RedisConnection {
     const { client, owned, commandTimeout } = resolveClient(options);
     this.client = client;
     this.#owns = owned;
-    this.#operation = operationRunner(client, commandTimeout);
-    if (owned) logConnectionChanges(client, options.logger);
+    const outages = new OutageLog(options.logger);
+    if (owned) outages.watch(client);
+    this.#operation = outages.track(operationRunner(client, commandTimeout));
   }
 
   /** Runs one operation (see `operationRunner`); `operation` names it in errors. */

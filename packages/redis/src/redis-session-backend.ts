@@ -7,12 +7,7 @@ import {
 } from '@gatehouse/core';
 import type { Cluster, Redis } from 'ioredis';
 import { hasSessionShape, plainCodec, type SessionCodec, sealedCodec } from './codec.js';
-import {
-  logConnectionChanges,
-  type Operation,
-  operationRunner,
-  resolveClient,
-} from './connection.js';
+import { type Operation, OutageLog, operationRunner, resolveClient } from './connection.js';
 import { SessionStoreUnavailableError } from './errors.js';
 import { DEFAULT_KEY_PREFIX, isValidKeyPrefix, type KeyLayout, keyLayout } from './keys.js';
 import type { RedisSessionBackendOptions } from './options.js';
@@ -81,11 +76,12 @@ export class RedisSessionBackend implements SessionBackend {
     const { client, owned, commandTimeout } = resolveClient(options);
     this.#client = client;
     this.#ownsClient = owned;
-    this.#operation = operationRunner(client, commandTimeout);
+    const outages = new OutageLog(options.logger);
+    if (owned) outages.watch(client);
+    this.#operation = outages.track(operationRunner(client, commandTimeout));
     const clientPrefix = (this.#client.options as { keyPrefix?: unknown }).keyPrefix;
     this.#keys = keyLayout(keyPrefix, typeof clientPrefix === 'string' ? clientPrefix : '');
     this.#logger = options.logger;
-    if (owned) logConnectionChanges(client, this.#logger);
   }
 
   /** The session stored under `id`; undefined when there is none or it is unreadable. */

@@ -2,7 +2,7 @@ import type { DemoApp } from '@gatehouse/demo-ui';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { launchChromium, withScreenshotOnFailure } from './browser.js';
-import { demoFlow, errorPagesFlow } from './flow.js';
+import { demoFlow, errorPagesFlow, PHONE_WIDTH, phoneFlow } from './flow.js';
 import { type DemoStack, startDemoStack, type WebAppFactory } from './stack.js';
 
 /**
@@ -21,15 +21,19 @@ export function describeDemoInBrowser(app: DemoApp, createApp: WebAppFactory): v
       await stack?.close();
     });
 
-    const inBrowser = (name: string, flow: typeof demoFlow) => async () => {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      try {
-        await withScreenshotOnFailure(page, `${app.appId}-${name}`, () => flow(page, stack));
-      } finally {
-        await context.close();
-      }
-    };
+    const inBrowser =
+      (name: string, flow: typeof demoFlow, phone = false) =>
+      async () => {
+        const context = await browser.newContext(
+          phone ? { viewport: { width: PHONE_WIDTH, height: 740 } } : {},
+        );
+        const page = await context.newPage();
+        try {
+          await withScreenshotOnFailure(page, `${app.appId}-${name}`, () => flow(page, stack));
+        } finally {
+          await context.close();
+        }
+      };
 
     test(
       'log in, profile, tokens for both APIs, API calls, connect, upstream call, delete, log out',
@@ -38,6 +42,10 @@ export function describeDemoInBrowser(app: DemoApp, createApp: WebAppFactory): v
     test(
       'a refused connection and an unknown page show the friendly error page',
       inBrowser('errors', errorPagesFlow),
+    );
+    test(
+      'fits a 360 px phone: no page wider than the screen, name and log out visible; favicons',
+      inBrowser('phone', phoneFlow, true),
     );
   });
 }

@@ -4,6 +4,9 @@ import type { DemoStack } from './stack.js';
 
 const ALICE = { email: 'alice@example.com', password: 'alice-password' };
 
+/** A moment as the demo pages show it: "4 Dec 2026, 15:04 UTC". */
+const PEOPLE_TIME = /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC$/;
+
 /** Clicks something that loads a new page (a link, a form button) and waits for that page. */
 export async function clickAndLoad(page: Page, selector: string): Promise<void> {
   const loaded = page.waitForEvent('load');
@@ -39,7 +42,7 @@ export async function demoFlow(page: Page, stack: DemoStack): Promise<void> {
   expect(await text(page, '#profile-name')).toBe('Alice');
   expect(await text(page, '#claims')).toContain('alice@example.com');
   // Alice's tenant sends a session_expiry ceiling, earlier than the session's own lifetime.
-  expect(await text(page, '#session-ceiling')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+  expect(await text(page, '#session-ceiling')).toMatch(PEOPLE_TIME);
   expect(await text(page, '#session-ends')).toBe(await text(page, '#session-ceiling'));
 
   await page.goto(`${appUrl}/tokens`);
@@ -67,6 +70,11 @@ export async function demoFlow(page: Page, stack: DemoStack): Promise<void> {
   await page.click('button[type="submit"]');
   await page.waitForURL(`${appUrl}/accounts`);
   expect(await text(page, '#accounts')).toContain('google-oauth2');
+  // When it was connected, as people write dates, not a raw ISO string.
+  expect(await text(page, '#accounts')).toMatch(
+    new RegExp(`since ${PEOPLE_TIME.source.slice(1, -1)}`),
+  );
+  expect(await text(page, '#accounts')).not.toMatch(/\d{4}-\d\d-\d\dT/);
 
   await clickAndLoad(page, '#upstream-google-oauth2');
   expect(await text(page, '#upstream-result h2')).toContain('google-oauth2 API answered 200');
@@ -93,9 +101,84 @@ export async function errorPagesFlow(page: Page, stack: DemoStack): Promise<void
   await clickAndLoad(page, '#deny');
   expect(await text(page, 'h1')).toBe('Something went wrong');
   expect(await text(page, '#error-message')).toContain('The user denied access');
+  expect(await text(page, '#error-message')).toContain('The connection was refused');
+  expect(await text(page, '#error-message')).not.toContain('refused the login');
   expect(await text(page, 'header')).toContain('Alice');
 
   const missing = await page.goto(`${appUrl}/no-such-page`);
   expect(missing?.status()).toBe(404);
   expect(await text(page, '#error-code')).toBe('not_found');
+}
+
+/** The narrowest phone the demo pages are made for, in CSS pixels. */
+export const PHONE_WIDTH = 360;
+
+/** What must hold on every page at a phone's width: nothing wider than the screen, all readable. */
+async function fitsThePhone(page: Page, where: string): Promise<void> {
+  const layout = await page.evaluate(() => {
+    const box = (selector: string) => {
+      const element = document.querySelector(selector);
+      if (!element) return undefined;
+      const { left, right, top, bottom } = element.getBoundingClientRect();
+      return { left, right, top, bottom };
+    };
+    const name = document.querySelector('#user-name');
+    return {
+      scrollWidth: document.documentElement.scrollWidth,
+      viewport: document.documentElement.clientWidth,
+      header: box('header'),
+      logout: box('#logout'),
+      name: box('#user-name'),
+      nameColor: name ? getComputedStyle(name).color : undefined,
+    };
+  });
+  expect(layout.viewport, `${where}: viewport`).toBe(PHONE_WIDTH);
+  expect(layout.scrollWidth, `${where}: page width`).toBeLessThanOrEqual(PHONE_WIDTH);
+  if (layout.logout && layout.header && layout.name) {
+    // "Log out" on screen, and the user's name inside the dark header, in a light colour.
+    expect(layout.logout.right, `${where}: Log out`).toBeLessThanOrEqual(layout.viewport);
+    expect(layout.logout.left, `${where}: Log out`).toBeGreaterThanOrEqual(0);
+    expect(layout.name.right, `${where}: the name`).toBeLessThanOrEqual(layout.header.right);
+    expect(layout.name.bottom, `${where}: the name`).toBeLessThanOrEqual(layout.header.bottom);
+    expect(layout.nameColor, `${where}: the name's colour`).toBe('rgb(255, 255, 255)');
+  }
+}
+
+/**
+ * The demo on a 360 px wide phone: every page (signed out, signed in, with a connected account,
+ * the tenant's own pages, an error) fits the screen, and the user's name and "Log out" are
+ * visible. Also: every host answers `/favicon.ico`.
+ */
+export async function phoneFlow(page: Page, stack: DemoStack): Promise<void> {
+  const { appUrl, tenantUrl } = stack;
+  await page.goto(appUrl);
+  await fitsThePhone(page, 'home, signed out');
+  await clickAndLoad(page, '#login');
+  await fitsThePhone(page, "the tenant's login page");
+  await page.fill('input[name="username"]', ALICE.email);
+  await page.fill('input[name="password"]', ALICE.password);
+  await page.click('button[type="submit"]');
+  await page.waitForURL(`${appUrl}/`);
+  expect(await page.isVisible('#logout')).toBe(true);
+  expect(await text(page, '#user-name')).toBe('Alice');
+  for (const path of ['/', '/profile', '/tokens', '/accounts', '/no-such-page']) {
+    await page.goto(`${appUrl}${path}`);
+    await fitsThePhone(page, path);
+  }
+  await page.goto(`${appUrl}/tokens`);
+  await clickAndLoad(page, '#call-list-orders');
+  await fitsThePhone(page, 'an API call');
+  await page.goto(`${appUrl}/accounts`);
+  await clickAndLoad(page, '#connect-google-oauth2');
+  await fitsThePhone(page, "the provider's consent page");
+  await page.click('button[type="submit"]');
+  await page.waitForURL(`${appUrl}/accounts`);
+  await fitsThePhone(page, 'accounts, with one connected');
+  await clickAndLoad(page, '#delete-google-oauth2');
+
+  for (const origin of [appUrl, tenantUrl]) {
+    const icon = await page.request.get(`${origin}/favicon.ico`);
+    expect(icon.status(), `${origin}/favicon.ico`).toBe(200);
+    expect(icon.headers()['content-type'], `${origin}/favicon.ico`).toContain('image/');
+  }
 }

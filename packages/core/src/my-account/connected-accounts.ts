@@ -134,7 +134,10 @@ export class ConnectedAccounts<TStoreOptions> {
     try {
       const error = url.searchParams.get('error');
       if (error)
-        throw new AuthorizationError(error, url.searchParams.get('error_description') ?? undefined);
+        throw new ConnectionRefusedError(
+          error,
+          url.searchParams.get('error_description') ?? undefined,
+        );
       const connectCode = url.searchParams.get('connect_code');
       if (!connectCode) throw new MissingRequiredArgumentError('connect_code');
       const token = await this.context.accessToken(MY_ACCOUNT_SCOPES.create, options.storeOptions);
@@ -170,5 +173,17 @@ export class ConnectedAccounts<TStoreOptions> {
     if (!options.connectedAccountId) throw new MissingRequiredArgumentError('connectedAccountId');
     const token = await this.context.accessToken(MY_ACCOUNT_SCOPES.delete, options.storeOptions);
     await this.context.myAccount.deleteAccount(token, options.connectedAccountId);
+  }
+}
+
+/**
+ * A connect the user or the upstream provider refused (`error=` on the connect callback). An
+ * {@link AuthorizationError} (same code, status and handling), whose message says that the
+ * connection was refused rather than "the tenant refused the login", which the user never asked for.
+ */
+class ConnectionRefusedError extends AuthorizationError {
+  constructor(error: string, errorDescription: string | undefined) {
+    super(error, errorDescription);
+    this.message = `The connection was refused: ${error}`;
   }
 }

@@ -1,0 +1,137 @@
+/**
+ * Checks a dev tenant's configuration when the tenant starts, so a wrong field is reported there,
+ * by its path and with what it takes, rather than failing later at request time with an obscure
+ * error (`apis[].scopes` given as an array once crashed the consent page with
+ * `scopes.split is not a function`). Configurations come from JSON files (`--config`) as well as
+ * from TypeScript, so the types alone do not catch these.
+ */
+
+/** What one field takes: a check, and the words for the error message. */
+interface Rule {
+  test(value: unknown, path: string): void;
+}
+
+/** Thrown with every problem found, each naming the field. */
+export class DevTenantConfigError extends TypeError {
+  constructor(readonly problems: string[]) {
+    super(`dev tenant config: ${problems.join('; ')}`);
+    this.name = 'DevTenantConfigError';
+  }
+}
+
+const describe = (value: unknown): string => {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  return `a ${typeof value}`;
+};
+
+function checker(problems: string[]) {
+  const fail = (path: string, takes: string, value: unknown) =>
+    problems.push(`${path} must be ${takes}, got ${describe(value)}`);
+
+  const simple = (takes: string, ok: (value: unknown) => boolean): Rule => ({
+    test(value, path) {
+      if (!ok(value)) fail(path, takes, value);
+    },
+  });
+  const string = (takes = 'a string') => simple(takes, (value) => typeof value === 'string');
+  const scopes = string('a string of space-separated scopes, e.g. "read:orders write:orders"');
+  const seconds = simple(
+    'a positive number of seconds',
+    (value) => typeof value === 'number' && Number.isFinite(value) && value > 0,
+  );
+  const boolean = simple('true or false', (value) => typeof value === 'boolean');
+  const oneOf = (...choices: string[]) =>
+    simple(`one of ${choices.map((choice) => JSON.stringify(choice)).join(', ')}`, (value) =>
+      choices.includes(value as string),
+    );
+  const arrayOf = (item: Rule, takes = 'an array'): Rule => ({
+    test(value, path) {
+      if (!Array.isArray(value)) return fail(path, takes, value);
+      for (const [index, entry] of value.entries()) item.test(entry, `${path}[${index}]`);
+    },
+  });
+  const strings = arrayOf(string(), 'an array of strings');
+  const object = (fields: Record<string, Rule>, required: string[] = []): Rule => ({
+    test(value, path) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return fail(path || 'the config', 'an object', value);
+      }
+      const record = value as Record<string, unknown>;
+      const known = Object.keys(fields);
+      for (const key of Object.keys(record)) {
+        const at = path ? `${path}.${key}` : key;
+        if (!(key in fields)) {
+          problems.push(`${at} is not a known field (known: ${known.join(', ')})`);
+        } else if (record[key] !== undefined) {
+          fields[key]?.test(record[key], at);
+        }
+      }
+      for (const key of required) {
+        if (record[key] === undefined) problems.push(`${path ? `${path}.` : ''}${key} is required`);
+      }
+    },
+  });
+
+  const client = object(
+    {
+      clientId: string(),
+      clientSecret: string(),
+      redirectUris: strings,
+      allowedLogoutUrls: strings,
+      backchannelLogoutUri: string('a URL string'),
+      tokenEndpointAuthMethod: oneOf(
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+      ),
+      jwks: object({ keys: arrayOf(simple('a JWK object', isObject)) }, ['keys']),
+      refreshTokenPolicies: arrayOf(
+        object({ audience: string(), scope: scopes }, ['audience', 'scope']),
+      ),
+      refreshTokenRotation: boolean,
+    },
+    ['clientId', 'redirectUris'],
+  );
+  const api = object({ identifier: string(), scopes, accessTokenLifetime: seconds }, [
+    'identifier',
+    'scopes',
+  ]);
+  const connection = object({ name: string(), scopes, tokenLifetime: seconds }, ['name', 'scopes']);
+  const user = object(
+    {
+      sub: string(),
+      email: string(),
+      password: string(),
+      name: string(),
+      idTokenClaims: simple(
+        'an object of claims or a function returning one',
+        (value) => isObject(value) || typeof value === 'function',
+      ),
+      connectedAccounts: arrayOf(
+        object({ connection: string(), loginHint: string(), scopes }, ['connection']),
+      ),
+    },
+    ['email', 'password'],
+  );
+  return object({
+    clients: arrayOf(client),
+    apis: arrayOf(api),
+    users: arrayOf(user),
+    connections: arrayOf(connection),
+    idTokenLifetime: seconds,
+    refreshTokenLifetime: seconds,
+  });
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Throws a {@link DevTenantConfigError} naming every wrong or unknown field of `config`. */
+export function checkTenantConfig(config: unknown): void {
+  const problems: string[] = [];
+  checker(problems).test(config, '');
+  if (problems.length > 0) throw new DevTenantConfigError(problems);
+}
