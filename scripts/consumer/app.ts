@@ -40,7 +40,7 @@ app.get('/profile', requiresAuth(), async (req, res) => {
 });
 const api = new ApiClient({ domain: tenant.domain, audience: 'https://api.example.com' });
 app.get('/api/orders', requireAccessToken(api), (req, res) => {
-  res.json({ sub: req.accessToken.claims.sub });
+  res.json({ sub: req.accessToken?.claims.sub });
 });
 
 const server = app.listen(0, '127.0.0.1');

@@ -75,6 +75,15 @@ const checks = {
     }
   },
 
+  async '@gatehouse/base'({ load, tenant }) {
+    const { configuredTenantAddress, DEFAULT_KEY_POLICY, KeyStore } = await load('@gatehouse/base');
+    const { issuer } = configuredTenantAddress(tenant.domain);
+    const http = { fetch, timeout: 5000, maxResponseBytes: 65_536 };
+    const keys = new KeyStore({ policy: DEFAULT_KEY_POLICY, http, now: Date.now }, 1);
+    const keySet = await keys.forIssuer(issuer).keySet();
+    expect(keySet.size > 0, "base: the key cache found none of the tenant's keys");
+  },
+
   async '@gatehouse/api'({ load, tenant, accessToken }) {
     const { ApiClient } = await load('@gatehouse/api');
     const api = new ApiClient({ domain: tenant.domain, audience: API });
@@ -83,6 +92,13 @@ const checks = {
       claims.aud === API || claims.aud?.includes?.(API),
       `verified token has aud ${claims.aud}`,
     );
+    const { RouteGuard } = await load('@gatehouse/api/guard');
+    const pass = await new RouteGuard(api).verify({
+      headers: { authorization: `Bearer ${accessToken}` },
+      method: 'GET',
+      target: '/orders',
+    });
+    expect(pass.verified?.token === accessToken, 'api/guard: the token did not pass the guard');
   },
 
   async '@gatehouse/express'({ load, tenant, clientSecret, accessToken }) {

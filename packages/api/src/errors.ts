@@ -170,9 +170,9 @@ export abstract class AuthError extends Auth0Error {
 
 /**
  * Errors answered with a `WWW-Authenticate` challenge. The `ApiClient` that refuses a request sets
- * the challenge once, from its configuration and the scheme the request used (see
- * `challengeRefusal`); an error made elsewhere gets a plain Bearer challenge the first time its
- * headers are read, never on construction.
+ * the challenge once, from its configuration and the scheme the request used (`refusalOf` in
+ * `refusal.ts`); an error made elsewhere gets a plain Bearer challenge the first time its headers
+ * are read, never on construction.
  */
 abstract class ChallengeError extends AuthError {
   /** The `scope=` of the challenge, for `insufficient_scope`. */

@@ -13,8 +13,12 @@ export type CallbackFlow = 'login' | 'connect';
 /** What finding a callback's transaction needs. */
 export interface CallbackTransactionContext<TStoreOptions> {
   transactions: TransactionStore<TStoreOptions>;
-  /** The tenant's issuer and this client: a transaction started for others is no match. */
-  issuer: string;
+  /**
+   * The tenant's issuer (asked for only once a transaction is found, so a malformed callback is
+   * refused without a discovery request) and this client: a transaction started for others is no
+   * match.
+   */
+  issuer: () => Promise<string>;
   clientId: string;
   logger?: Logger | undefined;
 }
@@ -58,7 +62,7 @@ export async function callbackTransaction<TStoreOptions>(
   const isConnect = transaction.authSession !== undefined;
   if (
     isConnect !== (flow === 'connect') ||
-    transaction.issuer !== context.issuer ||
+    transaction.issuer !== (await context.issuer()) ||
     transaction.clientId !== context.clientId
   ) {
     context.logger?.debug(

@@ -125,12 +125,17 @@ export class InteractiveLogin<TStoreOptions> {
 
   async complete(options: CompleteInteractiveLoginOptions<TStoreOptions>): Promise<LoginResult> {
     const { tenant, transactions, sessions, logger } = this.context;
-    const as = await tenant.metadata();
     const { url, state, transaction } = await callbackTransaction(
-      { transactions, issuer: as.issuer, clientId: tenant.client.client_id, logger },
+      {
+        transactions,
+        issuer: async () => (await tenant.metadata()).issuer,
+        clientId: tenant.client.client_id,
+        logger,
+      },
       'login',
       options,
     );
+    const as = await tenant.metadata();
     try {
       const callbackParams = validateCallback({ as, client: tenant.client }, url, transaction);
       const context = await tenant.context();

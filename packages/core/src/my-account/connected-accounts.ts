@@ -125,7 +125,7 @@ export class ConnectedAccounts<TStoreOptions> {
     const { url, state, transaction } = await callbackTransaction(
       {
         transactions: this.context.transactions,
-        issuer: await this.context.issuer(),
+        issuer: this.context.issuer,
         clientId: this.context.clientId,
       },
       'connect',
