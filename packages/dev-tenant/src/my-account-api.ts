@@ -3,7 +3,7 @@ import type { Context, Middleware } from 'koa';
 import { readFormBody, readJsonBody } from './body.js';
 import type { ConnectedAccount } from './connected-accounts.js';
 import { escapeHtml, page } from './html.js';
-import type { TenantState } from './provider.js';
+import type { TenantState } from './tenant-state.js';
 import { verifyTenantAccessToken } from './verify-tenant-access-token.js';
 
 const API_PATH =

@@ -5,7 +5,8 @@ import { type DevTenantConfig, resolveTenantConfig } from './config.js';
 import { ConnectedAccounts } from './connected-accounts.js';
 import { SigningKeys } from './keys.js';
 import { TenantStorage } from './memory-adapter.js';
-import { createProvider, type TenantState } from './provider.js';
+import { createProvider } from './provider.js';
+import type { TenantState } from './tenant-state.js';
 
 /** Options of {@link startDevTenant}. */
 export interface StartDevTenantOptions {

@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ConnectedAccounts } from './connected-accounts.js';
-import type { TenantState } from './provider.js';
+import type { TenantState } from './tenant-state.js';
 import { verifyTenantAccessToken } from './verify-tenant-access-token.js';
 
 /** Auth0's Token Vault grant: a refresh or access token in, an upstream provider's token out. */
