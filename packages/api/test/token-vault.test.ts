@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type DevTenant, startDevTenant } from '@gatehouse/dev-tenant';
+import { AUDIENCE } from '@gatehouse/test-kit/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AccessTokenForConnectionError,
@@ -17,7 +18,6 @@ import {
   TOKEN_VAULT_GRANT_TYPE,
 } from '../src/index.js';
 import { ALICE, BOB, DEMO_CLIENT, tenantAccessToken } from './support/tenant.js';
-import { AUDIENCE } from './support/tokens.js';
 
 const NOW = 1_800_000_000;
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>

@@ -1,14 +1,10 @@
 import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LogoutRevocations, LogoutTokenReplayStore, SessionBackend } from '@gatehouse/core';
+import type { WebAuthOptions } from '@gatehouse/core/web';
 import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  LogoutRevocations,
-  LogoutTokenReplayStore,
-  SessionBackend,
-} from '../../../src/index.js';
-import type { WebAuthOptions } from '../../../src/web/index.js';
 import {
   ALICE,
   BOB,
