@@ -2,6 +2,14 @@
  * Claim rules beyond the hostile-token table: clock tolerance, maximum age, several audiences, the
  * RFC 9068 profile, required claims, custom validators, and several issuers.
  */
+
+import {
+  AUDIENCE,
+  generateTestKey,
+  jwksOf,
+  mintAccessToken,
+  type TestKey,
+} from '@gatehouse/test-kit/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApiClient,
@@ -11,13 +19,6 @@ import {
 } from '../src/index.js';
 import { ManualClock } from './support/clock.js';
 import { type JwksServer, startJwksServer } from './support/jwks-server.js';
-import {
-  AUDIENCE,
-  generateTestKey,
-  jwksOf,
-  mintAccessToken,
-  type TestKey,
-} from './support/tokens.js';
 
 let server: JwksServer;
 let second: JwksServer;

@@ -3,6 +3,7 @@
  * scopes, key rotation at the tenant, and a tenant that goes away.
  */
 import { type DevTenant, startDevTenant } from '@gatehouse/dev-tenant';
+import { AUDIENCE } from '@gatehouse/test-kit/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApiClient,
@@ -12,7 +13,6 @@ import {
 } from '../src/index.js';
 import { ManualClock } from './support/clock.js';
 import { tenantAccessToken } from './support/tenant.js';
-import { AUDIENCE } from './support/tokens.js';
 
 let tenant: DevTenant;
 beforeAll(async () => {

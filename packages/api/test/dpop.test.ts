@@ -2,6 +2,17 @@
  * DPoP (RFC 9449) through `verifyRequest`: a valid proof, then one hostile proof per row, replay,
  * the token binding, the modes, server nonces, and the replay store.
  */
+
+import {
+  AUDIENCE,
+  generateTestKey,
+  jwksOf,
+  mintAccessToken,
+  mintDpopProof,
+  signJws,
+  type TestKey,
+  thumbprintOf,
+} from '@gatehouse/test-kit/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApiClient,
@@ -14,16 +25,6 @@ import {
 } from '../src/index.js';
 import { ManualClock } from './support/clock.js';
 import { type JwksServer, startJwksServer } from './support/jwks-server.js';
-import {
-  AUDIENCE,
-  generateTestKey,
-  jwksOf,
-  mintAccessToken,
-  mintDpopProof,
-  signJws,
-  type TestKey,
-  thumbprintOf,
-} from './support/tokens.js';
 
 const URL_ = 'https://api.example.com/orders';
 let server: JwksServer;

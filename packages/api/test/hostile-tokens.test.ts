@@ -4,9 +4,6 @@
  * for the rules that must hold before any I/O, that the key server was not asked for anything.
  */
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, type VerifyAccessTokenErrorCode } from '../src/index.js';
-import { type JwksServer, startJwksServer } from './support/jwks-server.js';
 import {
   accessTokenClaims,
   generateTestKey,
@@ -14,7 +11,10 @@ import {
   mintAccessToken,
   signJws,
   type TestKey,
-} from './support/tokens.js';
+} from '@gatehouse/test-kit/tokens';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, type VerifyAccessTokenErrorCode } from '../src/index.js';
+import { type JwksServer, startJwksServer } from './support/jwks-server.js';
 
 let server: JwksServer;
 let attacker: JwksServer;

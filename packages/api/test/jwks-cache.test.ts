@@ -4,6 +4,14 @@
  * stale-if-error, and the fetch rules (https only, no redirects, timeout, size cap).
  */
 import { randomUUID } from 'node:crypto';
+import {
+  AUDIENCE,
+  generateTestKey,
+  jwksOf,
+  mintAccessToken,
+  type TestKey,
+  withHeader,
+} from '@gatehouse/test-kit/tokens';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient, type ApiClientOptions, KeysUnavailableError } from '../src/index.js';
 import { ManualClock } from './support/clock.js';
@@ -14,14 +22,6 @@ import {
   MOVED_JWKS_PATH,
   startJwksServer,
 } from './support/jwks-server.js';
-import {
-  AUDIENCE,
-  generateTestKey,
-  jwksOf,
-  mintAccessToken,
-  type TestKey,
-  withHeader,
-} from './support/tokens.js';
 
 let server: JwksServer;
 let key: TestKey;

@@ -3,6 +3,15 @@
  * `WWW-Authenticate` each failure gets (RFC 6750 §3, RFC 9449 §7.1, RFC 9728 §5.1), and that header
  * values stay well-formed whatever the token or the configuration holds.
  */
+
+import {
+  AUDIENCE,
+  generateTestKey,
+  jwksOf,
+  mintAccessToken,
+  signJws,
+  type TestKey,
+} from '@gatehouse/test-kit/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApiClient,
@@ -12,14 +21,6 @@ import {
   MissingAuthorizationError,
 } from '../src/index.js';
 import { type JwksServer, startJwksServer } from './support/jwks-server.js';
-import {
-  AUDIENCE,
-  generateTestKey,
-  jwksOf,
-  mintAccessToken,
-  signJws,
-  type TestKey,
-} from './support/tokens.js';
 
 let server: JwksServer;
 let key: TestKey;

@@ -3,6 +3,7 @@
  * the response processing it shares with web apps are tested in `@gatehouse/base`.
  */
 import { type DevTenant, startDevTenant } from '@gatehouse/dev-tenant';
+import { AUDIENCE } from '@gatehouse/test-kit/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AccessTokenForConnectionError,
@@ -11,7 +12,6 @@ import {
   MissingRequiredArgumentError,
 } from '../src/index.js';
 import { ALICE, BOB, DEMO_CLIENT, tenantAccessToken } from './support/tenant.js';
-import { AUDIENCE } from './support/tokens.js';
 
 describe('getAccessTokenForConnection against the dev tenant', () => {
   let tenant: DevTenant;

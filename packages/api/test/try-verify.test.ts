@@ -3,10 +3,6 @@
  * asynchronous one whenever no I/O is needed, `undefined` (with nothing started) whenever some is,
  * and refusals thrown with the very errors `verifyRequest` rejects with.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type GuardedRequest, type GuardPass, RouteGuard } from '../src/guard.js';
-import { ApiClient, type ApiClientOptions, AuthError } from '../src/index.js';
-import { type JwksServer, startJwksServer } from './support/jwks-server.js';
 import {
   AUDIENCE,
   generateTestKey,
@@ -15,7 +11,11 @@ import {
   mintDpopProof,
   type TestKey,
   thumbprintOf,
-} from './support/tokens.js';
+} from '@gatehouse/test-kit/tokens';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type GuardedRequest, type GuardPass, RouteGuard } from '../src/guard.js';
+import { ApiClient, type ApiClientOptions, AuthError } from '../src/index.js';
+import { type JwksServer, startJwksServer } from './support/jwks-server.js';
 
 let server: JwksServer;
 let key: TestKey;

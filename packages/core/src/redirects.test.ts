@@ -1,5 +1,5 @@
+import { OPEN_REDIRECT_VECTORS } from '@gatehouse/test-kit/web/conformance';
 import { describe, expect, it } from 'vitest';
-import { OPEN_REDIRECT_VECTORS } from '../test/web/conformance.js';
 import { safeReturnTo } from './redirects.js';
 
 const BASE = 'https://app.example.com';

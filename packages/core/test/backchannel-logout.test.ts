@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { generateTestKey, jwksOf, logoutTokenClaims, signJws } from '@gatehouse/test-kit/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BackchannelLogoutError,
@@ -11,7 +10,6 @@ import {
 import { SECRET, startTestApp, type TestApp } from './support/node-app.js';
 
 const ALICE = { email: 'alice@example.com', password: 'alice-password' };
-const EVENT = { 'http://schemas.openid.net/event/backchannel-logout': {} };
 
 async function logOutAtTheTenant(app: TestApp, browser: BrowserClient) {
   // The user signs out at the tenant (another app, or the tenant's own page): the tenant then
@@ -71,13 +69,12 @@ describe('hostile logout tokens are refused with BackchannelLogoutError', () => 
   let jwksFetch: typeof fetch;
   beforeAll(async () => {
     app = await startTestApp();
-    const { privateKey, publicKey } = await generateKeyPair('RS256');
-    const jwk = { ...(await exportJWK(publicKey)), kid: 'test', alg: 'RS256' };
+    const key = await generateTestKey('RS256', { kid: 'test' });
     // Fault injection: the tenant's JWKS is replaced by a key this test holds, so it can sign
     // logout tokens with any claims; discovery and everything else is the real dev tenant.
     jwksFetch = async (input, init) =>
       String(input).endsWith('/.well-known/jwks.json')
-        ? Response.json({ keys: [jwk] })
+        ? Response.json(jwksOf(key))
         : fetch(input, init);
     client = new ServerClient({
       domain: app.tenant.domain,
@@ -87,21 +84,15 @@ describe('hostile logout tokens are refused with BackchannelLogoutError', () => 
       fetch: jwksFetch,
     });
     sign = (claims, header = { typ: 'logout+jwt' }) =>
-      new SignJWT(claims)
-        .setProtectedHeader({ alg: 'RS256', kid: 'test', ...header })
-        .sign(privateKey);
+      signJws({ alg: key.alg, kid: key.kid, ...header }, claims, key);
   });
   afterAll(() => app.close());
 
-  const valid = () => ({
-    iss: app.tenant.issuer,
-    aud: 'demo-web',
-    iat: Math.floor(Date.now() / 1000),
-    jti: randomUUID(),
-    sub: 'auth0|alice',
-    sid: 'tenant-session',
-    events: EVENT,
-  });
+  const valid = (): Record<string, unknown> =>
+    logoutTokenClaims(app.tenant.issuer, 'demo-web', Math.floor(Date.now() / 1000), {
+      sub: 'auth0|alice',
+      sid: 'tenant-session',
+    });
 
   it('accepts a well-formed token once, and refuses its replay', async () => {
     const token = await sign(valid());

@@ -1,5 +1,6 @@
 import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
-import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
+import { generateTestKey, signJws } from '@gatehouse/test-kit/tokens';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { errorCode, startTestApp, type TestApp } from './support/node-app.js';
 
@@ -88,11 +89,9 @@ describe('ID token verification (rule 11), through a fetch that forges the tenan
   const resign =
     (claims: (original: Record<string, unknown>) => Record<string, unknown>) =>
     async (idToken: string) => {
-      const { privateKey } = await generateKeyPair('RS256');
       const { kid } = decodeProtectedHeader(idToken);
-      return new SignJWT(claims(decodeJwt(idToken)))
-        .setProtectedHeader({ alg: 'RS256', kid: kid! })
-        .sign(privateKey);
+      const foreign = await generateTestKey('RS256', { kid: kid! });
+      return signJws({ alg: 'RS256', kid: kid! }, claims(decodeJwt(idToken)), foreign);
     };
 
   it.each([

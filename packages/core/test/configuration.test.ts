@@ -1,6 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
-import { exportJWK } from 'jose';
+import { generateTestKey, jwksOf } from '@gatehouse/test-kit/tokens';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, ServerClient, type ServerClientOptions } from '../src/index.js';
 import { SECRET, startTestApp } from './support/node-app.js';
@@ -37,8 +36,8 @@ describe('configuration fails closed at construction (SECURITY.md rule 8)', () =
     }
   });
 
-  it('refuses an EC key for an RSA algorithm', () => {
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  it('refuses an EC key for an RSA algorithm', async () => {
+    const { privateKey } = await generateTestKey('ES256');
     expect(
       () =>
         new ServerClient({
@@ -132,20 +131,22 @@ describe('pushed authorization requests', () => {
 
 describe('private_key_jwt', () => {
   it('logs in with a client assertion instead of a secret', async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const jwk = { ...(await exportJWK(publicKey)), alg: 'RS256' };
+    const key = await generateTestKey('RS256');
     const app = await startTestApp(
       {
         clientSecret: undefined,
         clientId: 'pkjwt',
-        clientAssertionSigningKey: privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
+        clientAssertionSigningKey: key.privateKey.export({
+          format: 'pem',
+          type: 'pkcs8',
+        }) as string,
       },
       {},
       (client) => ({
         clientId: 'pkjwt',
         redirectUris: client.redirectUris,
         allowedLogoutUrls: client.allowedLogoutUrls,
-        jwks: { keys: [jwk] },
+        jwks: jwksOf(key),
       }),
     );
     try {

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
-import type { TenantState } from './provider.js';
+import type { TenantState } from './tenant-state.js';
 
 const USER_LOGOUT = /^\/test\/users\/([^/]+)\/logout$/;
 

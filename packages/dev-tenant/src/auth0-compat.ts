@@ -3,7 +3,13 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { passBodyOn, readFormBody } from './body.js';
 import type { DevClientConfig } from './config.js';
-import { findApi, MY_ACCOUNT_SCOPES, NO_AUDIENCE, type TenantState } from './provider.js';
+import { findApi, MY_ACCOUNT_SCOPES, type TenantState } from './tenant-state.js';
+
+/**
+ * Marks "no audience" as the first resource of a widened refresh token: a refresh without an
+ * `audience` then yields an opaque `/userinfo` token again, as it did before the widening.
+ */
+export const NO_AUDIENCE = 'urn:gatehouse:dev-tenant:no-audience';
 
 const words = (value: string | null | undefined): string[] =>
   (value ?? '').split(' ').filter((word) => word.length > 0);

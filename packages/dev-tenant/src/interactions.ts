@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { readFormBody } from './body.js';
 import { escapeHtml, page } from './html.js';
-import type { TenantState } from './provider.js';
+import type { TenantState } from './tenant-state.js';
 
 const INTERACTION_PATH = /^\/interaction\/([\w-]+)(\/login)?$/;
 

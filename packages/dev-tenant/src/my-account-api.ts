@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
-import { verifyTenantAccessToken } from './access-tokens.js';
 import { readFormBody, readJsonBody } from './body.js';
 import type { ConnectedAccount } from './connected-accounts.js';
 import { escapeHtml, page } from './html.js';
-import type { TenantState } from './provider.js';
+import type { TenantState } from './tenant-state.js';
+import { verifyTenantAccessToken } from './verify-tenant-access-token.js';
 
 const API_PATH =
   /^\/me\/v1\/connected-accounts\/(connect|complete|accounts|connections)(?:\/([^/]+))?$/;

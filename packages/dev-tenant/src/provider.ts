@@ -1,46 +1,14 @@
 import type Provider from 'oidc-provider';
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { adminApi } from './admin.js';
-import { auth0Compatibility } from './auth0-compat.js';
-import { type DevApiConfig, extraIdTokenClaims, type ResolvedTenantConfig } from './config.js';
-import type { ConnectedAccounts } from './connected-accounts.js';
+import { auth0Compatibility, NO_AUDIENCE } from './auth0-compat.js';
+import { extraIdTokenClaims, type ResolvedTenantConfig } from './config.js';
 import { escapeHtml, favicon, page } from './html.js';
 import { interactions } from './interactions.js';
-import type { SigningKeys } from './keys.js';
-import type { TenantStorage } from './memory-adapter.js';
 import { myAccountApi } from './my-account-api.js';
 import { oidcProvider } from './oidc-provider.js';
+import { findApi, type TenantState } from './tenant-state.js';
 import { registerTokenVault, TOKEN_VAULT_GRANT, upstreamApi } from './token-vault.js';
-
-/**
- * Marks "no audience" as the first resource of a widened refresh token: a refresh without an
- * `audience` then yields an opaque `/userinfo` token again, as it did before the widening.
- */
-export const NO_AUDIENCE = 'urn:gatehouse:dev-tenant:no-audience';
-
-/** What the provider and its middleware share; it outlives a provider rebuilt by key rotation. */
-export interface TenantState {
-  /** The issuer, `http://127.0.0.1:PORT/`. */
-  issuer: string;
-  config: ResolvedTenantConfig;
-  keys: SigningKeys;
-  storage: TenantStorage;
-  /** Keys that sign the tenant's own cookies; kept across rebuilds so sessions survive. */
-  cookieKeys: string[];
-  /** Connected upstream accounts and the upstream tokens issued for them. */
-  accounts: ConnectedAccounts;
-}
-
-/** Scopes of the My Account API's connected-accounts endpoints. */
-export const MY_ACCOUNT_SCOPES =
-  'create:me:connected_accounts read:me:connected_accounts delete:me:connected_accounts';
-
-/** The APIs of the tenant: the configured ones and Auth0's My Account API at `{issuer}me/`. */
-export function findApi(state: TenantState, identifier: string): DevApiConfig | undefined {
-  if (identifier === `${state.issuer}me/`)
-    return { identifier, scopes: MY_ACCOUNT_SCOPES, accessTokenLifetime: 600 };
-  return state.config.apis.find((candidate) => candidate.identifier === identifier);
-}
 
 /** Auth0's endpoint paths, so SDKs (and our tests) address the dev tenant as a real tenant. */
 const AUTH0_ROUTES = {

@@ -6,7 +6,8 @@ import { ConnectedAccounts } from './connected-accounts.js';
 import { SigningKeys } from './keys.js';
 import { TenantStorage } from './memory-adapter.js';
 import { loadOidcProvider } from './oidc-provider.js';
-import { createProvider, type TenantState } from './provider.js';
+import { createProvider } from './provider.js';
+import type { TenantState } from './tenant-state.js';
 
 /** Options of {@link startDevTenant}. */
 export interface StartDevTenantOptions {

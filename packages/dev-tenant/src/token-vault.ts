@@ -1,10 +1,10 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { verifyTenantAccessToken } from './access-tokens.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
 import { oidcProvider } from './oidc-provider.js';
-import type { TenantState } from './provider.js';
+import type { TenantState } from './tenant-state.js';
+import { verifyTenantAccessToken } from './verify-tenant-access-token.js';
 
 /** Auth0's Token Vault grant: a refresh or access token in, an upstream provider's token out. */
 export const TOKEN_VAULT_GRANT =

@@ -1,12 +1,5 @@
-import {
-  createRemoteJWKSet,
-  decodeJwt,
-  decodeProtectedHeader,
-  exportJWK,
-  generateKeyPair,
-  jwtVerify,
-  SignJWT,
-} from 'jose';
+import { generateTestKey, jwksOf, signJws } from '@gatehouse/test-kit/tokens';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_CLIENTS,
@@ -85,28 +78,31 @@ describe('tenant configuration', () => {
   });
 
   it('authenticates a private_key_jwt client', async () => {
-    const { privateKey, publicKey } = await generateKeyPair('RS256');
-    const publicJwk = { ...(await exportJWK(publicKey)), kid: 'client-key', alg: 'RS256' };
+    const key = await generateTestKey('RS256', { kid: 'client-key' });
     const tenant = await tenantWith({
       clients: [
         {
           clientId: 'pkjwt-app',
           redirectUris: [CALLBACK],
           tokenEndpointAuthMethod: 'private_key_jwt',
-          jwks: { keys: [publicJwk] },
+          jwks: jwksOf(key),
         },
       ],
     });
     const { code, verifier } = await authorize(tenant, { client_id: 'pkjwt-app' });
-    const assertion = await new SignJWT({})
-      .setProtectedHeader({ alg: 'RS256', kid: 'client-key' })
-      .setIssuer('pkjwt-app')
-      .setSubject('pkjwt-app')
-      .setAudience(tenant.issuer)
-      .setJti(crypto.randomUUID())
-      .setIssuedAt()
-      .setExpirationTime('1m')
-      .sign(privateKey);
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = await signJws(
+      { alg: 'RS256', kid: 'client-key' },
+      {
+        iss: 'pkjwt-app',
+        sub: 'pkjwt-app',
+        aud: tenant.issuer,
+        jti: crypto.randomUUID(),
+        iat: now,
+        exp: now + 60,
+      },
+      key,
+    );
     const response = await fetch(`${tenant.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

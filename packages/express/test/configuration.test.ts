@@ -1,8 +1,8 @@
 import type { ConfigurationError } from '@gatehouse/core';
+import { SECRET } from '@gatehouse/web-test-kit/harness';
+import { describeConfiguration } from '@gatehouse/web-test-kit/scenarios/configuration';
 import express from 'express';
 import { expect, it } from 'vitest';
-import { SECRET } from '../../core/test/web/harness.js';
-import { describeConfiguration } from '../../core/test/web/scenarios/configuration.js';
 import { auth, requiresAuth } from '../src/index.js';
 import { startApp } from './support/app.js';
 

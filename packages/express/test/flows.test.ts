@@ -1,4 +1,4 @@
-import { describeWebFlows } from '../../core/test/web/scenarios/flows.js';
+import { describeWebFlows } from '@gatehouse/web-test-kit/scenarios/flows';
 import { startApp } from './support/app.js';
 
 describeWebFlows(startApp);

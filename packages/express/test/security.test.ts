@@ -1,4 +1,4 @@
-import { describeWebSecurity } from '../../core/test/web/scenarios/security.js';
+import { describeWebSecurity } from '@gatehouse/web-test-kit/scenarios/security';
 import { startApp } from './support/app.js';
 
 describeWebSecurity(startApp);

@@ -1,6 +1,6 @@
+import { describeAccessTokenProtection } from '@gatehouse/web-test-kit/scenarios/access-token';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { describeAccessTokenProtection } from '../../core/test/web/scenarios/access-token.js';
 import { gatehouseApi } from '../src/index.js';
 import { startApp } from './support/app.js';
 

@@ -1,5 +1,5 @@
+import { describeConfiguration } from '@gatehouse/web-test-kit/scenarios/configuration';
 import Fastify from 'fastify';
-import { describeConfiguration } from '../../core/test/web/scenarios/configuration.js';
 import { gatehouse } from '../src/index.js';
 import { startApp } from './support/app.js';
 

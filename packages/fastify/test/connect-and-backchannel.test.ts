@@ -1,4 +1,4 @@
-import { describeConnectAndBackchannel } from '../../core/test/web/scenarios/connect-and-backchannel.js';
+import { describeConnectAndBackchannel } from '@gatehouse/web-test-kit/scenarios/connect-and-backchannel';
 import { startApp } from './support/app.js';
 
 describeConnectAndBackchannel(startApp);

@@ -1,4 +1,4 @@
-import { describeDpopProtection } from '../../core/test/web/scenarios/dpop.js';
+import { describeDpopProtection } from '@gatehouse/web-test-kit/scenarios/dpop';
 import { startApp } from './support/app.js';
 
 describeDpopProtection(startApp);

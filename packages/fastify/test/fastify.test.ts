@@ -1,15 +1,15 @@
 import { Writable } from 'node:stream';
 import fastifyCookie from '@fastify/cookie';
 import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALICE,
   FlakyBackend,
   SECRET,
   type TestApp,
   testAppStarter,
-} from '../../core/test/web/harness.js';
+} from '@gatehouse/web-test-kit/harness';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatehouse } from '../src/index.js';
 
 /** Behaviour that is Fastify's own: encapsulation, plugin reuse, the logger, `inject`. */

@@ -1,4 +1,4 @@
-import { describeSharedSessions } from '../../core/test/web/scenarios/shared-sessions.js';
+import { describeSharedSessions } from '@gatehouse/web-test-kit/scenarios/shared-sessions';
 import { redisSharedStores } from '../../redis/test/support/shared-stores.js';
 import { buildFastifyApp } from './support/app.js';
 

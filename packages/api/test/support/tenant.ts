@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DEMO_CLIENT_SECRET, type DevTenant } from '@gatehouse/dev-tenant';
 import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
-import { AUDIENCE } from './tokens.js';
+import { AUDIENCE } from '@gatehouse/test-kit/tokens';
 
 const CALLBACK = 'http://localhost:3000/auth/callback';
 export const ALICE = { email: 'alice@example.com', password: 'alice-password' };

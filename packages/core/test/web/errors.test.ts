@@ -1,3 +1,4 @@
+import { FORBIDDEN_IN_ERRORS } from '@gatehouse/test-kit/web/conformance';
 import { describe, expect, it } from 'vitest';
 import {
   AccessTokenError,
@@ -18,7 +19,6 @@ import {
   httpStatusOf,
   publicMessageOf,
 } from '../../src/web/index.js';
-import { FORBIDDEN_IN_ERRORS } from './conformance.js';
 
 const storeOutage = Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:6379'), {
   code: 'session_store_unavailable',

@@ -1,3 +1,4 @@
+import { MISCONFIGURATIONS } from '@gatehouse/test-kit/web/conformance';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigurationError,
@@ -7,7 +8,6 @@ import {
   ServerStateStore,
 } from '../../src/index.js';
 import { appUrl, DEFAULT_ROUTES, resolveWebAuthOptions, WebAuth } from '../../src/web/index.js';
-import { MISCONFIGURATIONS } from './conformance.js';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-characters-long';
 const VALID = {

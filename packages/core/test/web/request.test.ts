@@ -1,5 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
+import { OPEN_REDIRECT_VECTORS } from '@gatehouse/test-kit/web/conformance';
 import { describe, expect, it } from 'vitest';
 import { NodeCookieJar } from '../../src/index.js';
 import {
@@ -13,7 +14,6 @@ import {
   WebAuth,
   wantsHtml,
 } from '../../src/web/index.js';
-import { OPEN_REDIRECT_VECTORS } from './conformance.js';
 
 const BASE = new URL('https://app.example.com');
 const SECRET = 'a-test-secret-that-is-at-least-32-characters-long';

@@ -1,11 +1,11 @@
 import { ApiClient } from '@gatehouse/api';
-import express, { type NextFunction, type Request, type Response } from 'express';
 import {
   type BuildTestApp,
   ORDERS_API,
   type TestAppContext,
   testAppStarter,
-} from '../../../core/test/web/harness.js';
+} from '@gatehouse/web-test-kit/harness';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import {
   auth,
   claimCheck,

@@ -1,11 +1,11 @@
 import { ApiClient } from '@gatehouse/api';
-import Fastify, { type FastifyInstance } from 'fastify';
 import {
   type BuildTestApp,
   ORDERS_API,
   type TestAppContext,
   testAppStarter,
-} from '../../../core/test/web/harness.js';
+} from '@gatehouse/web-test-kit/harness';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { gatehouse, gatehouseApi } from '../../src/index.js';
 
 const ok = async () => ({ ok: true });

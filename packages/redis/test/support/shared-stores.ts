@@ -1,4 +1,4 @@
-import type { SharedStores } from '../../../core/test/web/scenarios/shared-sessions.js';
+import type { SharedStores } from '@gatehouse/web-test-kit/scenarios/shared-sessions';
 import {
   RedisLogoutRevocations,
   RedisLogoutTokenReplayStore,

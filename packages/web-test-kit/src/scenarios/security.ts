@@ -1,11 +1,11 @@
 import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AUTH_COOKIE_ATTRIBUTES,
   CALLBACK_ERRORS,
   FORBIDDEN_IN_ERRORS,
   OPEN_REDIRECT_VECTORS,
-} from '../conformance.js';
+} from '@gatehouse/test-kit/web/conformance';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALICE,
   errorCode,

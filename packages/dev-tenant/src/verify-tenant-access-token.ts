@@ -1,5 +1,5 @@
 import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose';
-import type { TenantState } from './provider.js';
+import type { TenantState } from './tenant-state.js';
 
 /**
  * Verifies a JWT access token this tenant issued (signature, `iss`, `typ: at+jwt`, expiry, and

@@ -1,6 +1,6 @@
 import { BrowserClient, loginAs, parseForms } from '@gatehouse/dev-tenant/testing';
+import { OPEN_REDIRECT_VECTORS } from '@gatehouse/test-kit/web/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPEN_REDIRECT_VECTORS } from '../conformance.js';
 import { ALICE, errorCode, HTML, type StartTestApp, type TestApp } from '../harness.js';
 
 /** The connect route with Connected Accounts, and the back-channel logout route. */

@@ -1,10 +1,10 @@
-import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LogoutRevocations, ReplayStore, SessionBackend } from '@gatehouse/core';
+import type { WebAuthOptions } from '@gatehouse/core/web';
 import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
+import { generateTestKey, mintLogoutToken } from '@gatehouse/test-kit/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogoutRevocations, ReplayStore, SessionBackend } from '../../../src/index.js';
-import type { WebAuthOptions } from '../../../src/web/index.js';
 import {
   ALICE,
   BOB,
@@ -78,19 +78,13 @@ async function startRecordingRelay() {
 }
 
 /** A logout token with every claim right, signed by a key the tenant never published. */
-function forgedLogoutToken(issuer: string, audience: string): string {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const input = `${encode({ alg: 'RS256', typ: 'logout+jwt', kid: 'forged' })}.${encode({
-    iss: issuer,
-    aud: audience,
-    iat: Math.floor(Date.now() / 1000),
-    jti: randomUUID(),
-    sub: 'auth0|bob',
-    events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
-  })}`;
-  const signature = createSign('RSA-SHA256').update(input).sign(privateKey, 'base64url');
-  return `${input}.${signature}`;
+async function forgedLogoutToken(issuer: string, audience: string): Promise<string> {
+  return mintLogoutToken(await generateTestKey('RS256', { kid: 'forged' }), {
+    issuer,
+    audience,
+    now: Math.floor(Date.now() / 1000),
+    claims: { sub: 'auth0|bob' },
+  });
 }
 
 /**
@@ -199,7 +193,7 @@ export function describeSharedSessions(
 
     it('refuses a forged logout token', async () => {
       const bob = await signIn(BOB, a);
-      const token = forgedLogoutToken(`${deployment.tenant.url}/`, 'demo-web');
+      const token = await forgedLogoutToken(`${deployment.tenant.url}/`, 'demo-web');
       const response = await postLogoutToken(
         b,
         new URLSearchParams({ logout_token: token }).toString(),

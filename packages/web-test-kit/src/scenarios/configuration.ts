@@ -1,7 +1,7 @@
+import type { WebAuthOptions } from '@gatehouse/core/web';
 import { DEFAULT_CLIENTS } from '@gatehouse/dev-tenant';
+import { MISCONFIGURATIONS } from '@gatehouse/test-kit/web/conformance';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { WebAuthOptions } from '../../../src/web/index.js';
-import { MISCONFIGURATIONS } from '../conformance.js';
 import { SECRET, type StartTestApp, type TestApp } from '../harness.js';
 
 /**

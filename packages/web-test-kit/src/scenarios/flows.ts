@@ -1,7 +1,7 @@
+import { MemoryBackend } from '@gatehouse/core';
 import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
+import { SAFE_RETURN_TO, SIGN_IN_NEGOTIATION } from '@gatehouse/test-kit/web/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryBackend } from '../../../src/index.js';
-import { SAFE_RETURN_TO, SIGN_IN_NEGOTIATION } from '../conformance.js';
 import {
   ALICE,
   ANALYTICS_API,

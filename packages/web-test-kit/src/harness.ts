@@ -32,6 +32,8 @@
  */
 import { createServer, request as httpRequest, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MemoryBackend } from '@gatehouse/core';
+import type { WebAuthOptions } from '@gatehouse/core/web';
 import {
   DEFAULT_CLIENTS,
   type DevClientConfig,
@@ -39,8 +41,6 @@ import {
   type DevTenantConfig,
   startDevTenant,
 } from '@gatehouse/dev-tenant';
-import { MemoryBackend } from '../../src/index.js';
-import type { WebAuthOptions } from '../../src/web/index.js';
 
 export const SECRET = 'a-test-secret-that-is-at-least-32-characters-long';
 export const ALICE = { email: 'alice@example.com', password: 'alice-password' };

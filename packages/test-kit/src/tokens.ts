@@ -1,7 +1,8 @@
 /**
- * The one token-minting kit of this package's tests: test keys, access tokens and DPoP proofs,
- * well-formed or hostile. Signing goes through jose (an implementation independent of the code
- * under test); only what jose refuses to produce (`alg: none`, raw segments) is assembled by hand.
+ * The one token-minting kit of every package's tests: test keys and their JWKS, access tokens,
+ * logout tokens and DPoP proofs, well-formed or hostile, and any other JWT through `signJws`.
+ * Signing goes through jose (an implementation independent of the code under test); only what
+ * jose refuses to produce (`alg: none`, raw segments) is assembled by hand.
  */
 import { KeyObject, randomUUID } from 'node:crypto';
 import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
@@ -97,6 +98,46 @@ export function mintAccessToken(
   return signJws(
     { alg: key.alg, kid: key.kid, typ: 'at+jwt', ...options.header },
     accessTokenClaims(options.issuer, options.now, options.claims),
+    key,
+  );
+}
+
+/** The `events` claim of every back-channel logout token (OpenID Back-Channel Logout 1.0 §2.4). */
+export const BACKCHANNEL_LOGOUT_EVENTS = {
+  'http://schemas.openid.net/event/backchannel-logout': {},
+};
+
+/** Claims of a valid logout token from `issuer` to the client `audience`, at clock `now` (seconds). */
+export function logoutTokenClaims(
+  issuer: string,
+  audience: string,
+  now: number,
+  claims: Record<string, unknown> = {},
+) {
+  return {
+    iss: issuer,
+    aud: audience,
+    iat: now,
+    jti: randomUUID(),
+    events: BACKCHANNEL_LOGOUT_EVENTS,
+    ...claims,
+  };
+}
+
+/** A signed logout token (`typ: logout+jwt`): valid by default, claims and header overridable. */
+export function mintLogoutToken(
+  key: TestKey,
+  options: {
+    issuer: string;
+    audience: string;
+    now: number;
+    claims?: Record<string, unknown>;
+    header?: Record<string, unknown>;
+  },
+): Promise<string> {
+  return signJws(
+    { alg: key.alg, kid: key.kid, typ: 'logout+jwt', ...options.header },
+    logoutTokenClaims(options.issuer, options.audience, options.now, options.claims),
     key,
   );
 }
