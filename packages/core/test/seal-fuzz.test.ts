@@ -47,23 +47,22 @@ const junk = (random: Random, chars: string) =>
   Array.from({ length: 1 + random.int(8) }, () => random.pick([...chars])).join('');
 
 /** Ways to change one field; each gets the field and a class of characters. */
-const FIELD_MUTATIONS: Record<string, (field: string, chars: string, random: Random) => string> =
-  {
-    'replace one character': (field, chars, random) => {
-      if (field.length === 0) return random.pick([...chars]);
-      const at = random.int(field.length);
-      return `${field.slice(0, at)}${random.pick([...chars])}${field.slice(at + 1)}`;
-    },
-    'insert characters': (field, chars, random) => {
-      const at = random.int(field.length + 1);
-      return `${field.slice(0, at)}${junk(random, chars)}${field.slice(at)}`;
-    },
-    'append characters': (field, chars, random) => `${field}${junk(random, chars)}`,
-    'prepend characters': (field, chars, random) => `${junk(random, chars)}${field}`,
-    'replace the whole field': (_field, chars, random) => junk(random, chars),
-    'change the last character (unused base64 bits)': (field, chars, random) =>
-      field.length === 0 ? junk(random, chars) : `${field.slice(0, -1)}${random.pick([...chars])}`,
-  };
+const FIELD_MUTATIONS: Record<string, (field: string, chars: string, random: Random) => string> = {
+  'replace one character': (field, chars, random) => {
+    if (field.length === 0) return random.pick([...chars]);
+    const at = random.int(field.length);
+    return `${field.slice(0, at)}${random.pick([...chars])}${field.slice(at + 1)}`;
+  },
+  'insert characters': (field, chars, random) => {
+    const at = random.int(field.length + 1);
+    return `${field.slice(0, at)}${junk(random, chars)}${field.slice(at)}`;
+  },
+  'append characters': (field, chars, random) => `${field}${junk(random, chars)}`,
+  'prepend characters': (field, chars, random) => `${junk(random, chars)}${field}`,
+  'replace the whole field': (_field, chars, random) => junk(random, chars),
+  'change the last character (unused base64 bits)': (field, chars, random) =>
+    field.length === 0 ? junk(random, chars) : `${field.slice(0, -1)}${random.pick([...chars])}`,
+};
 
 /** Mutations that do not depend on a class of characters. */
 const SHAPE_MUTATIONS: Record<string, (field: string, random: Random) => string> = {
@@ -153,7 +152,10 @@ describe('fuzzing a sealed value (SECURITY.md rules 3 and 5)', () => {
       }
       for (const [kind, mutate] of Object.entries(SHAPE_MUTATIONS)) {
         for (let n = 0; n < PER_KIND; n += 1) {
-          mutations.push({ what: `${name}: ${kind}`, mutated: withField(mutate(original, random)) });
+          mutations.push({
+            what: `${name}: ${kind}`,
+            mutated: withField(mutate(original, random)),
+          });
         }
       }
     }
