@@ -188,10 +188,11 @@ export class InteractiveLogin<TStoreOptions> {
         callbackParams,
         transaction,
       );
-      const now = nowSeconds();
+      const nowMs = Date.now();
+      const now = Math.floor(nowMs / 1000);
       const ceiling = sanitizeSessionExpiry(claims.session_expiry);
       if (isCeilingInPast(ceiling, claims.iat, now)) throw new SessionExpiredError();
-      const session = newSession(tokens, claims as UserClaims, transaction, ceiling, now);
+      const session = newSession(tokens, claims as UserClaims, transaction, ceiling, nowMs);
       // A fresh session and session id replace whatever this browser had before (no fixation,
       // and a new user never inherits the previous user's tokens).
       await sessions.save(session, options.storeOptions, { rotateId: true });
@@ -209,8 +210,9 @@ function newSession(
   claims: UserClaims,
   transaction: TransactionData,
   ceiling: number | undefined,
-  now: number,
+  nowMs: number,
 ): SessionData {
+  const now = Math.floor(nowMs / 1000);
   const user: UserClaims = { ...claims };
   for (const claim of PROTOCOL_CLAIMS) delete user[claim];
   if (ceiling === undefined) delete user.session_expiry;
@@ -234,6 +236,7 @@ function newSession(
     internal: {
       sid: typeof claims.sid === 'string' ? claims.sid : randomBytes(16).toString('hex'),
       createdAt: now,
+      createdAtMs: nowMs,
       updatedAt: now,
       ...(ceiling !== undefined ? { sessionExpiresAt: ceiling } : {}),
     },
