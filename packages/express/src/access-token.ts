@@ -6,6 +6,7 @@ import {
   claimEqualsRequirement,
   claimIncludesRequirement,
   claimRequirement,
+  credentialHeaders,
   type GuardPass,
   MissingAuthorizationError,
   RouteGuard,
@@ -109,7 +110,11 @@ export function requireAccessToken(
   const route: VerifyingRoute = { guard, errors };
 
   return (req, res, next) => {
-    const request = { headers: req.headers, method: req.method, target: req.originalUrl };
+    const request = {
+      headers: credentialHeaders(req),
+      method: req.method,
+      target: req.originalUrl,
+    };
     const accept = ({ verified, responseHeaders }: GuardPass) => {
       setHeaders(res, responseHeaders);
       if (verified) req.accessToken = new RequestAccessToken(verified, route);

@@ -5,6 +5,7 @@ import {
   AuthError,
   ConfigurationError,
   claimRequirement,
+  credentialHeaders,
   type GuardPass,
   MissingAuthorizationError,
   RouteGuard,
@@ -131,7 +132,11 @@ const plugin: FastifyPluginAsync<GatehouseApiOptions> = async (fastify, options)
           }
           done();
         };
-        const guarded = { headers: request.headers, method: request.method, target: request.url };
+        const guarded = {
+          headers: credentialHeaders(request.raw),
+          method: request.method,
+          target: request.url,
+        };
         // Nearly every request verifies without I/O: then the route runs in this same tick.
         let pass: GuardPass | undefined;
         try {
