@@ -16,6 +16,7 @@ export {
   AuthorizationError,
   BackchannelLogoutError,
   ConfigurationError,
+  CrossSiteRequestError,
   InvalidArgumentError,
   MissingRequiredArgumentError,
   MissingTransactionError,
