@@ -6,6 +6,7 @@ import Provider, {
 } from 'oidc-provider';
 import { adminApi } from './admin.js';
 import { auth0Compatibility } from './auth0-compat.js';
+import { BackchannelDeliveries } from './backchannel-deliveries.js';
 import { type DevApiConfig, extraIdTokenClaims, type ResolvedTenantConfig } from './config.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
 import { escapeHtml, page } from './html.js';
@@ -32,6 +33,8 @@ export interface TenantState {
   cookieKeys: string[];
   /** Connected upstream accounts and the upstream tokens issued for them. */
   accounts: ConnectedAccounts;
+  /** Back-channel logouts sent, and redelivered when an app did not take them. */
+  deliveries: BackchannelDeliveries;
 }
 
 /** Scopes of the My Account API's connected-accounts endpoints. */
@@ -200,11 +203,14 @@ export function createProvider(issuer: string, state: TenantState): Provider {
     },
     // oidc-provider refuses outgoing requests to loopback addresses (SSRF protection); the dev
     // tenant's back-channel logout targets are apps on this machine, so it sends plainly.
+    // Back-channel logouts go through `state.deliveries`, which redelivers the ones not taken.
     fetch: (url, init) => {
       const { dispatcher: _dispatcher, ...options } = (init ?? {}) as RequestInit & {
         dispatcher?: unknown;
       };
-      return globalThis.fetch(url, options);
+      return BackchannelDeliveries.isLogout(options)
+        ? state.deliveries.deliver(url, options)
+        : globalThis.fetch(url, options);
     },
     async issueRefreshToken(_ctx, client, code) {
       return client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access');
