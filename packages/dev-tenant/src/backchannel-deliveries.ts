@@ -100,6 +100,9 @@ function logoutTokenClaims(
   }
 }
 
+/** How long one redelivery may take, as the provider's own requests (2.5 s) and a little more. */
+const REDELIVERY_TIMEOUT_MS = 5000;
+
 /** Whether an app took the logout token (OpenID Connect Back-Channel Logout 1.0 §2.8). */
 const taken = (status: number) => status === 200 || status === 204;
 
@@ -137,9 +140,13 @@ export class BackchannelDeliveries {
       attempts: [],
     };
     this.#deliveries.push(delivery);
-    const request = () => this.send(url, { ...init, body });
+    // The provider's request carries its own timeout signal, which has fired by the time of a
+    // redelivery: each redelivery gets a fresh one.
+    const { signal: _signal, ...options } = init;
+    const request = () =>
+      this.send(url, { ...options, body, signal: AbortSignal.timeout(REDELIVERY_TIMEOUT_MS) });
     try {
-      const response = await request();
+      const response = await this.send(url, { ...init, body });
       this.#settle(delivery, { at: Date.now(), status: response.status }, request);
       return response;
     } catch (error) {

@@ -61,7 +61,7 @@ const logOutAlice = (tenant: DevTenant) =>
 
 /** Waits until every delivery has settled (delivered, or given up). */
 async function settled(tenant: DevTenant) {
-  for (let wait = 0; wait < 200; wait += 1) {
+  for (let wait = 0; wait < 250; wait += 1) {
     const deliveries = await backchannelDeliveries(tenant.url);
     if (deliveries.every((delivery) => delivery.state !== 'pending')) return deliveries;
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -110,6 +110,17 @@ describe('back-channel logout redelivery', () => {
       { at: expect.any(Number), status: 200 },
     ]);
     expect(delivery!.state).toBe('delivered');
+  });
+
+  it('redelivers later than the first request’s own timeout (each attempt has its own)', async () => {
+    const receiver = await startReceiver([503]);
+    cleanups.push(receiver.close);
+    // oidc-provider gives its request a 2.5 s timeout signal; the redelivery comes after it fired.
+    const tenant = await tenantPostingTo(receiver.url, { maxAttempts: 2, retryDelayMs: 2700 });
+    await authorize(tenant);
+    await logOutAlice(tenant);
+    const [delivery] = await settled(tenant);
+    expect(delivery!.attempts.map((attempt) => attempt.status)).toEqual([503, 200]);
   });
 
   it('gives up after maxAttempts', async () => {
