@@ -8,11 +8,13 @@ import type { WebRequest } from './request.js';
  */
 
 /**
- * Whether a navigation (GET) came from another site or a sibling subdomain. `same-origin`, `none`
- * (typed, bookmarked) and no header at all (older browsers, non-browser clients) are not.
+ * Whether a navigation (GET) came from another site or a sibling subdomain (`cross-site`,
+ * `same-site`, or a value no browser sends). `same-origin`, `none` (typed, bookmarked) and no
+ * header at all (older browsers, non-browser clients) are not.
  */
 export function isCrossSiteNavigation(request: Pick<WebRequest, 'fetchSite'>): boolean {
-  return request.fetchSite === 'cross-site' || request.fetchSite === 'same-site';
+  const site = request.fetchSite;
+  return site !== undefined && site !== 'same-origin' && site !== 'none';
 }
 
 /**
