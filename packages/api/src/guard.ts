@@ -10,6 +10,7 @@ import { drive } from './steps.js';
 import type { VerifiedRequest, VerifyRequestOptions } from './verification.js';
 
 export { type ErrorMode, errorModeOf } from '@gatehouse/base';
+export { credentialHeaders, type NodeRequestLike } from './credential-headers.js';
 export { refusalBody };
 
 /**

@@ -40,6 +40,7 @@ export {
   type DpopMode,
   type RequestScheme,
 } from './challenge.js';
+export { credentialHeaders, type NodeRequestLike } from './credential-headers.js';
 export { normalizeHtu } from './dpop/htu.js';
 export {
   createDpopNonceSource,

@@ -42,6 +42,7 @@ export type Auth0ErrorCode =
   | 'my_account_error'
   | 'backchannel_logout_error'
   | 'keys_unavailable'
+  | 'cross_site_request'
   | AccessTokenErrorCode
   | AccessTokenForConnectionErrorCode;
 
@@ -167,5 +168,21 @@ export class BackchannelLogoutError extends Auth0Error {
   override name = 'BackchannelLogoutError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('backchannel_logout_error', message, options);
+  }
+}
+
+/**
+ * A state-changing auth route (logout by POST, connect) was requested from another site
+ * (`Sec-Fetch-Site: cross-site` or `same-site`, or an `Origin` that is not the app's): refused, as
+ * a cross-site request forgery would be. 403 from the web routes.
+ */
+export class CrossSiteRequestError extends Auth0Error {
+  override name = 'CrossSiteRequestError';
+  constructor(
+    message: string,
+    /** Where a user who meant it can go on from the app's own page (same origin), if anywhere. */
+    readonly continueTo?: URL,
+  ) {
+    super('cross_site_request', message);
   }
 }

@@ -23,6 +23,7 @@ export {
   AuthorizationError,
   BackchannelLogoutError,
   ConfigurationError,
+  CrossSiteRequestError,
   InvalidArgumentError,
   MissingRequiredArgumentError,
   MissingTransactionError,

@@ -9,6 +9,7 @@ describe('safeReturnTo keeps returns on the app (SECURITY.md rule 1)', () => {
     ['/orders?page=2#top', 'https://app.example.com/orders?page=2#top'],
     ['orders', 'https://app.example.com/orders'],
     ['https://app.example.com/profile', 'https://app.example.com/profile'],
+    ['/a/./b/../c', 'https://app.example.com/a/c'],
   ])('accepts %s', (input, expected) => {
     expect(safeReturnTo(input, BASE)?.href).toBe(expected);
   });

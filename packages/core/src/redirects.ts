@@ -13,8 +13,9 @@ function hasSuspiciousCharacter(value: string): boolean {
 /**
  * Resolves a `returnTo` that came from a request against the app's base URL, and keeps it only
  * if the result stays on the app's origin (SECURITY.md rule 1). Absolute URLs to other origins,
- * `//host`, `/\host`, encoded slashes, `javascript:`/`data:` URLs, control characters and
- * `user@host` tricks all give `undefined`; callers then fall back to a safe default.
+ * `//host`, `/\host`, encoded slashes, `javascript:`/`data:` URLs, control characters,
+ * `user@host` tricks and dot segments that normalise to `//host` all give `undefined`; callers
+ * then fall back to a safe default.
  *
  * Set `Location` from the returned URL's `href`, never from the raw input.
  *
@@ -36,5 +37,8 @@ export function safeReturnTo(input: unknown, appBaseUrl: string | URL): URL | un
   const base = new URL(appBaseUrl);
   const url = URL.parse(input, base);
   if (!url || url.origin !== base.origin || url.username || url.password) return undefined;
+  // The check is on the normalised URL: dot segments (`/.//evil.example`, `/%2e%2e//evil.example`)
+  // collapse into a path that starts with `//`, which any relative use would read as a host.
+  if (url.pathname.startsWith('//')) return undefined;
   return url;
 }

@@ -10,6 +10,8 @@ import {
 import { SECRET, startTestApp, type TestApp } from './support/node-app.js';
 
 const ALICE = { email: 'alice@example.com', password: 'alice-password' };
+const EVENT_URI = 'http://schemas.openid.net/event/backchannel-logout';
+const EVENT = { [EVENT_URI]: {} };
 
 async function logOutAtTheTenant(app: TestApp, browser: BrowserClient) {
   // The user signs out at the tenant (another app, or the tenant's own page): the tenant then
@@ -132,6 +134,10 @@ describe('hostile logout tokens are refused with BackchannelLogoutError', () => 
     ['is stale', () => ({ ...valid(), iat: Math.floor(Date.now() / 1000) - 3600 })],
     ['has no events claim', () => ({ ...valid(), events: undefined })],
     ['carries another event', () => ({ ...valid(), events: { 'urn:other': {} } })],
+    ['has a null back-channel logout event', () => ({ ...valid(), events: { [EVENT_URI]: null } })],
+    ['has an array as the event', () => ({ ...valid(), events: { [EVENT_URI]: [] } })],
+    ['has a string as the event', () => ({ ...valid(), events: { [EVENT_URI]: '{}' } })],
+    ['has an array of events', () => ({ ...valid(), events: [EVENT] })],
     ['carries a nonce (an ID token)', () => ({ ...valid(), nonce: 'n' })],
     ['names neither sid nor sub', () => ({ ...valid(), sub: undefined, sid: undefined })],
     ['has no jti', () => ({ ...valid(), jti: undefined })],

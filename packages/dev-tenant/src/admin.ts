@@ -7,10 +7,16 @@ const USER_LOGOUT = /^\/test\/users\/([^/]+)\/logout$/;
 /**
  * Test-only admin endpoints. `POST /test/users/{sub}/logout` ends every tenant session of a user
  * and sends a back-channel logout token to each client they had signed in to, as a logout at the
- * tenant (or an administrator revoking sessions) would. Answers `{ sessions, notified }`.
+ * tenant (or an administrator revoking sessions) would. Answers `{ sessions, notified }`, where
+ * `notified` counts the logouts taken at the first attempt (the others are redelivered).
+ * `GET /test/backchannel-deliveries` lists every back-channel logout sent and its attempts.
  */
 export function adminApi(state: TenantState): Middleware {
   return async (ctx, next) => {
+    if (ctx.path === '/test/backchannel-deliveries' && ctx.method === 'GET') {
+      ctx.body = { deliveries: state.deliveries.list() };
+      return;
+    }
     const match = USER_LOGOUT.exec(ctx.path);
     if (!match || ctx.method !== 'POST') return next();
     const provider = ctx.app as unknown as Provider;

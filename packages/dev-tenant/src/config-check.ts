@@ -122,6 +122,8 @@ function checker(problems: string[]) {
     connections: arrayOf(connection),
     idTokenLifetime: seconds,
     refreshTokenLifetime: seconds,
+    // Its members are checked where it is resolved (`resolveBackchannelLogout`).
+    backchannelLogout: simple('an object of maxAttempts, retryDelayMs, maxRetryDelayMs', isObject),
   });
 }
 

@@ -13,6 +13,12 @@ export interface JWK {
   [parameter: string]: unknown;
 }
 
+import {
+  type BackchannelLogoutConfig,
+  type ResolvedBackchannelLogoutConfig,
+  resolveBackchannelLogout,
+} from './backchannel-deliveries.js';
+
 /** How a client proves who it is at the token endpoint. */
 export type TokenEndpointAuthMethod =
   | 'client_secret_basic'
@@ -115,6 +121,12 @@ export interface DevTenantConfig {
   idTokenLifetime?: number;
   /** Refresh-token lifetime in seconds. Default 30 days. */
   refreshTokenLifetime?: number;
+  /**
+   * Redelivery of back-channel logouts an app did not take (not 200/204, or a network error), as
+   * Auth0 retries them: `{ maxAttempts: 5, retryDelayMs: 1000, maxRetryDelayMs: 30000 }` by
+   * default, the wait doubling each time. Checked at start: an unknown key or a wrong type throws.
+   */
+  backchannelLogout?: BackchannelLogoutConfig;
 }
 
 /** The configuration after defaults are applied: every list present, every user with a `sub`. */
@@ -125,6 +137,7 @@ export interface ResolvedTenantConfig {
   connections: DevConnectionConfig[];
   idTokenLifetime: number;
   refreshTokenLifetime: number;
+  backchannelLogout: ResolvedBackchannelLogoutConfig;
 }
 
 /** Secret of the default `demo-web` client. Printed by the CLI; never use it outside development. */
@@ -195,6 +208,7 @@ export function resolveTenantConfig(config: DevTenantConfig = {}): ResolvedTenan
     connections: config.connections ?? DEFAULT_CONNECTIONS,
     idTokenLifetime: config.idTokenLifetime ?? 36_000,
     refreshTokenLifetime: config.refreshTokenLifetime ?? 30 * 24 * 3600,
+    backchannelLogout: resolveBackchannelLogout(config.backchannelLogout),
   };
 }
 

@@ -1,3 +1,8 @@
+export type {
+  BackchannelAttempt,
+  BackchannelDelivery,
+  BackchannelLogoutConfig,
+} from './backchannel-deliveries.js';
 export {
   DEFAULT_APIS,
   DEFAULT_CLIENTS,

@@ -2,6 +2,7 @@ import type Provider from 'oidc-provider';
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { adminApi } from './admin.js';
 import { auth0Compatibility, NO_AUDIENCE } from './auth0-compat.js';
+import { BackchannelDeliveries } from './backchannel-deliveries.js';
 import { extraIdTokenClaims, type ResolvedTenantConfig } from './config.js';
 import { escapeHtml, favicon, page } from './html.js';
 import { interactions } from './interactions.js';
@@ -166,11 +167,14 @@ export function createProvider(issuer: string, state: TenantState): Provider {
     },
     // oidc-provider refuses outgoing requests to loopback addresses (SSRF protection); the dev
     // tenant's back-channel logout targets are apps on this machine, so it sends plainly.
+    // Back-channel logouts go through `state.deliveries`, which redelivers the ones not taken.
     fetch: (url, init) => {
       const { dispatcher: _dispatcher, ...options } = (init ?? {}) as RequestInit & {
         dispatcher?: unknown;
       };
-      return globalThis.fetch(url, options);
+      return BackchannelDeliveries.isLogout(options)
+        ? state.deliveries.deliver(url, options)
+        : globalThis.fetch(url, options);
     },
     async issueRefreshToken(_ctx, client, code) {
       return client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access');

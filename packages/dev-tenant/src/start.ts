@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BackchannelDeliveries, type BackchannelDelivery } from './backchannel-deliveries.js';
 import { type DevTenantConfig, resolveTenantConfig } from './config.js';
 import { ConnectedAccounts } from './connected-accounts.js';
 import { SigningKeys } from './keys.js';
@@ -29,6 +30,11 @@ export interface DevTenant {
   issuer: string;
   /** The configuration in force, with defaults applied. */
   config: ReturnType<typeof resolveTenantConfig>;
+  /**
+   * Every back-channel logout sent so far, with each attempt at delivering it (also at
+   * `GET /test/backchannel-deliveries`, and `backchannelDeliveries()` of the test kit).
+   */
+  backchannelDeliveries(): BackchannelDelivery[];
   /** Adds a new signing key and signs with it from now on; old keys stay published. */
   rotateKeys(): Promise<{ kid: string }>;
   /** Stops listening and drops every connection. */
@@ -70,6 +76,7 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
     keys,
     storage: new TenantStorage(),
     cookieKeys: [randomBytes(32).toString('base64url')],
+    deliveries: new BackchannelDeliveries(config.backchannelLogout),
   };
 
   // Keys are part of oidc-provider's configuration, so a rotation builds a new provider over the
@@ -90,12 +97,14 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
     domain: url,
     issuer,
     config: state.config,
+    backchannelDeliveries: () => state.deliveries.list(),
     async rotateKeys() {
       await state.keys.rotate();
       build();
       return { kid: state.keys.currentKid };
     },
     close() {
+      state.deliveries.close();
       return new Promise((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();

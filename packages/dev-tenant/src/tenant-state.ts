@@ -1,3 +1,4 @@
+import type { BackchannelDeliveries } from './backchannel-deliveries.js';
 import type { DevApiConfig, ResolvedTenantConfig } from './config.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
 import type { SigningKeys } from './keys.js';
@@ -14,6 +15,8 @@ export interface TenantState {
   cookieKeys: string[];
   /** Connected upstream accounts and the upstream tokens issued for them. */
   accounts: ConnectedAccounts;
+  /** Back-channel logouts sent, and redelivered when an app did not take them. */
+  deliveries: BackchannelDeliveries;
 }
 
 /** Scopes of the My Account API's connected-accounts endpoints. */

@@ -24,6 +24,7 @@ export function toWebRequest(web: WebAuth, req: Request, res: Response): WebRequ
     target: req.originalUrl,
     accept: req.headers.accept,
     body: req.body,
+    headers: req.headers,
     cookies: NodeCookieJar.for(req, res),
   });
 }

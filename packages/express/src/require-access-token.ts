@@ -9,6 +9,7 @@ import {
   claimEqualsRequirement,
   claimIncludesRequirement,
   claimRequirement,
+  credentialHeaders,
   type ErrorMode,
   errorModeOf,
   type GuardPass,
@@ -110,7 +111,11 @@ export function requireAccessToken(
   const route: VerifyingRoute = { guard, errors };
 
   return (req, res, next) => {
-    const request = { headers: req.headers, method: req.method, target: req.originalUrl };
+    const request = {
+      headers: credentialHeaders(req),
+      method: req.method,
+      target: req.originalUrl,
+    };
     // Called back in this tick when nothing must be waited for (nearly every request), which
     // spares Node's HTTP server the costlier path of a response written after a turn of the loop.
     guard.check(request, (error, pass) => {

@@ -9,6 +9,7 @@ import {
 } from '@gatehouse/api';
 import {
   claimRequirement,
+  credentialHeaders,
   type ErrorMode,
   errorModeOf,
   type GuardPass,
@@ -125,7 +126,11 @@ const plugin: FastifyPluginAsync<GatehouseApiOptions> = async (fastify, options)
           }
           done();
         };
-        const guarded = { headers: request.headers, method: request.method, target: request.url };
+        const guarded = {
+          headers: credentialHeaders(request.raw),
+          method: request.method,
+          target: request.url,
+        };
         // Nearly every request verifies without I/O: then the route runs in this same tick.
         guard.check(guarded, (error, pass) =>
           error === undefined ? admit(pass as GuardPass) : reject(error),

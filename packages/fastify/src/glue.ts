@@ -16,6 +16,7 @@ export function toWebRequest(
     target: request.url,
     accept: request.headers.accept,
     body: request.body,
+    headers: request.headers,
     cookies: FastifyCookieJar.for(request, reply),
   });
 }

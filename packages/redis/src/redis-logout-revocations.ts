@@ -15,7 +15,8 @@ const digest = (value: string) => createHash('sha256').update(value).digest('bas
 /**
  * Back-channel logouts remembered in Redis, so that stateless cookie sessions honour them on every
  * machine: give it to the `ServerClient` as `logoutRevocations`. Each logout is one key holding its
- * time, expiring with the longest a session can live; a session read checks its `sid` and `sub` in
+ * time in milliseconds (and, for a logout naming both, a digest of its `sub`), expiring with the
+ * longest a session can live; a session read checks its `sid` and `sub` in
  * one `MGET`. An outage is a {@link SessionStoreUnavailableError} (503), never "not revoked".
  *
  * @example
@@ -37,7 +38,8 @@ export class RedisLogoutRevocations implements LogoutRevocations {
   }
 
   async revoke({ sub, sid }: LogoutSelector, at: number, ttlSeconds: number): Promise<void> {
-    // A logout naming a sid ends that tenant session; a sub alone ends every session of the user.
+    // A logout naming a sid ends that tenant session, and only its sub's when it names one
+    // (OpenID Connect Back-Channel Logout 1.0 §2.4); a sub alone ends every session of the user.
     const key =
       sid !== undefined
         ? this.#key('sid', sid)
@@ -45,8 +47,10 @@ export class RedisLogoutRevocations implements LogoutRevocations {
           ? this.#key('sub', sub)
           : undefined;
     if (!key) return;
+    // The time keeps its milliseconds, so a login in the same second after the logout survives.
+    const value = sid !== undefined && sub !== undefined ? `${at} ${digest(sub)}` : String(at);
     await this.#redis.run('revoke', (client) =>
-      client.set(key, String(Math.floor(at)), 'EX', Math.max(1, Math.ceil(ttlSeconds))),
+      client.set(key, value, 'EX', Math.max(1, Math.ceil(ttlSeconds))),
     );
   }
 
@@ -59,10 +63,15 @@ export class RedisLogoutRevocations implements LogoutRevocations {
     sid: string;
     createdAt: number;
   }): Promise<boolean> {
-    const times = await this.#redis.run('isRevoked', (client) =>
+    const entries = await this.#redis.run('isRevoked', (client) =>
       client.mget(this.#key('sid', sid), this.#key('sub', sub)),
     );
-    return times.some((time) => time !== null && Number(time) >= createdAt);
+    return entries.some((entry) => {
+      if (entry === null) return false;
+      // `<at>` or `<at> <digest of sub>` (earlier versions wrote whole seconds: still read).
+      const [at, subDigest] = entry.split(' ');
+      return Number(at) >= createdAt && (subDigest === undefined || subDigest === digest(sub));
+    });
   }
 
   /** Closes the client if the revocation list made it from `url`. */

@@ -217,8 +217,11 @@ export function parseSetCookie(header: string) {
   return { name: pair.slice(0, pair.indexOf('=')), attributes };
 }
 
-/** A raw request, to send the `Host` headers and request targets that fetch would not. */
-export function rawGet(url: string, target: string, headers: Record<string, string>) {
+/**
+ * A raw request, to send what fetch would not: `Host` headers, absolute request targets, and a
+ * header repeated (an array sends one header line per value).
+ */
+export function rawGet(url: string, target: string, headers: Record<string, string | string[]>) {
   return new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
     const { hostname, port } = new URL(url);
     const request = httpRequest({ hostname, port, path: target, headers }, (response) => {

@@ -21,6 +21,40 @@ interface PurposeKey {
 
 const IRON_OPTIONS = { ...Iron.defaults, ttl: 0 };
 
+/** Unpadded base64url, as Iron writes the iv, the ciphertext and the HMAC. */
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Whether `sealed` has exactly the shape {@link Sealer.seal} writes, for a key we hold:
+ * `Fe26.2*<key id>**<iv>*<ciphertext>***<hmac>`. Iron's HMAC does not cover the HMAC salt, and
+ * with pre-derived keys Iron ignores both salts, so without this check one seal had unlimited
+ * encodings (anything in the salt field was accepted). Each value now has exactly one.
+ */
+function isCanonicalSeal(sealed: string, keys: Readonly<Record<string, PurposeKey>>): boolean {
+  const fields = sealed.split('*');
+  if (fields.length !== 8) return false;
+  const [prefix, id, encryptionSalt, iv, ciphertext, expiration, hmacSalt, hmac] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  return (
+    prefix === Iron.macPrefix &&
+    Object.hasOwn(keys, id) &&
+    encryptionSalt === '' &&
+    expiration === '' &&
+    hmacSalt === '' &&
+    BASE64URL.test(iv) &&
+    BASE64URL.test(ciphertext) &&
+    BASE64URL.test(hmac)
+  );
+}
+
 function deriveKey(secret: string, purpose: string, use: 'encryption' | 'integrity'): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, 'gatehouse', `gatehouse ${purpose} ${use}`, 32));
 }
@@ -32,7 +66,7 @@ function deriveKey(secret: string, purpose: string, use: 'encryption' | 'integri
  */
 export class Sealer {
   readonly #current: PurposeKey;
-  readonly #byId: Record<string, { id: string; encryption: Buffer; integrity: Buffer }>;
+  readonly #byId: Record<string, PurposeKey>;
 
   constructor(secrets: readonly string[], purpose: SealPurpose) {
     const keys = secrets.map((secret) => ({
@@ -54,7 +88,7 @@ export class Sealer {
 
   /** The sealed value, or undefined when it is not ours, was altered, or has expired. */
   async unseal<T>(sealed: string, now = Date.now() / 1000): Promise<T | undefined> {
-    if (!sealed.startsWith('Fe26.2*') || sealed.length > 64 * 1024) return undefined;
+    if (sealed.length > 64 * 1024 || !isCanonicalSeal(sealed, this.#byId)) return undefined;
     try {
       const payload = (await Iron.unseal(sealed, this.#byId, IRON_OPTIONS)) as SealedPayload;
       if (typeof payload?.exp !== 'number' || payload.exp <= now) return undefined;

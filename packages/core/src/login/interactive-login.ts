@@ -146,12 +146,13 @@ export class InteractiveLogin<TStoreOptions> {
         response,
         transaction,
       );
-      const now = nowSeconds();
+      const nowMs = Date.now();
+      const now = Math.floor(nowMs / 1000);
       const ceiling = sanitizeSessionExpiry(claims.session_expiry);
       if (isCeilingInPast(ceiling, claims.iat, now)) throw new SessionExpiredError();
       const session = newSession({ tokens, claims: claims as UserClaims }, transaction, {
         ceiling,
-        now,
+        nowMs,
       });
       // A fresh session and session id replace whatever this browser had before (no fixation,
       // and a new user never inherits the previous user's tokens).
@@ -168,8 +169,9 @@ export class InteractiveLogin<TStoreOptions> {
 function newSession(
   { tokens, claims }: { tokens: oauth.TokenEndpointResponse; claims: UserClaims },
   transaction: TransactionData,
-  { ceiling, now }: { ceiling: number | undefined; now: number },
+  { ceiling, nowMs }: { ceiling: number | undefined; nowMs: number },
 ): SessionData {
+  const now = Math.floor(nowMs / 1000);
   const user: UserClaims = { ...claims };
   for (const claim of PROTOCOL_CLAIMS) delete user[claim];
   if (ceiling === undefined) delete user.session_expiry;
@@ -193,6 +195,7 @@ function newSession(
     internal: {
       sid: typeof claims.sid === 'string' ? claims.sid : randomBytes(16).toString('hex'),
       createdAt: now,
+      createdAtMs: nowMs,
       updatedAt: now,
       ...(ceiling !== undefined ? { sessionExpiresAt: ceiling } : {}),
     },

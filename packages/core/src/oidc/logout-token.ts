@@ -19,6 +19,10 @@ const ALGORITHMS: AsymmetricAlgorithm[] = [
   'EdDSA',
 ];
 
+/** Whether a claim is a JSON object: not `null`, not an array. */
+const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** What verifying a logout token needs. */
 export interface LogoutTokenContext {
   issuer: string;
@@ -70,12 +74,9 @@ export async function verifyLogoutToken(
   if (protectedHeader.typ !== undefined && protectedHeader.typ.toLowerCase() !== 'logout+jwt') {
     throw new BackchannelLogoutError(`The token's typ is ${protectedHeader.typ}, not logout+jwt.`);
   }
-  const events = payload.events as Record<string, unknown> | undefined;
-  if (
-    typeof events !== 'object' ||
-    events === null ||
-    typeof events[BACKCHANNEL_LOGOUT_EVENT] !== 'object'
-  ) {
+  // §2.4: `events` is a JSON object whose back-channel logout member is a JSON object. Arrays and
+  // `null` are refused too (`typeof null` and `typeof []` are both 'object').
+  if (!isJsonObject(payload.events) || !isJsonObject(payload.events[BACKCHANNEL_LOGOUT_EVENT])) {
     throw new BackchannelLogoutError('The token is not a back-channel logout event.');
   }
   if ('nonce' in payload)

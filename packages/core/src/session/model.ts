@@ -45,6 +45,12 @@ export interface SessionInternal {
   sid: string;
   /** When the user signed in, seconds since the epoch. The absolute lifetime counts from here. */
   createdAt: number;
+  /**
+   * When the user signed in, milliseconds since the epoch: what a back-channel logout is compared
+   * with, so a login in the same second after a logout survives it. Absent in sessions written by
+   * earlier versions, which fall back to `createdAt`.
+   */
+  createdAtMs?: number;
   /** Last time the session was used, seconds since the epoch. The inactivity lifetime counts from here. */
   updatedAt: number;
   /** The upstream `session_expiry` ceiling, seconds since the epoch. It never moves. */

@@ -4,11 +4,20 @@ import type { LogoutSelector } from './types.js';
  * Remembers back-channel logouts so that stateless (cookie) sessions can honour them: a cookie
  * cannot be deleted from the server, but every session read asks whether its `sid` or `sub` was
  * logged out after the session began.
+ *
+ * The rule every implementation follows (OpenID Connect Back-Channel Logout 1.0 §2.4, the same as
+ * the server stores' `deleteByLogout`): a logout naming a `sid` ends the sessions of that tenant
+ * session, and only those of its `sub` when it names one too; a logout naming only a `sub` ends
+ * every session of that user. Only sessions begun before the logout end: times are seconds with
+ * millisecond precision, so a login in the same second after a logout survives it.
  */
 export interface LogoutRevocations {
-  /** Records a logout at `at` (seconds since the epoch), kept for `ttlSeconds`. */
+  /** Records a logout at `at` (seconds since the epoch, fractional), kept for `ttlSeconds`. */
   revoke(selector: LogoutSelector, at: number, ttlSeconds: number): Promise<void>;
-  /** Whether a session of this user and tenant session, created at `createdAt`, was logged out. */
+  /**
+   * Whether a session of this user and tenant session, created at `createdAt` (seconds since the
+   * epoch, fractional), was logged out.
+   */
   isRevoked(session: { sub: string; sid: string; createdAt: number }): Promise<boolean>;
 }
 
@@ -18,9 +27,16 @@ export interface MemoryRevocationsOptions {
   maxEntries?: number;
 }
 
+interface Revocation {
+  at: number;
+  until: number;
+  /** For a logout naming a `sid` and a `sub`: the user whose session it ends. */
+  sub?: string;
+}
+
 /** Logouts remembered in this process: for single-process apps and tests. */
 export class MemoryRevocations implements LogoutRevocations {
-  readonly #entries = new Map<string, { at: number; until: number }>();
+  readonly #entries = new Map<string, Revocation>();
   readonly #max: number;
 
   constructor(options: MemoryRevocationsOptions = {}) {
@@ -28,10 +44,14 @@ export class MemoryRevocations implements LogoutRevocations {
   }
 
   async revoke({ sub, sid }: LogoutSelector, at: number, ttlSeconds: number) {
-    // A logout naming both ends that one tenant session only; a sub alone ends every session.
+    if (sub === undefined && sid === undefined) return;
+    // A logout naming a sid ends that tenant session (of its sub, when named); a sub alone ends
+    // every session of the user.
     const key = sid !== undefined ? `sid:${sid}` : `sub:${sub}`;
+    const entry: Revocation = { at, until: at + ttlSeconds };
+    if (sid !== undefined && sub !== undefined) entry.sub = sub;
     this.#entries.delete(key);
-    this.#entries.set(key, { at, until: at + ttlSeconds });
+    this.#entries.set(key, entry);
     while (this.#entries.size > this.#max) {
       this.#entries.delete(this.#entries.keys().next().value as string);
     }
@@ -41,7 +61,8 @@ export class MemoryRevocations implements LogoutRevocations {
     const now = Date.now() / 1000;
     for (const key of [`sid:${sid}`, `sub:${sub}`]) {
       const entry = this.#entries.get(key);
-      if (entry && entry.until > now && entry.at >= createdAt) return true;
+      if (!entry || entry.until <= now || entry.at < createdAt) continue;
+      if (entry.sub === undefined || entry.sub === sub) return true;
     }
     return false;
   }

@@ -43,7 +43,7 @@ export class Sessions<TStoreOptions> {
       ((await this.revocations?.isRevoked({
         sub: session.user.sub,
         sid: session.internal.sid,
-        createdAt: session.internal.createdAt,
+        createdAt: createdAtOf(session),
       }))
         ? 'logout'
         : undefined);
@@ -104,7 +104,15 @@ export class Sessions<TStoreOptions> {
   /** Ends the sessions a back-channel logout names; returns how many were deleted outright. */
   async endByLogout(selector: LogoutSelector): Promise<number> {
     const deleted = (await this.store.deleteByLogout?.(selector)) ?? 0;
-    await this.revocations?.revoke(selector, nowSeconds(), this.lifetime.absoluteDuration);
+    // In milliseconds (as a fraction of a second), as sessions record their start: a login in
+    // the same second after this logout is not taken for one before it.
+    await this.revocations?.revoke(selector, Date.now() / 1000, this.lifetime.absoluteDuration);
     return deleted;
   }
 }
+
+/** When a session began, in seconds with millisecond precision where the session recorded it. */
+const createdAtOf = (session: SessionData): number =>
+  typeof session.internal.createdAtMs === 'number'
+    ? session.internal.createdAtMs / 1000
+    : session.internal.createdAt;

@@ -2,6 +2,7 @@ import {
   Auth0Error,
   type Auth0ErrorCode,
   AuthorizationError,
+  CrossSiteRequestError,
   MyAccountApiError,
 } from '../errors.js';
 import { acceptsHtml } from './request.js';
@@ -9,7 +10,8 @@ import { json, NO_STORE, type WebResponse } from './response.js';
 
 /**
  * The HTTP status of each error code a route can meet. Callback and argument errors are the
- * client's (400); a missing or ended session is 401; anything else is the server's (500).
+ * client's (400); a missing or ended session is 401; a cross-site request to a route that changes
+ * state is 403; anything else is the server's (500).
  */
 const STATUS_OF_CODE: Partial<Record<Auth0ErrorCode, number>> = {
   missing_required_argument: 400,
@@ -21,6 +23,7 @@ const STATUS_OF_CODE: Partial<Record<Auth0ErrorCode, number>> = {
   token_exchange_error: 400,
   id_token_validation_error: 400,
   backchannel_logout_error: 400,
+  cross_site_request: 403,
   missing_session: 401,
   session_expired: 401,
 };
@@ -83,26 +86,44 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
+/** Headers of the pages we render ourselves: no script, no framing, never cached. */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/html; charset=utf-8',
+  'x-content-type-options': 'nosniff',
+  'cache-control': NO_STORE,
+};
+
+/** Headers of a page whose button or link acts for the user: it must not be framed (clickjacking). */
+export const UNFRAMEABLE_PAGE_HEADERS: Readonly<Record<string, string>> = {
+  ...PAGE_HEADERS,
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+};
+
 /**
  * A plain error page: the code in `data-code`, the message escaped, no script, and a
  * Content-Security-Policy that would stop any markup that slipped through (SECURITY.md rule 10).
+ * With `continueTo` (a URL on the app's origin), a link to go on from the app's own page; that
+ * page cannot be framed.
  */
-export function renderErrorPage(status: number, code: string, message: string): WebResponse {
+export function renderErrorPage(
+  status: number,
+  code: string,
+  message: string,
+  continueTo?: URL,
+): WebResponse {
+  const onward = continueTo
+    ? `\n<p><a id="continue" href="${escapeHtml(continueTo.href)}">Continue</a></p>`
+    : '';
   const body = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign-in error</title></head>
 <body><h1>Sign-in error</h1>
-<p id="error" data-code="${escapeHtml(code)}">${escapeHtml(message)}</p>
+<p id="error" data-code="${escapeHtml(code)}">${escapeHtml(message)}</p>${onward}
 <p><a href="/">Back to the home page</a></p></body></html>`;
-  return {
-    status,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': "default-src 'none'",
-      'x-content-type-options': 'nosniff',
-      'cache-control': NO_STORE,
-    },
-    body,
-  };
+  const headers = continueTo
+    ? { ...UNFRAMEABLE_PAGE_HEADERS }
+    : { ...PAGE_HEADERS, 'content-security-policy': "default-src 'none'" };
+  return { status, headers, body };
 }
 
 /**
@@ -119,7 +140,8 @@ export function errorResponse(
   const message = publicMessageOf(error);
   let response: WebResponse;
   if (format === 'negotiate' && acceptsHtml(accept)) {
-    response = renderErrorPage(status, code, message);
+    const continueTo = error instanceof CrossSiteRequestError ? error.continueTo : undefined;
+    response = renderErrorPage(status, code, message, continueTo);
   } else {
     response = json(status, { error: code, error_description: message });
     response.headers['cache-control'] = NO_STORE;

@@ -16,7 +16,16 @@ export interface WebRequest {
   body: Readonly<Record<string, unknown>> | undefined;
   /** This request's cookies; changes are tracked to mark the response `no-store`. */
   cookies: ChangeTrackingCookieJar;
+  /** `Sec-Fetch-Site`, lower-cased, when the browser sent it: who started the request. */
+  fetchSite?: string | undefined;
+  /** `Origin`, when sent (browsers send it on a POST): the origin that started the request. */
+  origin?: string | undefined;
+  /** The body's media type: `Content-Type` without parameters, lower-cased. */
+  contentType?: string | undefined;
 }
+
+/** Request headers as Node (and so Express and Fastify) hands them over. */
+export type NodeRequestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** What the framework adapter passes to build a {@link WebRequest}. */
 export interface WebRequestInit {
@@ -27,6 +36,23 @@ export interface WebRequestInit {
   body?: unknown;
   /** The framework's {@link CookieJar} for this request and response. */
   cookies: CookieJar;
+  /**
+   * The request's headers (Node's `req.headers`): `Sec-Fetch-Site` and `Origin` for the
+   * cross-site checks of logout and connect, `Content-Type` for the back-channel logout form.
+   */
+  headers?: NodeRequestHeaders;
+}
+
+/** One header's value, lower-case name; a repeated header counts as absent, never as a choice. */
+export function singleHeader(headers: NodeRequestHeaders | undefined, name: string) {
+  const value = headers?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The media type of a `Content-Type` header: `application/json; charset=utf-8` → `application/json`. */
+export function mediaType(contentType: string | undefined): string | undefined {
+  const type = contentType?.split(';', 1)[0]?.trim().toLowerCase();
+  return type || undefined;
 }
 
 /**

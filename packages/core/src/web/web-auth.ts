@@ -10,7 +10,9 @@ import {
 } from './options.js';
 import {
   ChangeTrackingCookieJar,
+  mediaType,
   requestUrl,
+  singleHeader,
   type WebRequest,
   type WebRequestInit,
 } from './request.js';
@@ -96,6 +98,9 @@ export class WebAuth {
         init.cookies instanceof ChangeTrackingCookieJar
           ? init.cookies
           : new ChangeTrackingCookieJar(init.cookies),
+      fetchSite: singleHeader(init.headers, 'sec-fetch-site')?.trim().toLowerCase(),
+      origin: singleHeader(init.headers, 'origin')?.trim(),
+      contentType: mediaType(singleHeader(init.headers, 'content-type')),
     };
   }
 

@@ -18,6 +18,9 @@ export const OPEN_REDIRECT_VECTORS: ReadonlyArray<readonly [attack: string, retu
   ['a newline (header injection)', '/ok\r\nSet-Cookie: x=1'],
   ['userinfo to another host', 'http://app@evil.example/'],
   ['leading whitespace before //', '  //evil.example'],
+  ['a dot segment before //', '/.//evil.example'],
+  ['encoded dot-dot segments before //', '/%2e%2e/%2e%2e//evil.example'],
+  ['dot-dot segments before //', '/a/../..//evil.example'],
 ];
 
 /** `returnTo` values that must survive the round trip, relative to the app's base URL. */
