@@ -42,7 +42,10 @@ export class IssuerPolicy {
     iss: string,
     request: { url?: string | undefined; headers?: RequestHeaders | undefined },
   ): Steps<void> {
-    const accepted = this.fixed ?? (yield* wait(() => this.#resolve(iss, request)));
+    // No `yield` inside `??`: tsup's CommonJS build rewrites `??` into a helper call with an
+    // arrow function, where `yield` is a syntax error.
+    let accepted = this.fixed;
+    if (accepted === undefined) accepted = yield* wait(() => this.#resolve(iss, request));
     if (!accepted.includes(iss)) throw new VerifyAccessTokenError('invalid_issuer');
   }
 

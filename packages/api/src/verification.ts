@@ -112,7 +112,9 @@ export function* verification(
       const cached = verifier.cached(token);
       if (cached) {
         const { issuerKeys } = cached;
-        const current = issuerKeys.freshKeySet() ?? (yield* wait(() => issuerKeys.keySet()));
+        // No `yield` inside `??` (see `IssuerPolicy.check`).
+        let current = issuerKeys.freshKeySet();
+        if (current === undefined) current = yield* wait(() => issuerKeys.keySet());
         if (current.has(cached.key)) {
           verified = cached.verified;
           verifier.checkCachedTimes(verified.claims);
@@ -126,9 +128,10 @@ export function* verification(
         const decoded = verifier.decode(token);
         yield* options.issuers.check(decoded.claims.iss, context);
         const issuerKeys = keys.forIssuer(decoded.claims.iss);
-        const published =
-          issuerKeys.freshKeysFor(decoded.kid) ??
-          (yield* wait(() => issuerKeys.keysFor(decoded.kid).catch(unknownKeyRefusal)));
+        let published = issuerKeys.freshKeysFor(decoded.kid);
+        if (published === undefined) {
+          published = yield* wait(() => issuerKeys.keysFor(decoded.kid).catch(unknownKeyRefusal));
+        }
         // The signature, checked here rather than in a helper: this is the frame under
         // crypto.verify on every request. A token naming a published kid but signed with another
         // key fails with no refetch; only an unknown kid may cause one.
