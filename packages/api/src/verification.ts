@@ -201,14 +201,15 @@ export function* verification(
     if (request.scopes !== undefined && !hasScopes(claims, request.scopes, request.scopeMatch)) {
       throw new InsufficientScopeError(scopeList(request.scopes));
     }
-    return {
+    const verifiedRequest: VerifiedRequest = {
       claims,
       header,
       token,
       scheme: credentials.scheme,
-      ...(proof ? { dpopKeyThumbprint: proof.jkt } : {}),
       responseHeaders,
     };
+    if (proof) verifiedRequest.dpopKeyThumbprint = proof.jkt;
+    return verifiedRequest;
   } catch (error) {
     throw refusalOf(error, options, scheme);
   }
