@@ -19,7 +19,7 @@ import {
   buildProtectedResourceMetadata,
   type ProtectedResourceMetadata,
 } from './resource-metadata.js';
-import { hasScopes, type ScopeMatch, scopeList } from './scopes.js';
+import { checkScopes, type ScopeMatch } from './scopes.js';
 import { MUST_WAIT, runAsync, runSync, type Steps } from './steps.js';
 import { TokenVerifier } from './token-verifier.js';
 import {
@@ -199,9 +199,7 @@ export class ApiClient {
     match: ScopeMatch = 'all',
   ): void {
     try {
-      if (!hasScopes(verified.claims, scopes, match)) {
-        throw new InsufficientScopeError(scopeList(scopes));
-      }
+      checkScopes(verified.claims, scopes, match);
     } catch (error) {
       throw refusalOf(error, this.#options, verified.scheme);
     }

@@ -5,7 +5,7 @@ import { MissingAuthorizationError, VerifyAccessTokenError } from './errors.js';
 import type { AccessTokenClaims } from './jwt/claims.js';
 import { refusalBody } from './refusal.js';
 import type { RequestHeaders } from './request.js';
-import { hasScopes, type ScopeMatch } from './scopes.js';
+import { type ScopeMatch, scopeList } from './scopes.js';
 import { drive } from './steps.js';
 import type { VerifiedRequest, VerifyRequestOptions } from './verification.js';
 
@@ -152,13 +152,16 @@ function resolveBaseUrl(baseUrl: string | undefined): URL | undefined {
 }
 
 /** The scopes asked for, checked now: a bad scope is a setup error, not a 401 at every request. */
-function scopeList(helper: string, scopes: ReadonlyArray<string | readonly string[]>): string[] {
-  const list = scopes
-    .flat()
-    .flatMap((scope) => (typeof scope === 'string' ? scope.split(' ') : [scope]))
-    .filter((scope) => scope !== '');
+function configuredScopes(
+  helper: string,
+  scopes: ReadonlyArray<string | readonly string[]>,
+): string[] {
+  let list: string[];
   try {
-    hasScopes({}, list); // validates every scope token (RFC 6749 §3.3)
+    // Each argument may be a space-separated string or a list; scopeList checks every token.
+    list = scopes.flatMap((scope) =>
+      scopeList(typeof scope === 'string' ? scope : scope.filter((item) => item !== '')),
+    );
   } catch (error) {
     throw new ConfigurationError(helper, (error as Error).message);
   }
@@ -175,7 +178,7 @@ export function scopesRequirement(
   scopes: ReadonlyArray<string | readonly string[]>,
   match: ScopeMatch = 'all',
 ): TokenRequirement {
-  const list = scopeList(helper, scopes);
+  const list = configuredScopes(helper, scopes);
   return (api, verified) => api.requireScopes(verified, list, match);
 }
 

@@ -1,3 +1,4 @@
+import { InsufficientScopeError } from './errors.js';
 import type { AccessTokenClaims } from './jwt/claims.js';
 
 /** Whether every required scope is needed, or any one of them. */
@@ -61,4 +62,17 @@ export function hasScopes(
   return match === 'all'
     ? list.every((scope) => granted.has(scope))
     : list.some((scope) => granted.has(scope));
+}
+
+/**
+ * Throws an {@link InsufficientScopeError} (403, the scopes needed in the challenge's `scope=`)
+ * unless the token grants the scopes: the one check behind `verifyRequest`'s `scopes` and
+ * `requireScopes`.
+ */
+export function checkScopes(
+  claims: Pick<AccessTokenClaims, 'scope' | 'permissions'>,
+  required: string | readonly string[],
+  match: ScopeMatch = 'all',
+): void {
+  if (!hasScopes(claims, required, match)) throw new InsufficientScopeError(scopeList(required));
 }

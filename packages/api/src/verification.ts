@@ -9,7 +9,6 @@ import type { RequestScheme } from './challenge.js';
 import { normalizeHtu } from './dpop/htu.js';
 import { constantTimeEqual, type VerifiedProof, verifyDpopProof } from './dpop/proof.js';
 import {
-  InsufficientScopeError,
   InvalidDpopProofError,
   InvalidRequestError,
   UseDpopNonceError,
@@ -25,7 +24,7 @@ import {
   readCredentials,
 } from './request.js';
 import type { ResolvedOptions } from './resolve-options.js';
-import { hasScopes, type ScopeMatch, scopeList } from './scopes.js';
+import { checkScopes, type ScopeMatch } from './scopes.js';
 import { type Steps, wait } from './steps.js';
 import { type TokenVerifier, unknownKeyRefusal, type VerifiedJwt } from './token-verifier.js';
 
@@ -198,9 +197,7 @@ export function* verification(
       const current = nonce?.current(options.now());
       if (current !== undefined && current !== proof.nonce) responseHeaders['dpop-nonce'] = current;
     }
-    if (request.scopes !== undefined && !hasScopes(claims, request.scopes, request.scopeMatch)) {
-      throw new InsufficientScopeError(scopeList(request.scopes));
-    }
+    if (request.scopes !== undefined) checkScopes(claims, request.scopes, request.scopeMatch);
     const verifiedRequest: VerifiedRequest = {
       claims,
       header,

@@ -1,12 +1,4 @@
-import {
-  AccessTokenForConnectionError,
-  type AccessTokenForConnectionErrorCode,
-  Auth0Error,
-  ConfigurationError,
-  InvalidArgumentError,
-  KeysUnavailableError,
-  MissingRequiredArgumentError,
-} from '@gatehouse/base';
+import { type AccessTokenForConnectionErrorCode, Auth0Error } from '@gatehouse/base';
 
 /**
  * Every error @gatehouse/core throws is an {@link Auth0Error} with a stable string `code`, so
@@ -21,7 +13,7 @@ export {
   InvalidArgumentError,
   KeysUnavailableError,
   MissingRequiredArgumentError,
-};
+} from '@gatehouse/base';
 
 export type Auth0ErrorCode =
   | 'configuration_error'
