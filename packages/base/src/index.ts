@@ -60,6 +60,7 @@ export {
   type JsonObject,
   type JwsParseFailure,
   type JwsSegments,
+  type ParsedJws,
   parseCompactJws,
   splitCompactJws,
 } from './jwt/parse.js';

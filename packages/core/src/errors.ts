@@ -26,6 +26,7 @@ export type Auth0ErrorCode =
   | 'discovery_error'
   | 'token_exchange_error'
   | 'id_token_validation_error'
+  | 'userinfo_error'
   | 'par_not_supported'
   | 'par_error'
   | 'session_too_large'
@@ -73,7 +74,7 @@ export class AuthorizationError extends Auth0Error {
   }
 }
 
-/** Protocol failure talking to the tenant (discovery, code exchange, ID token, PAR). */
+/** Protocol failure talking to the tenant (discovery, code exchange, ID token, userinfo, PAR). */
 export class OidcError extends Auth0Error {
   override name = 'OidcError';
   constructor(
@@ -82,6 +83,7 @@ export class OidcError extends Auth0Error {
       | 'discovery_error'
       | 'token_exchange_error'
       | 'id_token_validation_error'
+      | 'userinfo_error'
       | 'par_not_supported'
       | 'par_error'
       | 'invalid_callback'

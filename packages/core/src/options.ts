@@ -1,6 +1,13 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import type { AsymmetricAlgorithm, Logger, ReplayStore } from '@gatehouse/base';
+import {
+  type AsymmetricAlgorithm,
+  isAsymmetricAlgorithm,
+  type Logger,
+  type ReplayStore,
+} from '@gatehouse/base';
 import { ConfigurationError } from './errors.js';
+import type { IdTokenPolicy, IdTokenSigningAlg } from './oidc/id-token.js';
+import { isHmacAlgorithm } from './oidc/signature.js';
 import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from './session/lifetime.js';
 import type { ScopeOption } from './session/scopes.js';
 import type { LogoutRevocations } from './stores/revocations.js';
@@ -28,6 +35,12 @@ export interface AuthorizationParams {
  */
 export type ClientAssertionAlg = Exclude<AsymmetricAlgorithm, 'ES512' | 'EdDSA'>;
 
+/** How the client authenticates at the tenant's token and PAR endpoints (RFC 6749 §2.3, RFC 7523). */
+export type TokenEndpointAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt';
+
 /** Options of `new ServerClient(options)`. */
 export interface ServerClientOptions<TStoreOptions> {
   /**
@@ -37,8 +50,15 @@ export interface ServerClientOptions<TStoreOptions> {
   domain: string;
   /** The application's client id. */
   clientId: string;
-  /** The client secret (`client_secret_basic`). Give this or `clientAssertionSigningKey`. */
+  /** The client secret. Give this or `clientAssertionSigningKey`. */
   clientSecret?: string;
+  /**
+   * How the client authenticates on every request to the tenant (token, PAR, Token Vault): the
+   * secret in HTTP Basic (`client_secret_basic`, form-encoded so any punctuation works) or in the
+   * body (`client_secret_post`), or a signed assertion (`private_key_jwt`). Default:
+   * `private_key_jwt` with `clientAssertionSigningKey`, else `client_secret_basic`.
+   */
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   /** A PKCS#8 PEM private key or a `KeyObject`, for `private_key_jwt` client authentication. */
   clientAssertionSigningKey?: string | KeyObject;
   /** Algorithm of the client assertion. Default `RS256`. */
@@ -50,6 +70,25 @@ export interface ServerClientOptions<TStoreOptions> {
   secret: string | readonly string[];
   /** Default `/authorize` parameters. */
   authorizationParams?: AuthorizationParams;
+  /**
+   * The one algorithm ID tokens may be signed with, as registered for the application at the
+   * tenant. Default `RS256`. `HS256`/`HS384`/`HS512` verify with `clientSecret` and need it;
+   * `none` is never accepted.
+   */
+  idTokenSigningAlg?: IdTokenSigningAlg;
+  /**
+   * Audiences besides the client that an ID token's `aud` may name (its `azp` must then be this
+   * client). Default: none, so an ID token issued for several parties is refused.
+   */
+  idTokenTrustedAudiences?: readonly string[];
+  /** Seconds of clock difference with the tenant tolerated on ID-token times. Default 60. */
+  clockTolerance?: number;
+  /**
+   * Fetch `/userinfo` after each login (access token in the `Authorization` header) and merge its
+   * claims into the user; a `sub` other than the ID token's fails the login. For tenants and
+   * providers that put claims only there. Default false, as Auth0's SDKs.
+   */
+  fetchUserInfo?: boolean;
   /** Use Pushed Authorization Requests (RFC 9126) for every login. Default false. */
   pushedAuthorizationRequests?: boolean;
   /** Where login transactions live. Default: sealed cookies, one per attempt. */
@@ -105,8 +144,14 @@ export function resolveSecrets(secret: unknown): string[] {
 
 /** How the client authenticates at the tenant. */
 export type ClientCredential =
-  | { method: 'client_secret_basic'; clientSecret: string }
+  | { method: 'client_secret_basic' | 'client_secret_post'; clientSecret: string }
   | { method: 'private_key_jwt'; key: KeyObject; alg: ClientAssertionAlg };
+
+const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+];
 
 const KEY_TYPE_OF_ALG: Record<ClientAssertionAlg, string> = {
   RS256: 'rsa',
@@ -119,47 +164,114 @@ const KEY_TYPE_OF_ALG: Record<ClientAssertionAlg, string> = {
   ES384: 'ec',
 };
 
-/** Exactly one client credential; a private key is checked against its algorithm now. */
+/** The private key of `private_key_jwt`, checked against its algorithm now. */
+function resolveAssertionKey(
+  value: string | KeyObject,
+  alg: ClientAssertionAlg,
+): { method: 'private_key_jwt'; key: KeyObject; alg: ClientAssertionAlg } {
+  if (!Object.hasOwn(KEY_TYPE_OF_ALG, alg)) {
+    throw new ConfigurationError('clientAssertionSigningAlg', `"${alg}" is not supported.`);
+  }
+  let key: KeyObject;
+  try {
+    key = typeof value === 'string' ? createPrivateKey(value) : value;
+  } catch {
+    throw new ConfigurationError('clientAssertionSigningKey', 'is not a PKCS#8 PEM private key.');
+  }
+  if (key.type !== 'private' || key.asymmetricKeyType !== KEY_TYPE_OF_ALG[alg]) {
+    throw new ConfigurationError(
+      'clientAssertionSigningKey',
+      `is not a private ${KEY_TYPE_OF_ALG[alg]?.toUpperCase()} key for ${alg}.`,
+    );
+  }
+  return { method: 'private_key_jwt', key, alg };
+}
+
+/**
+ * The client credential of `tokenEndpointAuthMethod`, or of what was given when it is absent (a
+ * private key means `private_key_jwt`, a secret `client_secret_basic`).
+ */
 export function resolveClientCredential(
   options: Pick<
     ServerClientOptions<unknown>,
-    'clientSecret' | 'clientAssertionSigningKey' | 'clientAssertionSigningAlg'
+    | 'clientSecret'
+    | 'clientAssertionSigningKey'
+    | 'clientAssertionSigningAlg'
+    | 'tokenEndpointAuthMethod'
   >,
 ): ClientCredential {
   const { clientSecret, clientAssertionSigningKey } = options;
-  if (clientAssertionSigningKey !== undefined) {
-    const alg = options.clientAssertionSigningAlg ?? 'RS256';
-    if (!(alg in KEY_TYPE_OF_ALG)) {
-      throw new ConfigurationError('clientAssertionSigningAlg', `"${alg}" is not supported.`);
-    }
-    let key: KeyObject;
-    try {
-      key =
-        typeof clientAssertionSigningKey === 'string'
-          ? createPrivateKey(clientAssertionSigningKey)
-          : clientAssertionSigningKey;
-    } catch {
-      throw new ConfigurationError('clientAssertionSigningKey', 'is not a PKCS#8 PEM private key.');
-    }
-    if (key.type !== 'private' || key.asymmetricKeyType !== KEY_TYPE_OF_ALG[alg]) {
-      throw new ConfigurationError(
-        'clientAssertionSigningKey',
-        `is not a private ${KEY_TYPE_OF_ALG[alg]?.toUpperCase()} key for ${alg}.`,
-      );
-    }
-    return { method: 'private_key_jwt', key, alg };
+  const method =
+    options.tokenEndpointAuthMethod ??
+    (clientAssertionSigningKey !== undefined ? 'private_key_jwt' : 'client_secret_basic');
+  if (!AUTH_METHODS.includes(method)) {
+    throw new ConfigurationError(
+      'tokenEndpointAuthMethod',
+      `must be one of ${AUTH_METHODS.join(', ')}.`,
+    );
   }
-  if (typeof clientSecret === 'string' && clientSecret.length > 0) {
-    return { method: 'client_secret_basic', clientSecret };
+  if (method === 'private_key_jwt') {
+    if (clientAssertionSigningKey === undefined) {
+      throw new ConfigurationError('clientAssertionSigningKey', 'is required for private_key_jwt.');
+    }
+    return resolveAssertionKey(
+      clientAssertionSigningKey,
+      options.clientAssertionSigningAlg ?? 'RS256',
+    );
   }
-  throw new ConfigurationError(
-    'clientSecret',
-    'give clientSecret, or clientAssertionSigningKey for private_key_jwt.',
-  );
+  if (typeof clientSecret !== 'string' || clientSecret.length === 0) {
+    throw new ConfigurationError(
+      'clientSecret',
+      'give clientSecret, or clientAssertionSigningKey for private_key_jwt.',
+    );
+  }
+  return { method, clientSecret };
+}
+
+/** How ID tokens are checked: the pinned algorithm, trusted audiences and clock tolerance. */
+export function resolveIdTokenPolicy(
+  options: Pick<
+    ServerClientOptions<unknown>,
+    'clientId' | 'clientSecret' | 'idTokenSigningAlg' | 'idTokenTrustedAudiences' | 'clockTolerance'
+  >,
+): IdTokenPolicy {
+  const alg = options.idTokenSigningAlg ?? 'RS256';
+  if (!isAsymmetricAlgorithm(alg) && !isHmacAlgorithm(alg)) {
+    throw new ConfigurationError(
+      'idTokenSigningAlg',
+      `must be an asymmetric JWS algorithm (RS256, PS256, ES256, EdDSA, ...) or HS256/HS384/HS512 with clientSecret; got ${JSON.stringify(alg)}.`,
+    );
+  }
+  if (isHmacAlgorithm(alg) && !options.clientSecret) {
+    throw new ConfigurationError('idTokenSigningAlg', `${alg} needs clientSecret, its key.`);
+  }
+  const trusted = options.idTokenTrustedAudiences ?? [];
+  if (!Array.isArray(trusted) || trusted.some((value) => typeof value !== 'string' || !value)) {
+    throw new ConfigurationError('idTokenTrustedAudiences', 'must be a list of audience strings.');
+  }
+  const clockTolerance = options.clockTolerance ?? 60;
+  if (!Number.isFinite(clockTolerance) || clockTolerance < 0 || clockTolerance > 600) {
+    throw new ConfigurationError('clockTolerance', 'must be a number of seconds from 0 to 600.');
+  }
+  return {
+    clientId: options.clientId,
+    alg,
+    clientSecret: options.clientSecret,
+    trustedAudiences: new Set(trusted),
+    clockTolerance,
+  };
 }
 
 /** Session lifetimes with defaults, checked. */
 export function resolveLifetime(session: Partial<SessionLifetime> | undefined): SessionLifetime {
+  for (const key of Object.keys(session ?? {})) {
+    if (!Object.hasOwn(DEFAULT_SESSION_LIFETIME, key)) {
+      throw new ConfigurationError(
+        `session.${key}`,
+        `is not a session option; they are ${Object.keys(DEFAULT_SESSION_LIFETIME).join(', ')}.`,
+      );
+    }
+  }
   const lifetime = { ...DEFAULT_SESSION_LIFETIME, ...session };
   for (const key of ['inactivityDuration', 'absoluteDuration'] as const) {
     if (!Number.isFinite(lifetime[key]) || lifetime[key] <= 0) {
@@ -183,6 +295,17 @@ export function resolveAuthorizationParams(
         'must be an absolute http(s) URL.',
       );
     }
+  }
+  const maxAge = resolved.max_age;
+  if (
+    maxAge !== undefined &&
+    !(typeof maxAge === 'number' && Number.isSafeInteger(maxAge) && maxAge >= 0) &&
+    !(typeof maxAge === 'string' && /^\d+$/.test(maxAge))
+  ) {
+    throw new ConfigurationError(
+      'authorizationParams.max_age',
+      'must be a whole number of seconds.',
+    );
   }
   const { scope } = resolved;
   if (

@@ -30,10 +30,12 @@ import { Tenant } from './oidc/tenant.js';
 import {
   resolveAuthorizationParams,
   resolveClientCredential,
+  resolveIdTokenPolicy,
   resolveLifetime,
   resolveSecrets,
   type ServerClientOptions,
 } from './options.js';
+import { checkServerClientOptions } from './options-check.js';
 import type { ConnectionTokenSet, Session, TokenSet, UserClaims } from './session/model.js';
 import { defaultStores, secureCookiesFor } from './stores/defaults.js';
 import { MemoryRevocations } from './stores/revocations.js';
@@ -104,6 +106,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   readonly #transactions: TransactionStore<TStoreOptions>;
 
   constructor(options: ServerClientOptions<TStoreOptions>) {
+    checkServerClientOptions(options);
     const secrets = resolveSecrets(options.secret);
     const address = configuredTenantAddress(options.domain);
     if (typeof options.clientId !== 'string' || options.clientId === '') {
@@ -118,6 +121,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
       address,
       clientId: options.clientId,
       credential: resolveClientCredential(options),
+      idTokens: resolveIdTokenPolicy(options),
       timeoutMs: options.httpTimeout ?? 10_000,
       fetch: options.fetch,
       logger: options.logger,
@@ -146,6 +150,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
       ...shared,
       transactions,
       pushedAuthorizationRequests: options.pushedAuthorizationRequests ?? false,
+      fetchUserInfo: options.fetchUserInfo ?? false,
     });
     this.#tokens = new AccessTokens({ ...shared, leeway: options.tokenRefreshLeeway ?? 60 });
     this.#connectedAccounts = new ConnectedAccounts({

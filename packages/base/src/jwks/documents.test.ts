@@ -88,10 +88,12 @@ describe('processJwksResponse', () => {
       }),
       65_536,
     );
-    expect(value.size).toBe(1);
+    expect(value.size).toBe(2);
     expect(value.get('good')).toHaveLength(1);
     for (const kid of ['encryption', 'hmac', 'private', 'short', 'unknown-alg'])
       expect(value.get(kid)).toBeUndefined();
+    // The key without a kid is kept for tokens that name none, beside the good one.
+    expect(value.matching(() => true).map((key) => key.kid)).toEqual(['good', undefined]);
   });
 
   it('imports each key once: a refetch reuses the KeyObject of an unchanged key', async () => {

@@ -4,7 +4,8 @@ import { importPublicJwk, type PublicKey } from '../jwt/jwk.js';
 const MAX_KEYS = 100;
 
 /**
- * The usable signing keys of one JWKS (RFC 7517 §5), indexed by `kid`. Each JWK is imported into a
+ * The usable signing keys of one JWKS (RFC 7517 §5), indexed by `kid`; keys without a `kid` are
+ * kept too, for tokens that name none (OpenID Connect Core §10.1.1). Each JWK is imported into a
  * `KeyObject` once: building a set from a refetched JWKS reuses the previous set's objects for
  * unchanged keys, so a token cache can tell by identity whether its key is still published.
  */
@@ -15,8 +16,9 @@ export class KeySet {
   private constructor() {}
 
   /**
-   * Builds a set from a JWKS body. Keys without a `kid`, private or symmetric keys, encryption keys
-   * and keys that do not import are skipped; a set with no usable key is refused by the caller.
+   * Builds a set from a JWKS body. Private or symmetric keys, encryption keys and keys that do not
+   * import (an unsupported curve such as `secp256k1`) are skipped; a set with no usable key is
+   * refused by the caller.
    */
   static fromJwks(jwks: { keys: unknown[] }, previous?: KeySet): KeySet {
     const set = new KeySet();
@@ -24,13 +26,14 @@ export class KeySet {
     for (const key of previous ? previous.#keys : []) reusable.set(key.fingerprint, key);
     for (const jwk of jwks.keys.slice(0, MAX_KEYS)) {
       const imported = importPublicJwk(jwk);
-      if (!imported?.kid) continue;
+      if (!imported) continue;
       const key = reusable.get(imported.fingerprint) ?? imported;
       if (set.#keys.has(key)) continue;
       set.#keys.add(key);
-      const sameKid = set.#byKid.get(key.kid as string);
+      if (key.kid === undefined) continue;
+      const sameKid = set.#byKid.get(key.kid);
       if (sameKid) sameKid.push(key);
-      else set.#byKid.set(key.kid as string, [key]);
+      else set.#byKid.set(key.kid, [key]);
     }
     return set;
   }
@@ -38,6 +41,11 @@ export class KeySet {
   /** The keys published under a `kid` (usually one). */
   get(kid: string): readonly PublicKey[] | undefined {
     return this.#byKid.get(kid);
+  }
+
+  /** Every key, with or without a `kid`, that passes `fits`: a `kid`-less token's candidates. */
+  matching(fits: (key: PublicKey) => boolean): PublicKey[] {
+    return [...this.#keys].filter(fits);
   }
 
   /** Whether this very key (same imported object) is in the set. */

@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '@gatehouse/base';
 import * as oauth from 'oauth4webapi';
 import { nowSeconds } from '../clock.js';
-import { MissingRequiredArgumentError, SessionExpiredError } from '../errors.js';
+import {
+  InvalidArgumentError,
+  MissingRequiredArgumentError,
+  SessionExpiredError,
+} from '../errors.js';
 import {
   authorizationParameters,
   authorizationUrl,
@@ -14,6 +18,7 @@ import {
   validateCallback,
 } from '../oidc/callback.js';
 import type { Tenant } from '../oidc/tenant.js';
+import { fetchUserInfo } from '../oidc/userinfo.js';
 import type { AuthorizationParams } from '../options.js';
 import { isCeilingInPast, sanitizeSessionExpiry } from '../session/lifetime.js';
 import {
@@ -63,6 +68,8 @@ export interface InteractiveLoginContext<TStoreOptions> {
   tenant: Tenant;
   params: AuthorizationParams;
   pushedAuthorizationRequests: boolean;
+  /** Fetch `/userinfo` after the code exchange and merge its claims into the user. */
+  fetchUserInfo: boolean;
   transactions: TransactionStore<TStoreOptions>;
   sessions: Sessions<TStoreOptions>;
   logger: Logger | undefined;
@@ -88,6 +95,7 @@ export class InteractiveLogin<TStoreOptions> {
       typeof perCall.scope === 'string' ? perCall.scope : undefined,
     );
 
+    const maxAge = maxAgeOf(perCall.max_age ?? configured.max_age);
     const codeVerifier = oauth.generateRandomCodeVerifier();
     const transaction: TransactionData = {
       state: oauth.generateRandomState(),
@@ -98,6 +106,7 @@ export class InteractiveLogin<TStoreOptions> {
       clientId: tenant.client.client_id,
       audience,
       scope,
+      ...(maxAge !== undefined ? { maxAge } : {}),
       appState: options.appState,
       createdAt: nowSeconds(),
     };
@@ -140,17 +149,21 @@ export class InteractiveLogin<TStoreOptions> {
       const callbackParams = validateCallback({ as, client: tenant.client }, url, transaction);
       const context = await tenant.context();
       const response = await codeExchangeRequest(context, callbackParams, transaction);
-      const { tokens, claims } = await processCodeExchangeResponse(
-        context,
-        tenant.keys,
-        response,
-        transaction,
-      );
       const nowMs = Date.now();
       const now = Math.floor(nowMs / 1000);
+      const { tokens, claims } = await processCodeExchangeResponse(
+        context,
+        tenant,
+        response,
+        transaction,
+        now,
+      );
       const ceiling = sanitizeSessionExpiry(claims.session_expiry);
       if (isCeilingInPast(ceiling, claims.iat, now)) throw new SessionExpiredError();
-      const session = newSession({ tokens, claims: claims as UserClaims }, transaction, {
+      const user: UserClaims = this.context.fetchUserInfo
+        ? { ...claims, ...(await fetchUserInfo(context, tokens.access_token, claims.sub)) }
+        : (claims as UserClaims);
+      const session = newSession({ tokens, claims: user }, transaction, {
         ceiling,
         nowMs,
       });
@@ -163,6 +176,19 @@ export class InteractiveLogin<TStoreOptions> {
       await transactions.delete(state, options.storeOptions);
     }
   }
+}
+
+/**
+ * The `max_age` of a login's parameters, in seconds: a non-negative integer, or a string of one as
+ * it would be sent. Anything else is refused now rather than sent and then unverifiable.
+ */
+function maxAgeOf(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const seconds = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds < 0) {
+    throw new InvalidArgumentError('max_age', 'max_age must be a whole number of seconds.');
+  }
+  return seconds;
 }
 
 /** The session a login creates, from the verified code exchange and its transaction. */

@@ -3,13 +3,19 @@ import * as oauth from 'oauth4webapi';
 import { AuthorizationError, OidcError } from '../errors.js';
 import type { TransactionData } from '../stores/types.js';
 import { type TenantContext, tenantErrorOf } from './context.js';
-import { idTokenAlgorithms, verifyTenantSignature } from './id-token.js';
+import {
+  type IdTokenClaims,
+  type IdTokenPolicy,
+  IdTokenValidationError,
+  verifyIdToken,
+} from './id-token.js';
+import { withoutIdToken } from './token-response.js';
 
 /** What a successful callback yields. */
 export interface CodeExchangeResult {
   tokens: oauth.TokenEndpointResponse;
   /** The verified ID token's claims. */
-  claims: oauth.IDToken;
+  claims: IdTokenClaims;
 }
 
 /**
@@ -68,47 +74,46 @@ export async function codeExchangeRequest(
   }
 }
 
+/** What checking an ID token needs: the tenant's keys and the client's policy. */
+export interface IdTokenVerifier {
+  keys: IssuerKeys;
+  idTokens: IdTokenPolicy;
+}
+
 /**
- * Validates the code exchange's response and its ID token: the signature against the tenant's
- * published keys (the shared key cache) with an algorithm the tenant advertises, and `iss`, `aud`,
- * `azp`, `exp`, `iat` and `nonce` (OpenID Connect Core §3.1.3.7).
+ * Validates the code exchange's response: its shape (oauth4webapi), then its ID token, which must
+ * be there, through the one ID-token check with the transaction's `nonce` and `max_age`.
+ *
+ * @param now Seconds since the epoch.
  */
 export async function processCodeExchangeResponse(
   context: Pick<TenantContext, 'as' | 'client'>,
-  keys: IssuerKeys,
+  verifier: IdTokenVerifier,
   response: Response,
   transaction: TransactionData,
+  now: number,
 ): Promise<CodeExchangeResult> {
   const { as, client } = context;
+  const parted = await withoutIdToken(response);
   let tokens: oauth.TokenEndpointResponse;
   try {
-    tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
-      expectedNonce: transaction.nonce ?? oauth.expectNoNonce,
-      requireIdToken: true,
-    });
+    tokens = await oauth.processAuthorizationCodeResponse(as, client, parted.response);
   } catch (cause) {
-    const details = tenantErrorOf(cause);
-    const code = details ? 'token_exchange_error' : 'id_token_validation_error';
     throw new OidcError(
-      code,
+      'token_exchange_error',
       `The tenant's token response was refused: ${(cause as Error).message}`,
-      details,
+      tenantErrorOf(cause),
       { cause },
     );
   }
-  const claims = oauth.getValidatedIdTokenClaims(tokens);
-  if (!claims || !tokens.id_token) {
-    throw new OidcError('id_token_validation_error', 'The tenant returned no ID token.');
+  if (parted.idToken === undefined) {
+    throw new IdTokenValidationError('format', 'the tenant returned no ID token');
   }
-  try {
-    await verifyTenantSignature(keys, tokens.id_token, idTokenAlgorithms(as));
-  } catch (cause) {
-    throw new OidcError(
-      'id_token_validation_error',
-      `The ID token's signature is not valid: ${(cause as Error).message}`,
-      undefined,
-      { cause },
-    );
-  }
-  return { tokens, claims };
+  const claims = await verifyIdToken(verifier.keys, verifier.idTokens, parted.idToken, {
+    issuer: as.issuer,
+    now,
+    nonce: transaction.nonce,
+    maxAge: transaction.maxAge,
+  });
+  return { tokens: { ...tokens, id_token: parted.idToken as string }, claims };
 }

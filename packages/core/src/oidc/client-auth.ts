@@ -9,8 +9,13 @@ import type { ClientCredential } from '../options.js';
 export function clientAuthentication(
   credential: ClientCredential,
 ): () => Promise<oauth.ClientAuth> {
-  if (credential.method === 'client_secret_basic') {
-    const auth = oauth.ClientSecretBasic(credential.clientSecret);
+  if (credential.method !== 'private_key_jwt') {
+    // oauth4webapi form-encodes the id and secret inside Basic (RFC 6749 §2.3.1), so a secret
+    // with punctuation works.
+    const auth =
+      credential.method === 'client_secret_post'
+        ? oauth.ClientSecretPost(credential.clientSecret)
+        : oauth.ClientSecretBasic(credential.clientSecret);
     return async () => auth;
   }
   let auth: Promise<oauth.ClientAuth> | undefined;

@@ -1,12 +1,19 @@
-import type { AsymmetricAlgorithm, IssuerKeys, ReplayStore } from '@gatehouse/base';
+import {
+  type AsymmetricAlgorithm,
+  type IssuerKeys,
+  parseCompactJws,
+  type ReplayStore,
+} from '@gatehouse/base';
 import { jwtVerify } from 'jose';
 import { BackchannelLogoutError } from '../errors.js';
 import type { LogoutSelector } from '../stores/types.js';
-import { verifyTenantSignature } from './id-token.js';
+import { verifyTenantSignature } from './signature.js';
 
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 /** Logout tokens are sent the moment the user logs out; older ones are refused. */
 const MAX_LOGOUT_TOKEN_AGE_SECONDS = 300;
+/** Largest logout token looked at. */
+const MAX_LOGOUT_TOKEN_LENGTH = 16_384;
 const ALGORITHMS: AsymmetricAlgorithm[] = [
   'RS256',
   'RS384',
@@ -49,14 +56,23 @@ export async function verifyLogoutToken(
   context: LogoutTokenContext,
   logoutToken: string,
 ): Promise<VerifiedLogoutToken> {
-  if (typeof logoutToken !== 'string' || logoutToken.length === 0 || logoutToken.length > 16_384) {
+  if (
+    typeof logoutToken !== 'string' ||
+    logoutToken.length === 0 ||
+    logoutToken.length > MAX_LOGOUT_TOKEN_LENGTH
+  ) {
     throw new BackchannelLogoutError('The logout token is missing or too large.');
   }
   let result: Awaited<ReturnType<typeof jwtVerify>>;
   try {
     // The key from the shared cache (an unknown kid refetches at once); jose then checks the
     // claims, with that key.
-    const key = await verifyTenantSignature(context.keys, logoutToken, new Set(ALGORITHMS));
+    const jws = parseCompactJws(
+      logoutToken,
+      MAX_LOGOUT_TOKEN_LENGTH,
+      () => new BackchannelLogoutError('The logout token is not a well-formed JWS.'),
+    );
+    const key = await verifyTenantSignature(context.keys, jws, new Set(ALGORITHMS));
     result = await jwtVerify(logoutToken, key.keyObject, {
       issuer: context.issuer,
       audience: context.clientId,

@@ -2,7 +2,10 @@ import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { AccessTokenError } from '../errors.js';
 import { type TokenUpdate, tokenSetFor } from '../session/token-sets.js';
+import type { IdTokenVerifier } from './callback.js';
 import { type TenantContext, tenantErrorOf } from './context.js';
+import { type IdTokenExpectations, verifyIdToken } from './id-token.js';
+import { withoutIdToken } from './token-response.js';
 
 /** One refresh: for which API (if any), with which scopes, stored under which audience key. */
 export interface RefreshRequest {
@@ -55,20 +58,43 @@ function audiencesOf(accessToken: string): string[] | undefined {
   }
 }
 
+/** The session a refresh is for, as a refreshed ID token is compared with it. */
+export interface RefreshedSession {
+  /** The session's user: a new ID token must name the same `sub`. */
+  sub: string;
+  /** The session's ID token, whose `nonce` a new one may only repeat. */
+  idToken: string | undefined;
+}
+
+/** The original `nonce` of a session's ID token, verified when it was stored. */
+function nonceOf(idToken: string | undefined): unknown {
+  try {
+    return idToken ? decodeJwt(idToken).nonce : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Validates a refresh response. Auth0 answers a refresh for an audience outside the client's
- * refresh-token policies with a token for another audience instead of an error; handing that token
- * to the caller would send it to the wrong API, so it becomes `audience_mismatch`.
+ * Validates a refresh response, and the ID token it may carry through the one ID-token check:
+ * same `iss`, same `aud` and same `sub` as the session (OpenID Connect Core §12.2), else the
+ * refresh fails and the session keeps its tokens. Auth0 answers a refresh for an audience outside
+ * the client's refresh-token policies with a token for another audience instead of an error;
+ * handing that token to the caller would send it to the wrong API, so it becomes
+ * `audience_mismatch`.
+ *
+ * @param now Seconds since the epoch.
  */
 export async function processRefreshResponse(
   context: TenantContext,
+  verifier: IdTokenVerifier,
   response: Response,
-  request: RefreshRequest,
-  now: number,
+  { request, session, now }: { request: RefreshRequest; session: RefreshedSession; now: number },
 ): Promise<TokenUpdate> {
+  const parted = await withoutIdToken(response);
   let tokens: oauth.TokenEndpointResponse;
   try {
-    tokens = await oauth.processRefreshTokenResponse(context.as, context.client, response);
+    tokens = await oauth.processRefreshTokenResponse(context.as, context.client, parted.response);
   } catch (cause) {
     const details = tenantErrorOf(cause);
     const code = details?.error === 'mfa_required' ? 'mfa_required' : 'refresh_token_error';
@@ -80,6 +106,14 @@ export async function processRefreshResponse(
       details,
       { cause },
     );
+  }
+  if (parted.idToken !== undefined) {
+    const expectations: IdTokenExpectations = {
+      issuer: context.as.issuer,
+      now,
+      previous: { sub: session.sub, nonce: nonceOf(session.idToken) },
+    };
+    await verifyIdToken(verifier.keys, verifier.idTokens, parted.idToken, expectations);
   }
   if (request.audience) {
     const audiences = audiencesOf(tokens.access_token);
@@ -100,6 +134,6 @@ export async function processRefreshResponse(
       expiresAt: now + (tokens.expires_in ?? 3600),
     }),
     refreshToken: tokens.refresh_token,
-    idToken: tokens.id_token,
+    idToken: parted.idToken as string | undefined,
   };
 }

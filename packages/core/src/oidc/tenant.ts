@@ -11,12 +11,14 @@ import type { ClientCredential } from '../options.js';
 import { clientAuthentication } from './client-auth.js';
 import { type TenantContext, type TenantHttp, tenantHttp } from './context.js';
 import { Discovery } from './discovery.js';
+import type { IdTokenPolicy } from './id-token.js';
 
 /** Options of {@link Tenant}. */
 export interface TenantOptions {
   address: TenantAddress;
   clientId: string;
   credential: ClientCredential;
+  idTokens: IdTokenPolicy;
   /** Milliseconds per request. */
   timeoutMs: number;
   fetch?: typeof fetch | undefined;
@@ -42,11 +44,14 @@ export class Tenant {
    * rotation is picked up by the first token signed with the new key (SECURITY.md rule 16).
    */
   readonly keys: IssuerKeys;
+  /** How every ID token of this client is checked, at login and on refresh. */
+  readonly idTokens: IdTokenPolicy;
   readonly #discovery: Discovery;
   readonly #clientAuth: () => Promise<oauth.ClientAuth>;
 
   constructor(options: TenantOptions) {
     this.address = options.address;
+    this.idTokens = options.idTokens;
     this.client = { client_id: options.clientId };
     this.http = tenantHttp(options.address, options.timeoutMs, options.fetch);
     const customFetch = options.fetch;

@@ -18,6 +18,8 @@ export interface TransactionData {
   clientId: string;
   audience?: string;
   scope?: string;
+  /** The `max_age` sent, in seconds: the ID token's `auth_time` must then be that recent. */
+  maxAge?: number;
   appState?: unknown;
   /** For a connect (My Account API): the session `complete` needs, and the connection. */
   authSession?: string;

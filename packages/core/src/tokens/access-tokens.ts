@@ -185,7 +185,11 @@ export class AccessTokens<TStoreOptions> {
     }
     const context = await tenant.context();
     const response = await refreshTokenRequest(context, before.refreshToken, request);
-    const result = await processRefreshResponse(context, response, request, nowSeconds());
+    const result = await processRefreshResponse(context, tenant, response, {
+      request,
+      session: { sub: before.user.sub, idToken: before.idToken },
+      now: nowSeconds(),
+    });
     // A session that ended while the tenant answered (a back-channel logout, say) stays ended: the
     // new tokens are neither stored into it nor handed out.
     const after = await sessions.peek(storeOptions);

@@ -22,6 +22,7 @@ const STATUS_OF_CODE: Partial<Record<Auth0ErrorCode, number>> = {
   invalid_callback: 400,
   token_exchange_error: 400,
   id_token_validation_error: 400,
+  userinfo_error: 400,
   backchannel_logout_error: 400,
   cross_site_request: 403,
   missing_session: 401,
