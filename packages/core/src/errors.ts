@@ -98,6 +98,40 @@ export class OidcError extends Auth0Error {
   }
 }
 
+/**
+ * Which check an ID token failed: stable values, for logs and tests. `signature` covers the
+ * algorithm, the key (`kid`) and the signature itself.
+ */
+export type IdTokenCheck =
+  | 'format'
+  | 'signature'
+  | 'typ'
+  | 'iss'
+  | 'aud'
+  | 'azp'
+  | 'exp'
+  | 'iat'
+  | 'nbf'
+  | 'sub'
+  | 'nonce'
+  | 'auth_time';
+
+/**
+ * An ID token was refused, at login (`completeInteractiveLogin`) or on a refresh
+ * (`getAccessToken`): no session was made, or the session kept its tokens.
+ */
+export class IdTokenValidationError extends OidcError {
+  override name = 'IdTokenValidationError';
+  constructor(
+    /** Which check failed. */
+    readonly check: IdTokenCheck,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super('id_token_validation_error', `The ID token was refused: ${reason}.`, undefined, options);
+  }
+}
+
 /** A stateless session grew beyond what cookies can carry. */
 export class SessionTooLargeError extends Auth0Error {
   override name = 'SessionTooLargeError';

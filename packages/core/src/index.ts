@@ -24,6 +24,8 @@ export {
   BackchannelLogoutError,
   ConfigurationError,
   CrossSiteRequestError,
+  type IdTokenCheck,
+  IdTokenValidationError,
   InvalidArgumentError,
   MissingRequiredArgumentError,
   MissingTransactionError,
@@ -49,7 +51,13 @@ export type {
   ConnectedAccountsPage,
   ConnectionsPage,
 } from './my-account/types.js';
-export type { AuthorizationParams, ClientAssertionAlg, ServerClientOptions } from './options.js';
+export type { IdTokenSigningAlg } from './oidc/id-token.js';
+export type {
+  AuthorizationParams,
+  ClientAssertionAlg,
+  ServerClientOptions,
+  TokenEndpointAuthMethod,
+} from './options.js';
 export { safeReturnTo } from './redirects.js';
 export {
   type BackchannelLogoutOptions,

@@ -49,6 +49,28 @@ function hasMethods(...methods: string[]) {
     isObject(value) && methods.every((method) => typeof value[method] === 'function');
 }
 
+/** The names of every ServerClient option. */
+export const SERVER_CLIENT_OPTIONS: readonly string[] = Object.keys(SHAPES);
+
+/**
+ * Throws a {@link ConfigurationError} for the first key of `options` that is not in `known`,
+ * naming it and listing what `owner` takes.
+ */
+export function refuseUnknownOptions(
+  options: Record<string, unknown>,
+  known: readonly string[],
+  owner: string,
+): void {
+  for (const name of Object.keys(options)) {
+    if (!known.includes(name)) {
+      throw new ConfigurationError(
+        name,
+        `is not an option of ${owner}; the options are ${known.join(', ')}.`,
+      );
+    }
+  }
+}
+
 /**
  * Refuses, at construction, an options object that is not one, an option ServerClient does not
  * have (a typo such as `clientSecrets` would otherwise be ignored in silence) and an option of the
@@ -57,13 +79,8 @@ function hasMethods(...methods: string[]) {
  */
 export function checkServerClientOptions(options: unknown): void {
   if (!isObject(options)) throw new ConfigurationError('options', 'must be an object.');
+  refuseUnknownOptions(options, SERVER_CLIENT_OPTIONS, 'ServerClient');
   for (const [name, value] of Object.entries(options)) {
-    if (!Object.hasOwn(SHAPES, name)) {
-      throw new ConfigurationError(
-        name,
-        `is not an option of ServerClient; the options are ${Object.keys(SHAPES).join(', ')}.`,
-      );
-    }
     const [describe, test] = SHAPES[name as OptionName];
     if (value !== undefined && !test(value)) {
       throw new ConfigurationError(name, `must be ${describe}.`);

@@ -1,4 +1,4 @@
-import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
+import { BrowserClient, endUserSessions, loginAs } from '@gatehouse/dev-tenant/testing';
 import { generateTestKey, jwksOf, logoutTokenClaims, signJws } from '@gatehouse/test-kit/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -211,9 +211,7 @@ describe('a logout during a refresh', () => {
       await loginAs(browser, { startUrl: `${app.url}/auth/login`, ...ALICE });
       const pending = browser.navigate(`${app.url}/token?forceRefresh`);
       await started;
-      await fetch(`${app.tenant.url}/test/users/${encodeURIComponent('auth0|alice')}/logout`, {
-        method: 'POST',
-      });
+      await endUserSessions(app.tenant.url, 'auth0|alice');
       expect(backend.size).toBe(0);
       release();
       const result = await pending;

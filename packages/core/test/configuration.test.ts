@@ -25,6 +25,13 @@ describe('configuration fails closed at construction (SECURITY.md rule 8)', () =
     ['clientAssertionSigningKey', { clientAssertionSigningKey: 'not a pem' }],
     ['authorizationParams.redirect_uri', { authorizationParams: { redirect_uri: '/relative' } }],
     ['session.absoluteDuration', { session: { absoluteDuration: -1 } }],
+    ['session.inactivity', { session: { inactivity: 60 } }],
+    ['clientSecrets', { clientSecrets: 'a typo of clientSecret' }],
+    ['httpTimeout', { httpTimeout: '10s' }],
+    ['fetch', { fetch: 'https://proxy.example' }],
+    ['logger', { logger: console.log }],
+    ['pushedAuthorizationRequests', { pushedAuthorizationRequests: 'true' }],
+    ['stateStore', { stateStore: {} }],
   ])('names %s', (option, change) => {
     const attempt = () => new ServerClient({ ...valid, ...change } as ServerClientOptions<unknown>);
     expect(attempt).toThrow(ConfigurationError);
@@ -156,6 +163,29 @@ describe('private_key_jwt', () => {
         password: 'alice-password',
       });
       expect(JSON.parse(end.body).user.sub).toBe('auth0|alice');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('client_secret_post against the dev tenant', () => {
+  it('logs in, pushes the authorization request and refreshes with the secret in the body', async () => {
+    const app = await startTestApp(
+      { tokenEndpointAuthMethod: 'client_secret_post', pushedAuthorizationRequests: true },
+      {},
+      (client) => ({ ...client, tokenEndpointAuthMethod: 'client_secret_post' }),
+    );
+    try {
+      const browser = new BrowserClient();
+      const end = await loginAs(browser, {
+        startUrl: `${app.url}/auth/login`,
+        email: 'alice@example.com',
+        password: 'alice-password',
+      });
+      expect(JSON.parse(end.body).user.sub).toBe('auth0|alice');
+      const refreshed = await browser.navigate(`${app.url}/token?forceRefresh`);
+      expect(JSON.parse(refreshed.body).accessToken).toEqual(expect.any(String));
     } finally {
       await app.close();
     }

@@ -7,7 +7,7 @@ import {
   type DevTenantConfig,
   startDevTenant,
 } from '../src/index.js';
-import { backchannelDeliveries } from '../src/testing/index.js';
+import { backchannelDeliveries, endUserSessions } from '../src/testing/index.js';
 import { authorize } from './helpers.js';
 
 /**
@@ -54,10 +54,7 @@ async function tenantPostingTo(
   return tenant;
 }
 
-const logOutAlice = (tenant: DevTenant) =>
-  fetch(`${tenant.url}/test/users/${encodeURIComponent('auth0|alice')}/logout`, {
-    method: 'POST',
-  }).then((response) => response.json());
+const logOutAlice = (tenant: DevTenant) => endUserSessions(tenant.url, 'auth0|alice');
 
 /** Waits until every delivery has settled (delivered, or given up). */
 async function settled(tenant: DevTenant) {

@@ -1,4 +1,4 @@
-import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
+import { BrowserClient, endUserSessions, loginAs } from '@gatehouse/dev-tenant/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisLogoutRevocations, SessionStoreUnavailableError } from '../src/index.js';
@@ -92,13 +92,9 @@ describe('back-channel logout with stateless cookie sessions on two instances', 
     });
     expect(JSON.parse((await browser.navigate(`${b.url}/me`)).body).user.sub).toBe('auth0|alice');
 
-    const logout = await fetch(
-      `${deployment.tenant.url}/test/users/${encodeURIComponent('auth0|alice')}/logout`,
-      {
-        method: 'POST',
-      },
-    );
-    expect(await logout.json()).toMatchObject({ notified: 1 });
+    expect(await endUserSessions(deployment.tenant.url, 'auth0|alice')).toMatchObject({
+      notified: 1,
+    });
     expect(JSON.parse((await browser.navigate(`${b.url}/me`)).body).user).toBeNull();
     expect(JSON.parse((await browser.navigate(`${a.url}/me`)).body).user).toBeNull();
   });

@@ -1,14 +1,9 @@
 import type { IssuerKeys } from '@gatehouse/base';
 import * as oauth from 'oauth4webapi';
-import { AuthorizationError, OidcError } from '../errors.js';
+import { AuthorizationError, IdTokenValidationError, OidcError } from '../errors.js';
 import type { TransactionData } from '../stores/types.js';
 import { type TenantContext, tenantErrorOf } from './context.js';
-import {
-  type IdTokenClaims,
-  type IdTokenPolicy,
-  IdTokenValidationError,
-  verifyIdToken,
-} from './id-token.js';
+import { type IdTokenClaims, type IdTokenPolicy, verifyIdToken } from './id-token.js';
 import { withoutIdToken } from './token-response.js';
 
 /** What a successful callback yields. */

@@ -5,7 +5,7 @@ import {
   type ParsedJws,
   parseCompactJws,
 } from '@gatehouse/base';
-import { OidcError } from '../errors.js';
+import { type IdTokenCheck, IdTokenValidationError } from '../errors.js';
 import {
   type HmacAlgorithm,
   isHmacAlgorithm,
@@ -21,37 +21,6 @@ const MAX_SUB_LENGTH = 255;
 
 /** The algorithm ID tokens are signed with, pinned by configuration (`idTokenSigningAlg`). */
 export type IdTokenSigningAlg = AsymmetricAlgorithm | HmacAlgorithm;
-
-/**
- * Which check an ID token failed: stable values, for logs and tests. `signature` covers the
- * algorithm, the key (`kid`) and the signature itself.
- */
-export type IdTokenCheck =
-  | 'format'
-  | 'signature'
-  | 'typ'
-  | 'iss'
-  | 'aud'
-  | 'azp'
-  | 'exp'
-  | 'iat'
-  | 'nbf'
-  | 'sub'
-  | 'nonce'
-  | 'auth_time';
-
-/** An ID token was refused, at login or on a refresh. The session, if any, is unchanged. */
-export class IdTokenValidationError extends OidcError {
-  override name = 'IdTokenValidationError';
-  constructor(
-    /** Which check failed. */
-    readonly check: IdTokenCheck,
-    reason: string,
-    options?: { cause?: unknown },
-  ) {
-    super('id_token_validation_error', `The ID token was refused: ${reason}.`, undefined, options);
-  }
-}
 
 /** How one client checks every ID token: fixed at construction. */
 export interface IdTokenPolicy {

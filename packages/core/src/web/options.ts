@@ -1,6 +1,7 @@
 import { type ErrorMode, errorModeOf } from '@gatehouse/base';
 import { ConfigurationError } from '../errors.js';
 import { resolveSecrets, type ServerClientOptions } from '../options.js';
+import { refuseUnknownOptions, SERVER_CLIENT_OPTIONS } from '../options-check.js';
 import type { SessionLifetime } from '../session/lifetime.js';
 import { defaultStores, secureCookiesFor } from '../stores/defaults.js';
 import type { CookieStoreOptions, SessionBackend } from '../stores/types.js';
@@ -86,6 +87,14 @@ export interface ResolvedWebAuthOptions {
   /** The absolute callback URL (`redirect_uri`), when there is one. */
   callbackUrl: string | undefined;
 }
+
+/** The options a web integration adds to ServerClient's. */
+const WEB_OPTIONS: readonly (keyof WebAuthOptions)[] = [
+  'appBaseUrl',
+  'routes',
+  'session',
+  'errors',
+];
 
 const ROUTE_PATH = /^\/(?![/\\])[^\s?#\\]*$/;
 
@@ -175,6 +184,11 @@ export function resolveWebAuthOptions(
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError('options', 'must be an object.');
   }
+  refuseUnknownOptions(
+    { ...options },
+    [...WEB_OPTIONS, ...SERVER_CLIENT_OPTIONS],
+    'the web integration',
+  );
   const {
     appBaseUrl: baseOption,
     routes: routesOption,

@@ -7,6 +7,7 @@ export type { BackchannelAttempt, BackchannelDelivery } from '../backchannel-del
 export { BrowserClient, type NavigateOptions, type NavigationResult } from './browser-client.js';
 export { CookieStore } from './cookie-store.js';
 export { backchannelDeliveries } from './deliveries.js';
+export { type EndedSessions, endUserSessions } from './end-sessions.js';
 export { type HtmlForm, parseForms } from './forms.js';
 export { type LoginAsOptions, LoginFailedError, loginAs } from './login.js';
 export { DpopKey, type MachineTokenOptions, machineToken } from './machine-tokens.js';

@@ -84,6 +84,12 @@ export const MISCONFIGURATIONS: ReadonlyArray<
   ['routes.callback', { routes: { callback: false } }],
   ['session.store', { session: { store: { backend: {} } } }],
   ['errors', { errors: 'throw' }],
+  ['clientSecrets', { clientSecrets: 'a typo of clientSecret' }],
+  ['httpTimeout', { httpTimeout: '10s' }],
+  ['fetchUserInfo', { fetchUserInfo: 'yes' }],
+  ['tokenEndpointAuthMethod', { tokenEndpointAuthMethod: 'tls_client_auth' }],
+  ['idTokenSigningAlg', { idTokenSigningAlg: 'none' }],
+  ['session.inactivity', { session: { inactivity: 60 } }],
 ];
 
 /** Attributes every auth cookie carries (SECURITY.md rule 7); `secure` only over https. */

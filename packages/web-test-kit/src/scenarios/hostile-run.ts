@@ -5,6 +5,7 @@ import { DEFAULT_CLIENTS } from '@gatehouse/dev-tenant';
 import {
   BrowserClient,
   DpopKey,
+  endUserSessions,
   loginAs,
   machineToken,
   parseForms,
@@ -254,9 +255,7 @@ export function describeHostileRunFindings(start: StartTestApp): void {
       it('refuses a real logout token posted as JSON, then takes it as a form', async () => {
         const browser = await signIn();
         sink.bodies.length = 0;
-        await fetch(`${app.tenant.url}/test/users/${encodeURIComponent('auth0|alice')}/logout`, {
-          method: 'POST',
-        });
+        await endUserSessions(app.tenant.url, 'auth0|alice');
         const token = new URLSearchParams(sink.bodies.at(-1)).get('logout_token');
         expect(token).toBeTruthy();
         const asJson = await fetch(`${app.url}/auth/backchannel-logout`, {

@@ -2,7 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LogoutRevocations, ReplayStore, SessionBackend } from '@gatehouse/core';
 import type { WebAuthOptions } from '@gatehouse/core/web';
-import { BrowserClient, backchannelDeliveries, loginAs } from '@gatehouse/dev-tenant/testing';
+import {
+  BrowserClient,
+  backchannelDeliveries,
+  endUserSessions,
+  loginAs,
+} from '@gatehouse/dev-tenant/testing';
 import { generateTestKey, mintLogoutToken } from '@gatehouse/test-kit/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -177,10 +182,9 @@ export function describeSharedSessions(
       const onA = await signIn(ALICE, a);
       const onB = await signIn(ALICE, b);
       const bob = await signIn(BOB, b);
-      const logout = await fetch(`${deployment.tenant.url}/test/users/auth0%7Calice/logout`, {
-        method: 'POST',
+      expect(await endUserSessions(deployment.tenant.url, 'auth0|alice')).toMatchObject({
+        notified: expect.any(Number),
       });
-      expect(await logout.json()).toMatchObject({ notified: expect.any(Number) });
       for (const browser of [onA, onB]) {
         expect(await userOn(browser, a)).toBeNull();
         expect(await userOn(browser, b)).toBeNull();
@@ -191,7 +195,7 @@ export function describeSharedSessions(
     it('refuses a logout token replayed to either instance', async () => {
       const bob = await signIn(BOB, a);
       relay.deliveries.length = 0;
-      await fetch(`${deployment.tenant.url}/test/users/auth0%7Cbob/logout`, { method: 'POST' });
+      await endUserSessions(deployment.tenant.url, 'auth0|bob');
       const delivered = relay.deliveries[0]?.body;
       expect(delivered).toContain('logout_token=');
       expect(await userOn(bob, b)).toBeNull();
@@ -258,11 +262,10 @@ export function describeSharedSessions(
       relay.deliveries.length = 0;
       await stores.cut();
       try {
-        const logout = await fetch(`${deployment.tenant.url}/test/users/auth0%7Calice/logout`, {
-          method: 'POST',
-        });
         // The tenant learns that the logout did not happen (no 200), so it delivers it again.
-        expect(await logout.json()).toMatchObject({ notified: 0 });
+        expect(await endUserSessions(deployment.tenant.url, 'auth0|alice')).toMatchObject({
+          notified: 0,
+        });
         // It does, while the store is still away: refused again, with 503.
         await until(
           'a redelivery during the outage',
