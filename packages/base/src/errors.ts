@@ -141,7 +141,11 @@ export type AccessTokenForConnectionErrorCode =
   /** The tenant answered with an OAuth error, e.g. `invalid_grant` when nothing is connected. */
   | 'api_error'
   /** The request failed, or the tenant's answer was not a usable token response. */
-  | 'retrieval_error';
+  | 'retrieval_error'
+  /** Multiple custom domains: the session records no domain (web apps). */
+  | 'missing_session_domain'
+  /** Multiple custom domains: the session was created on another domain than the request's (web apps). */
+  | 'domain_mismatch';
 
 /**
  * A Token Vault exchange (an upstream provider's access token for a connection) failed. An

@@ -36,6 +36,7 @@ export type Auth0ErrorCode =
   | 'backchannel_logout_error'
   | 'keys_unavailable'
   | 'cross_site_request'
+  | 'domain_resolver_error'
   | AccessTokenErrorCode
   | AccessTokenForConnectionErrorCode;
 
@@ -46,7 +47,9 @@ export type AccessTokenErrorCode =
   | 'refresh_token_error'
   | 'audience_mismatch'
   | 'mfa_required'
-  | 'session_expired';
+  | 'session_expired'
+  | 'missing_session_domain'
+  | 'domain_mismatch';
 
 /**
  * The callback's `state` matches no login transaction of this browser: the login was started in
@@ -212,5 +215,16 @@ export class CrossSiteRequestError extends Auth0Error {
     readonly continueTo?: URL,
   ) {
     super('cross_site_request', message);
+  }
+}
+
+/**
+ * Multiple custom domains: the domain resolver threw, or returned something that is not a domain.
+ * Nothing was sent to any host and nothing was stored; the web routes answer 500.
+ */
+export class DomainResolverError extends Auth0Error {
+  override name = 'DomainResolverError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('domain_resolver_error', message, options);
   }
 }

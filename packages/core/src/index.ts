@@ -24,6 +24,7 @@ export {
   BackchannelLogoutError,
   ConfigurationError,
   CrossSiteRequestError,
+  DomainResolverError,
   type IdTokenCheck,
   IdTokenValidationError,
   InvalidArgumentError,
@@ -51,6 +52,13 @@ export type {
   ConnectedAccountsPage,
   ConnectionsPage,
 } from './my-account/types.js';
+export {
+  type DomainResolver,
+  type DomainResolverContext,
+  MAX_DOMAINS,
+  type RequestContext,
+  type RequestHeaders,
+} from './oidc/domains.js';
 export type { IdTokenSigningAlg } from './oidc/id-token.js';
 export type {
   AuthorizationParams,

@@ -6,7 +6,10 @@ type OptionName = keyof ServerClientOptions<unknown>;
 
 /** What each option takes, where a type check is all it needs; the rest are resolved elsewhere. */
 const SHAPES: Record<OptionName, readonly [describe: string, test: (value: unknown) => boolean]> = {
-  domain: ['a host name or an https origin', (value) => typeof value === 'string'],
+  domain: [
+    'a host name, an https origin or a domain resolver function',
+    (value) => typeof value === 'string' || typeof value === 'function',
+  ],
   clientId: ['a string', (value) => typeof value === 'string'],
   clientSecret: ['a string', (value) => typeof value === 'string'],
   tokenEndpointAuthMethod: ['a string', (value) => typeof value === 'string'],

@@ -6,6 +6,7 @@ import {
   type ReplayStore,
 } from '@gatehouse/base';
 import { ConfigurationError } from './errors.js';
+import type { DomainResolver } from './oidc/domains.js';
 import type { IdTokenPolicy, IdTokenSigningAlg } from './oidc/id-token.js';
 import { isHmacAlgorithm } from './oidc/signature.js';
 import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from './session/lifetime.js';
@@ -45,9 +46,12 @@ export type TokenEndpointAuthMethod =
 export interface ServerClientOptions<TStoreOptions> {
   /**
    * The tenant: a host name such as `tenant.auth0.com` (https is assumed) or a full origin.
-   * Plain http is accepted only for loopback hosts, such as the local dev tenant.
+   * Plain http is accepted only for loopback hosts, such as the local dev tenant. With multiple
+   * custom domains, a resolver `(context) => domain` deciding per request (from
+   * `storeOptions.request`, which the web integrations fill): transactions and sessions record
+   * their domain, and each completes, refreshes and logs out on its own.
    */
-  domain: string;
+  domain: string | DomainResolver<TStoreOptions>;
   /** The application's client id. */
   clientId: string;
   /** The client secret. Give this or `clientAssertionSigningKey`. */

@@ -24,9 +24,9 @@ import {
 } from './my-account/connected-accounts.js';
 import { MyAccountClient } from './my-account/my-account-client.js';
 import type { ConnectedAccountsPage, ConnectionsPage } from './my-account/types.js';
+import { TenantDomains } from './oidc/domains.js';
 import { logoutUrl } from './oidc/logout.js';
 import { verifyLogoutToken } from './oidc/logout-token.js';
-import { Tenant } from './oidc/tenant.js';
 import {
   resolveAuthorizationParams,
   resolveClientCredential,
@@ -36,7 +36,13 @@ import {
   type ServerClientOptions,
 } from './options.js';
 import { checkServerClientOptions } from './options-check.js';
-import type { ConnectionTokenSet, Session, TokenSet, UserClaims } from './session/model.js';
+import type {
+  ConnectionTokenSet,
+  Session,
+  SessionData,
+  TokenSet,
+  UserClaims,
+} from './session/model.js';
 import { defaultStores, secureCookiesFor } from './stores/defaults.js';
 import { MemoryRevocations } from './stores/revocations.js';
 import { Sessions } from './stores/sessions.js';
@@ -96,7 +102,8 @@ export interface LogoutOptions<TStoreOptions> {
  * const url = await client.startInteractiveLogin({ storeOptions: { cookies } });
  */
 export class ServerClient<TStoreOptions = CookieStoreOptions> {
-  readonly #tenant: Tenant;
+  readonly #domains: TenantDomains<TStoreOptions>;
+  readonly #clientId: string;
   readonly #sessions: Sessions<TStoreOptions>;
   readonly #login: InteractiveLogin<TStoreOptions>;
   readonly #tokens: AccessTokens<TStoreOptions>;
@@ -108,7 +115,10 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   constructor(options: ServerClientOptions<TStoreOptions>) {
     checkServerClientOptions(options);
     const secrets = resolveSecrets(options.secret);
-    const address = configuredTenantAddress(options.domain);
+    const domain =
+      typeof options.domain === 'function'
+        ? options.domain
+        : configuredTenantAddress(options.domain);
     if (typeof options.clientId !== 'string' || options.clientId === '') {
       throw new ConfigurationError('clientId', 'is required.');
     }
@@ -117,8 +127,8 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
     this.#logger = options.logger;
     this.#logoutTokenReplay =
       options.logoutTokenReplayStore ?? new MemoryReplayStore({ maxEntries: 50_000 });
-    this.#tenant = new Tenant({
-      address,
+    this.#clientId = options.clientId;
+    this.#domains = new TenantDomains(domain, {
       clientId: options.clientId,
       credential: resolveClientCredential(options),
       idTokens: resolveIdTokenPolicy(options),
@@ -141,32 +151,29 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
     this.#sessions = new Sessions(store, lifetime, revocations, options.logger);
 
     const shared = {
-      tenant: this.#tenant,
+      domains: this.#domains,
       params,
       sessions: this.#sessions,
       logger: options.logger,
     };
     this.#login = new InteractiveLogin({
       ...shared,
+      clientId: options.clientId,
       transactions,
       pushedAuthorizationRequests: options.pushedAuthorizationRequests ?? false,
       fetchUserInfo: options.fetchUserInfo ?? false,
     });
     this.#tokens = new AccessTokens({ ...shared, leeway: options.tokenRefreshLeeway ?? 60 });
     this.#connectedAccounts = new ConnectedAccounts({
-      myAccount: new MyAccountClient(address.origin, options.fetch, options.httpTimeout),
+      domains: this.#domains,
       transactions,
-      issuer: async () => (await this.#tenant.metadata()).issuer,
       clientId: options.clientId,
       defaultRedirectUri: params.redirect_uri,
-      accessToken: async (scope, storeOptions) =>
-        (
-          await this.getAccessToken({
-            audience: MyAccountClient.audienceFor(address.origin),
-            scope,
-            storeOptions,
-          })
-        ).accessToken,
+      accessToken: async (scope, storeOptions) => {
+        const tenant = await this.#domains.current(storeOptions);
+        const audience = MyAccountClient.audienceFor(tenant.address.origin);
+        return (await this.getAccessToken({ audience, scope, storeOptions })).accessToken;
+      },
     });
   }
 
@@ -211,13 +218,31 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
 
   /** The signed-in user's claims, or undefined. */
   async getUser(options: StoreOptionsArgument<TStoreOptions>): Promise<UserClaims | undefined> {
-    return (await this.#sessions.load(options.storeOptions)).session?.user;
+    return (await this.#visibleSession(options.storeOptions))?.user;
   }
 
-  /** The session (tokens included, internal bookkeeping excluded), or undefined. */
+  /**
+   * The session (tokens included, internal bookkeeping excluded), or undefined. With multiple
+   * custom domains it includes `domain`, the origin of the domain it was created on.
+   */
   async getSession(options: StoreOptionsArgument<TStoreOptions>): Promise<Session | undefined> {
-    const { session } = await this.#sessions.load(options.storeOptions);
+    const session = await this.#visibleSession(options.storeOptions);
     return session && this.#sessions.view(session);
+  }
+
+  /**
+   * The session, if this call may see it: with multiple custom domains, a session created on
+   * another domain is not this request's (it is kept, not deleted: it is that domain's).
+   */
+  async #visibleSession(storeOptions: TStoreOptions): Promise<SessionData | undefined> {
+    const { session } = await this.#sessions.load(storeOptions);
+    if (!session || !(await this.#domains.shows(session, storeOptions))) return undefined;
+    return session;
+  }
+
+  /** Counters of the client's caches: tenant domains whose discovery and keys are held. */
+  stats(): { domains: number } {
+    return { domains: this.#domains.size };
   }
 
   /**
@@ -279,12 +304,15 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
    * sessions are refused at their next read.
    */
   async handleBackchannelLogout(options: BackchannelLogoutOptions<TStoreOptions>): Promise<void> {
-    const as = await this.#tenant.metadata();
+    // With multiple custom domains, the token must come from the domain resolved for the request
+    // it was posted to (verified with that domain's keys and issuer).
+    const tenant = await this.#domains.current(options.storeOptions);
+    const as = await tenant.metadata();
     const { selector, jti } = await verifyLogoutToken(
       {
         issuer: as.issuer,
-        clientId: this.#tenant.client.client_id,
-        keys: this.#tenant.keys,
+        clientId: this.#clientId,
+        keys: tenant.keys,
         replay: this.#logoutTokenReplay,
       },
       options.logoutToken,
@@ -320,8 +348,15 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
         );
       }
     }
-    await this.#sessions.delete(options.storeOptions);
-    const as = await this.#tenant.metadata();
-    return logoutUrl(as, this.#tenant.address, this.#tenant.client.client_id, options.returnTo);
+    const tenant = await this.#domains.current(options.storeOptions);
+    // With multiple custom domains, only a session of this request's domain is ended here.
+    const session = this.#domains.resolved
+      ? (await this.#sessions.load(options.storeOptions)).session
+      : undefined;
+    if (!session || (await this.#domains.shows(session, options.storeOptions))) {
+      await this.#sessions.delete(options.storeOptions);
+    }
+    const as = await tenant.metadata();
+    return logoutUrl(as, tenant.address, this.#clientId, options.returnTo);
   }
 }

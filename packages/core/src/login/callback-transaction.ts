@@ -5,6 +5,7 @@ import {
   MissingRequiredArgumentError,
   MissingTransactionError,
 } from '../errors.js';
+import type { Tenant } from '../oidc/tenant.js';
 import type { TransactionData, TransactionStore } from '../stores/types.js';
 
 /** Which flow a callback completes: a login (`code`) or a connect (`connect_code`). */
@@ -14,11 +15,11 @@ export type CallbackFlow = 'login' | 'connect';
 export interface CallbackTransactionContext<TStoreOptions> {
   transactions: TransactionStore<TStoreOptions>;
   /**
-   * The tenant's issuer (asked for only once a transaction is found, so a malformed callback is
-   * refused without a discovery request) and this client: a transaction started for others is no
-   * match.
+   * The tenant a transaction was started with, undefined when it is not this client's tenant (asked
+   * only once a transaction is found, so a malformed callback is refused without a discovery
+   * request). With multiple custom domains, the callback completes on the transaction's domain.
    */
-  issuer: () => Promise<string>;
+  tenantOf: (transaction: TransactionData) => Promise<Tenant | undefined>;
   clientId: string;
   logger?: Logger | undefined;
 }
@@ -40,7 +41,7 @@ export async function callbackTransaction<TStoreOptions>(
   context: CallbackTransactionContext<TStoreOptions>,
   flow: CallbackFlow,
   options: { url: string | URL; storeOptions: TStoreOptions },
-): Promise<{ url: URL; state: string; transaction: TransactionData }> {
+): Promise<{ url: URL; state: string; transaction: TransactionData; tenant: Tenant }> {
   const url = typeof options.url === 'string' ? URL.parse(options.url) : options.url;
   if (!url) throw new InvalidArgumentError('url', 'The callback URL is not a valid absolute URL.');
   const state = url.searchParams.get('state');
@@ -60,11 +61,11 @@ export async function callbackTransaction<TStoreOptions>(
     throw new MissingTransactionError(MISSING[flow]);
   }
   const isConnect = transaction.authSession !== undefined;
-  if (
-    isConnect !== (flow === 'connect') ||
-    transaction.issuer !== (await context.issuer()) ||
-    transaction.clientId !== context.clientId
-  ) {
+  const tenant =
+    isConnect === (flow === 'connect') && transaction.clientId === context.clientId
+      ? await context.tenantOf(transaction)
+      : undefined;
+  if (!tenant) {
     context.logger?.debug(
       { reason: 'transaction of another flow', flow },
       'gatehouse: callback refused',
@@ -73,5 +74,5 @@ export async function callbackTransaction<TStoreOptions>(
       `The ${flow} transaction was started for another tenant, client or flow.`,
     );
   }
-  return { url, state, transaction };
+  return { url, state, transaction, tenant };
 }

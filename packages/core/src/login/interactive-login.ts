@@ -17,6 +17,7 @@ import {
   processCodeExchangeResponse,
   validateCallback,
 } from '../oidc/callback.js';
+import type { TenantDomains } from '../oidc/domains.js';
 import type { Tenant } from '../oidc/tenant.js';
 import { fetchUserInfo } from '../oidc/userinfo.js';
 import type { AuthorizationParams } from '../options.js';
@@ -65,7 +66,9 @@ export interface LoginResult {
 
 /** What the login flow needs from the client that owns it. */
 export interface InteractiveLoginContext<TStoreOptions> {
-  tenant: Tenant;
+  domains: TenantDomains<TStoreOptions>;
+  /** This application's client id: a transaction of another client is no match. */
+  clientId: string;
   params: AuthorizationParams;
   pushedAuthorizationRequests: boolean;
   /** Fetch `/userinfo` after the code exchange and merge its claims into the user. */
@@ -83,7 +86,8 @@ export class InteractiveLogin<TStoreOptions> {
   constructor(private readonly context: InteractiveLoginContext<TStoreOptions>) {}
 
   async start(options: StartInteractiveLoginOptions<TStoreOptions>): Promise<URL> {
-    const { tenant, params: configured } = this.context;
+    const { domains, params: configured } = this.context;
+    const tenant = await domains.current(options.storeOptions);
     const as = await tenant.metadata();
     const perCall = options.authorizationParams ?? {};
     const redirectUri = (perCall.redirect_uri ?? configured.redirect_uri) as string | undefined;
@@ -133,12 +137,12 @@ export class InteractiveLogin<TStoreOptions> {
   }
 
   async complete(options: CompleteInteractiveLoginOptions<TStoreOptions>): Promise<LoginResult> {
-    const { tenant, transactions, sessions, logger } = this.context;
-    const { url, state, transaction } = await callbackTransaction(
+    const { domains, transactions, sessions, logger, clientId } = this.context;
+    const { url, state, transaction, tenant } = await callbackTransaction(
       {
         transactions,
-        issuer: async () => (await tenant.metadata()).issuer,
-        clientId: tenant.client.client_id,
+        tenantOf: (started) => domains.ofTransaction(started),
+        clientId,
         logger,
       },
       'login',
@@ -164,6 +168,7 @@ export class InteractiveLogin<TStoreOptions> {
         ? { ...claims, ...(await fetchUserInfo(context, tokens.access_token, claims.sub)) }
         : (claims as UserClaims);
       const session = newSession({ tokens, claims: user }, transaction, {
+        domain: tenant.address.origin,
         ceiling,
         nowMs,
       });
@@ -195,7 +200,7 @@ function maxAgeOf(value: unknown): number | undefined {
 function newSession(
   { tokens, claims }: { tokens: oauth.TokenEndpointResponse; claims: UserClaims },
   transaction: TransactionData,
-  { ceiling, nowMs }: { ceiling: number | undefined; nowMs: number },
+  { domain, ceiling, nowMs }: { domain: string; ceiling: number | undefined; nowMs: number },
 ): SessionData {
   const now = Math.floor(nowMs / 1000);
   const user: UserClaims = { ...claims };
@@ -204,6 +209,7 @@ function newSession(
   const expiresAt = now + (tokens.expires_in ?? 3600);
   return {
     user,
+    domain,
     idToken: tokens.id_token,
     refreshToken: tokens.refresh_token,
     tokenSets: tokens.access_token

@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { AuthorizationError, MissingRequiredArgumentError } from '../errors.js';
 import { callbackTransaction } from '../login/callback-transaction.js';
+import type { TenantDomains } from '../oidc/domains.js';
 import type { TransactionData, TransactionStore } from '../stores/types.js';
 import { checkTake, MY_ACCOUNT_SCOPES, type MyAccountClient } from './my-account-client.js';
 import type {
@@ -60,9 +61,9 @@ export interface DeleteConnectedAccountOptions<TStoreOptions> {
 
 /** What the connected-accounts flow needs from the client that owns it. */
 export interface ConnectedAccountsContext<TStoreOptions> {
-  myAccount: MyAccountClient;
+  /** The tenant of each call (its My Account API), and of each transaction. */
+  domains: TenantDomains<TStoreOptions>;
   transactions: TransactionStore<TStoreOptions>;
-  issuer: () => Promise<string>;
   clientId: string;
   defaultRedirectUri: string | undefined;
   /** A My Account API access token with this scope, through the session's refresh token (MRRT). */
@@ -85,10 +86,11 @@ export class ConnectedAccounts<TStoreOptions> {
     if (!options.connection) throw new MissingRequiredArgumentError('connection');
     const redirectUri = options.redirectUri ?? this.context.defaultRedirectUri;
     if (!redirectUri) throw new MissingRequiredArgumentError('redirectUri');
+    const tenant = await this.context.domains.current(options.storeOptions);
     const token = await this.context.accessToken(MY_ACCOUNT_SCOPES.create, options.storeOptions);
     const codeVerifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
-    const response = await this.context.myAccount.connect(token, {
+    const response = await tenant.myAccount.connect(token, {
       connection: options.connection,
       redirect_uri: redirectUri,
       state,
@@ -102,7 +104,7 @@ export class ConnectedAccounts<TStoreOptions> {
       state,
       codeVerifier,
       redirectUri,
-      issuer: await this.context.issuer(),
+      issuer: (await tenant.metadata()).issuer,
       clientId: this.context.clientId,
       appState: options.appState,
       authSession: response.auth_session,
@@ -122,12 +124,9 @@ export class ConnectedAccounts<TStoreOptions> {
   async complete(
     options: CompleteConnectAccountOptions<TStoreOptions>,
   ): Promise<CompleteConnectAccountResult> {
-    const { url, state, transaction } = await callbackTransaction(
-      {
-        transactions: this.context.transactions,
-        issuer: this.context.issuer,
-        clientId: this.context.clientId,
-      },
+    const { domains, transactions, clientId } = this.context;
+    const { url, state, transaction, tenant } = await callbackTransaction(
+      { transactions, tenantOf: (started) => domains.ofTransaction(started), clientId },
       'connect',
       options,
     );
@@ -141,7 +140,7 @@ export class ConnectedAccounts<TStoreOptions> {
       const connectCode = url.searchParams.get('connect_code');
       if (!connectCode) throw new MissingRequiredArgumentError('connect_code');
       const token = await this.context.accessToken(MY_ACCOUNT_SCOPES.create, options.storeOptions);
-      const account = await this.context.myAccount.complete(token, {
+      const account = await tenant.myAccount.complete(token, {
         auth_session: transaction.authSession as string, // checked by callbackTransaction
         connect_code: connectCode,
         redirect_uri: transaction.redirectUri,
@@ -160,19 +159,26 @@ export class ConnectedAccounts<TStoreOptions> {
   ): Promise<ConnectedAccountsPage> {
     checkTake(options.take);
     const token = await this.context.accessToken(MY_ACCOUNT_SCOPES.read, options.storeOptions);
-    return this.context.myAccount.listAccounts(token, options);
+    return (await this.#myAccount(options.storeOptions)).listAccounts(token, options);
   }
 
   async listConnections(options: ListConnectionsOptions<TStoreOptions>): Promise<ConnectionsPage> {
     checkTake(options.take);
     const token = await this.context.accessToken(MY_ACCOUNT_SCOPES.read, options.storeOptions);
-    return this.context.myAccount.listConnections(token, options);
+    return (await this.#myAccount(options.storeOptions)).listConnections(token, options);
   }
 
   async delete(options: DeleteConnectedAccountOptions<TStoreOptions>): Promise<void> {
     if (!options.connectedAccountId) throw new MissingRequiredArgumentError('connectedAccountId');
     const token = await this.context.accessToken(MY_ACCOUNT_SCOPES.delete, options.storeOptions);
-    await this.context.myAccount.deleteAccount(token, options.connectedAccountId);
+    await (await this.#myAccount(options.storeOptions)).deleteAccount(
+      token,
+      options.connectedAccountId,
+    );
+  }
+  /** The My Account API of this call's domain. */
+  async #myAccount(storeOptions: TStoreOptions): Promise<MyAccountClient> {
+    return (await this.context.domains.current(storeOptions)).myAccount;
   }
 }
 

@@ -7,6 +7,7 @@ import {
   type TenantAddress,
 } from '@gatehouse/base';
 import type * as oauth from 'oauth4webapi';
+import { MyAccountClient } from '../my-account/my-account-client.js';
 import type { ClientCredential } from '../options.js';
 import { clientAuthentication } from './client-auth.js';
 import { type TenantContext, type TenantHttp, tenantHttp } from './context.js';
@@ -46,12 +47,15 @@ export class Tenant {
   readonly keys: IssuerKeys;
   /** How every ID token of this client is checked, at login and on refresh. */
   readonly idTokens: IdTokenPolicy;
+  /** The My Account API of this domain (connected accounts). */
+  readonly myAccount: MyAccountClient;
   readonly #discovery: Discovery;
   readonly #clientAuth: () => Promise<oauth.ClientAuth>;
 
   constructor(options: TenantOptions) {
     this.address = options.address;
     this.idTokens = options.idTokens;
+    this.myAccount = new MyAccountClient(options.address.origin, options.fetch, options.timeoutMs);
     this.client = { client_id: options.clientId };
     this.http = tenantHttp(options.address, options.timeoutMs, options.fetch);
     const customFetch = options.fetch;

@@ -60,6 +60,11 @@ export interface SessionInternal {
 /** Everything stored for one signed-in browser. */
 export interface SessionData {
   user: UserClaims;
+  /**
+   * The origin of the tenant domain the session was created on (e.g. `https://login.brand-a.com`):
+   * with multiple custom domains, the session is only this domain's.
+   */
+  domain?: string;
   idToken?: string;
   refreshToken?: string;
   tokenSets: TokenSet[];
@@ -93,6 +98,7 @@ export function isSessionData(value: unknown): value is SessionData {
   const candidate = value as Partial<SessionData>;
   return (
     typeof candidate.user?.sub === 'string' &&
+    (candidate.domain === undefined || typeof candidate.domain === 'string') &&
     Array.isArray(candidate.tokenSets) &&
     Array.isArray(candidate.connectionTokenSets) &&
     typeof candidate.internal?.sid === 'string' &&

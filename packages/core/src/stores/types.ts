@@ -1,9 +1,15 @@
 import type { CookieJar } from '../cookies/cookie-jar.js';
+import type { RequestContext } from '../oidc/domains.js';
 import type { SessionData } from '../session/model.js';
 
-/** Store options of the cookie-based stores: the current request's cookies. */
+/**
+ * Store options of the cookie-based stores: the current request's cookies, and the request itself
+ * for a domain resolver (the web integrations fill both).
+ */
 export interface CookieStoreOptions {
   cookies: CookieJar;
+  /** The request's URL and headers, which a `domain` resolver decides from. */
+  request?: RequestContext;
 }
 
 /** One login (or connect) attempt, kept between the redirect to the tenant and the callback. */

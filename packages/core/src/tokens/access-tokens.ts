@@ -7,6 +7,7 @@ import {
   AccessTokenForConnectionError,
   MissingRequiredArgumentError,
 } from '../errors.js';
+import type { TenantDomains } from '../oidc/domains.js';
 import {
   processRefreshResponse,
   type RefreshRequest,
@@ -48,13 +49,19 @@ export interface GetAccessTokenForConnectionOptions<TStoreOptions> {
 
 /** What token retrieval needs from the client that owns it. */
 export interface AccessTokensContext<TStoreOptions> {
-  tenant: Tenant;
+  domains: TenantDomains<TStoreOptions>;
   params: AuthorizationParams;
   sessions: Sessions<TStoreOptions>;
   /** Seconds before expiry at which a cached token is no longer handed out. */
   leeway: number;
   logger: Logger | undefined;
 }
+
+/** Why a session cannot get tokens on this call's domain (multiple custom domains). */
+const DOMAIN_MESSAGES = {
+  missing_session_domain: 'The session records no domain; the user must sign in again.',
+  domain_mismatch: 'The session was created on another domain than this request’s.',
+} as const;
 
 /** A short, non-reversible name for a refresh token, to key concurrent work by session. */
 function fingerprint(refreshToken: string): string {
@@ -93,6 +100,11 @@ export class AccessTokens<TStoreOptions> {
         'missing_session',
         'There is no session: the user must sign in first.',
       );
+    const tenant = await this.context.domains.ofSession(
+      session,
+      storeOptions,
+      (code) => new AccessTokenError(code, DOMAIN_MESSAGES[code]),
+    );
     const audience = options.audience ?? (params.audience as string | undefined);
     const request: RefreshRequest = {
       audience,
@@ -116,7 +128,8 @@ export class AccessTokens<TStoreOptions> {
     const lineage = fingerprint(session.refreshToken);
     const update = await this.#refreshes.run(
       `${lineage} ${request.audienceKey} ${request.scope ?? ''}`,
-      () => this.#sessionQueue.run(lineage, () => this.#refreshAndSave(request, storeOptions)),
+      () =>
+        this.#sessionQueue.run(lineage, () => this.#refreshAndSave(tenant, request, storeOptions)),
       { fresh: options.forceRefresh === true },
     );
     await sessions.saveIfChanged(storeOptions, (current) =>
@@ -132,7 +145,7 @@ export class AccessTokens<TStoreOptions> {
   ): Promise<ConnectionTokenSet> {
     if (!options.connection) throw new MissingRequiredArgumentError('connection');
     const { storeOptions, connection, loginHint } = options;
-    const { tenant, sessions, leeway } = this.context;
+    const { domains, sessions, leeway } = this.context;
     // Token Vault is deliberately not limited by the session_expiry ceiling (as in the Python SDK).
     const { session } = await sessions.load(storeOptions, { enforceCeiling: false });
     if (!session)
@@ -140,6 +153,11 @@ export class AccessTokens<TStoreOptions> {
         'missing_session',
         'There is no session: the user must sign in first.',
       );
+    const tenant = await domains.ofSession(
+      session,
+      storeOptions,
+      (code) => new AccessTokenForConnectionError(code, DOMAIN_MESSAGES[code]),
+    );
     const cached = findConnectionTokenSet(
       session.connectionTokenSets,
       { connection, loginHint },
@@ -170,10 +188,11 @@ export class AccessTokens<TStoreOptions> {
    * an earlier refresh in this request may have rotated the refresh token.
    */
   async #refreshAndSave(
+    tenant: Tenant,
     request: RefreshRequest,
     storeOptions: TStoreOptions,
   ): Promise<TokenUpdate> {
-    const { tenant, sessions, logger } = this.context;
+    const { sessions, logger } = this.context;
     const before = await sessions.peek(storeOptions);
     if (!before?.refreshToken) {
       throw before
