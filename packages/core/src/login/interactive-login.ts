@@ -18,7 +18,6 @@ import {
   validateCallback,
 } from '../oidc/callback.js';
 import type { TenantDomains } from '../oidc/domains.js';
-import type { Tenant } from '../oidc/tenant.js';
 import { fetchUserInfo } from '../oidc/userinfo.js';
 import type { AuthorizationParams } from '../options.js';
 import { isCeilingInPast, sanitizeSessionExpiry } from '../session/lifetime.js';
