@@ -5,10 +5,16 @@ import type { NextFunction, Request, Response } from 'express';
 /** The integration each request went through, for `requiresAuth()` to find. */
 const integrations = new WeakMap<Request, WebAuth>();
 
-/** Attaches `req.auth` (bound to this request's cookies) and remembers the integration. */
+/**
+ * Attaches `req.auth` (bound to this request's cookies, and its URL and headers for a `domain`
+ * resolver) and remembers the integration.
+ */
 export function attach(web: WebAuth, req: Request, res: Response): void {
   integrations.set(req, web);
-  req.auth = web.bind(NodeCookieJar.for(req, res));
+  req.auth = web.bind(NodeCookieJar.for(req, res), {
+    target: req.originalUrl,
+    headers: req.headers,
+  });
 }
 
 /** The integration `auth()` attached to this request, if any. */

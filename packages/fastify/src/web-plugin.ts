@@ -87,7 +87,10 @@ const plugin: FastifyPluginAsync<GatehouseOptions> = async (fastify, options) =>
 
   fastify.decorateRequest('auth', null as never);
   fastify.addHook('onRequest', async (request, reply) => {
-    request.auth = web.bind(FastifyCookieJar.for(request, reply));
+    request.auth = web.bind(FastifyCookieJar.for(request, reply), {
+      target: request.url,
+      headers: request.headers,
+    });
   });
 
   fastify.decorate('requiresAuth', (): preHandlerAsyncHookHandler => {

@@ -57,9 +57,11 @@ export interface WebAuthOptions
    * The app's public address, e.g. `https://app.example.com` (a path is allowed when the app lives
    * under one). Every URL the integration builds (callback, redirects, returnTo checks) starts from
    * it, never from the request's `Host`. Cookies are `Secure` exactly when it is https.
-   * Default: `APP_BASE_URL`.
+   * An app served on several hostnames (multiple custom domains) lists them all: each request uses
+   * the one its `Host` names, and the first when `Host` names none of them, so `Host` never picks
+   * an address outside the list. They must share one scheme. Default: `APP_BASE_URL`.
    */
-  appBaseUrl?: string;
+  appBaseUrl?: string | readonly string[];
   /** Route paths; each may be `false` to turn it off. Defaults: {@link DEFAULT_ROUTES}. */
   routes?: Partial<WebRoutes>;
   /** Lifetimes (rolling, 1 day inactivity, 7 days absolute) and the store (cookie by default). */
@@ -78,14 +80,18 @@ export type WebAuthEnv = Readonly<Record<string, string | undefined>>;
 export interface ResolvedWebAuthOptions {
   /** Ready for `new ServerClient(...)`: stores built, `redirect_uri` derived. */
   clientOptions: ServerClientOptions<CookieStoreOptions>;
-  /** The app's address, without a trailing slash in its path. */
+  /** The app's (first) address, without a trailing slash in its path. */
   appBaseUrl: URL;
+  /** Every address of the app, the first one first. */
+  appBaseUrls: readonly URL[];
   routes: WebRoutes;
   errors: ErrorMode;
   /** Cookies carry `Secure`: the app is served over https. */
   secure: boolean;
-  /** The absolute callback URL (`redirect_uri`), when there is one. */
+  /** The absolute callback URL (`redirect_uri`) on the first address, when there is one. */
   callbackUrl: string | undefined;
+  /** `authorizationParams.redirect_uri` when configured: then every address uses it. */
+  configuredCallbackUrl: string | undefined;
 }
 
 /** The options a web integration adds to ServerClient's. */
@@ -97,6 +103,18 @@ const WEB_OPTIONS: readonly (keyof WebAuthOptions)[] = [
 ];
 
 const ROUTE_PATH = /^\/(?![/\\])[^\s?#\\]*$/;
+
+/**
+ * The callback URL (`redirect_uri`) for a request on one of the app's addresses: the configured
+ * one, else the callback route on that address.
+ */
+export function callbackUrlFor(
+  options: ResolvedWebAuthOptions,
+  appBaseUrl: URL,
+): string | undefined {
+  if (options.configuredCallbackUrl !== undefined) return options.configuredCallbackUrl;
+  return options.routes.callback ? appUrl(appBaseUrl, options.routes.callback).href : undefined;
+}
 
 /** Joins an app path to the app's base URL: `https://x/app` + `/auth/login`. */
 export function appUrl(appBaseUrl: URL, path: string): URL {
@@ -113,6 +131,20 @@ function required<T>(value: T | undefined, option: string, variable: string): T 
     throw new ConfigurationError(option, `is required: pass it as an option or set ${variable}.`);
   }
   return value;
+}
+
+/** The app's addresses: one or a non-empty list, sharing one scheme. */
+function resolveAppBaseUrls(value: unknown): URL[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) {
+    throw new ConfigurationError('appBaseUrl', 'must be a URL or a non-empty list of URLs.');
+  }
+  const urls = list.map(resolveAppBaseUrl);
+  if (urls.some((url) => url.protocol !== urls[0]?.protocol)) {
+    // Cookies are Secure or not for the whole app (its stores are built once).
+    throw new ConfigurationError('appBaseUrl', 'every address must use the same scheme.');
+  }
+  return urls;
 }
 
 function resolveAppBaseUrl(value: unknown): URL {
@@ -216,17 +248,19 @@ export function resolveWebAuthOptions(
       'is required: pass clientSecret (or set AUTH0_CLIENT_SECRET), or clientAssertionSigningKey.',
     );
   }
-  const appBaseUrl = resolveAppBaseUrl(
+  const appBaseUrls = resolveAppBaseUrls(
     required(baseOption ?? fromEnv(env, 'APP_BASE_URL'), 'appBaseUrl', 'APP_BASE_URL'),
   );
+  const appBaseUrl = appBaseUrls[0] as URL;
   const routes = resolveRoutes(routesOption);
   const secure = secureCookiesFor(appBaseUrl);
 
   const { store: storeOption, cookieName, ...lifetime } = session;
   const store = resolveStore(storeOption);
   const audience = client.authorizationParams?.audience ?? fromEnv(env, 'AUTH0_AUDIENCE');
+  const configuredCallbackUrl = client.authorizationParams?.redirect_uri as string | undefined;
   const callbackUrl =
-    (client.authorizationParams?.redirect_uri as string | undefined) ??
+    configuredCallbackUrl ??
     (routes.callback ? appUrl(appBaseUrl, routes.callback).href : undefined);
   if (!callbackUrl && (routes.login || routes.connect)) {
     throw new ConfigurationError(
@@ -243,6 +277,8 @@ export function resolveWebAuthOptions(
   });
   return {
     appBaseUrl,
+    appBaseUrls,
+    configuredCallbackUrl,
     routes,
     errors,
     secure,

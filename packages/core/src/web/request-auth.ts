@@ -1,4 +1,3 @@
-import type { CookieJar } from '../cookies/cookie-jar.js';
 import type {
   DeleteConnectedAccountOptions,
   ListConnectedAccountsOptions,
@@ -30,9 +29,9 @@ export class RequestAuth {
   readonly #client: ServerClient;
   readonly #storeOptions: CookieStoreOptions;
 
-  constructor(client: ServerClient, cookies: CookieJar) {
+  constructor(client: ServerClient, storeOptions: CookieStoreOptions) {
     this.#client = client;
-    this.#storeOptions = { cookies };
+    this.#storeOptions = storeOptions;
   }
 
   /** The signed-in user's claims, or undefined. */

@@ -10,6 +10,10 @@ export interface WebRequest {
   method: string;
   /** The request's URL on the app's own origin: `appBaseUrl`'s origin plus the path and query. */
   url: URL;
+  /** The app's address this request came to: the one of `appBaseUrl` its `Host` names, else the first. */
+  appBaseUrl: URL;
+  /** The request's headers as received, for a `domain` resolver. */
+  headers: NodeRequestHeaders;
   /** The `Accept` header, to choose between an HTML page or redirect and JSON. */
   accept: string | undefined;
   /** The parsed form (or JSON) body of a POST, if any. */

@@ -89,9 +89,12 @@ export class WebAuth {
       typeof init.body === 'object' && init.body !== null && !Array.isArray(init.body)
         ? (init.body as Record<string, unknown>)
         : undefined;
+    const appBaseUrl = this.#addressOf(init.headers);
     return {
       method: init.method.toUpperCase(),
-      url: requestUrl(this.options.appBaseUrl, init.target),
+      url: requestUrl(appBaseUrl, init.target),
+      appBaseUrl,
+      headers: init.headers ?? {},
       accept: init.accept,
       body,
       cookies:
@@ -130,9 +133,25 @@ export class WebAuth {
     }
   }
 
-  /** The `ServerClient` bound to one request's cookies: `req.auth` / `request.auth`. */
-  bind(cookies: CookieJar): RequestAuth {
-    return new RequestAuth(this.client, cookies);
+  /**
+   * The `ServerClient` bound to one request: `req.auth` / `request.auth`. `request` (its target and
+   * headers) is what a `domain` resolver decides from.
+   */
+  bind(cookies: CookieJar, request?: Pick<WebRequestInit, 'target' | 'headers'>): RequestAuth {
+    if (!request) return new RequestAuth(this.client, { cookies });
+    const headers = request.headers ?? {};
+    const url = requestUrl(this.#addressOf(headers), request.target).href;
+    return new RequestAuth(this.client, { cookies, request: { url, headers } });
+  }
+
+  /**
+   * The app's address a request came to: the one of `appBaseUrl` whose host its `Host` header
+   * names, else the first. `Host` only chooses among the configured addresses.
+   */
+  #addressOf(headers: WebRequestInit['headers']): URL {
+    const { appBaseUrls } = this.options;
+    const host = singleHeader(headers, 'host')?.trim().toLowerCase();
+    return appBaseUrls.find((url) => url.host === host) ?? (appBaseUrls[0] as URL);
   }
 
   #failure(error: unknown, request: WebRequest, format: 'negotiate' | 'json'): RouteOutcome {

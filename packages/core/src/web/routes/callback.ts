@@ -7,8 +7,8 @@ import { type RouteHandler, storeOptionsOf } from './context.js';
  * the `returnTo` saved when it started. Errors (the tenant's `error=`, no transaction, a bad
  * state) are thrown as named errors for the error page.
  */
-export const callback: RouteHandler = async ({ client, options }, request) => {
+export const callback: RouteHandler = async ({ client }, request) => {
   const storeOptions = storeOptionsOf(request);
   const { appState } = await client.completeCallback({ url: request.url, storeOptions });
-  return redirect(returnToFromAppState(appState, options.appBaseUrl));
+  return redirect(returnToFromAppState(appState, request.appBaseUrl));
 };

@@ -1,5 +1,6 @@
 import { CrossSiteRequestError, MissingRequiredArgumentError } from '../../errors.js';
 import { isCrossSiteNavigation } from '../cross-site.js';
+import { callbackUrlFor } from '../options.js';
 import { field } from '../request.js';
 import { redirect } from '../response.js';
 import { resolveReturnTo } from '../return-to.js';
@@ -34,11 +35,12 @@ export const connect: RouteHandler = async (context, request) => {
     .getAll('scopes')
     .flatMap((value) => value.split(/[\s,]+/))
     .filter(Boolean);
-  const returnTo = resolveReturnTo(field(request, 'returnTo'), options.appBaseUrl);
+  const returnTo = resolveReturnTo(field(request, 'returnTo'), request.appBaseUrl);
+  const callbackUrl = callbackUrlFor(options, request.appBaseUrl);
   const url = await client.startConnectAccount({
     connection,
     ...(scopes.length > 0 ? { scopes } : {}),
-    ...(options.callbackUrl ? { redirectUri: options.callbackUrl } : {}),
+    ...(callbackUrl ? { redirectUri: callbackUrl } : {}),
     appState: { returnTo: returnTo.href },
     storeOptions,
   });

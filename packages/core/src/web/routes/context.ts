@@ -1,4 +1,5 @@
 import type { ServerClient } from '../../server-client.js';
+import type { CookieStoreOptions } from '../../stores/types.js';
 import type { ResolvedWebAuthOptions } from '../options.js';
 import type { WebRequest } from '../request.js';
 import type { WebResponse } from '../response.js';
@@ -12,5 +13,8 @@ export interface RouteContext {
 /** A route handler: a request in, a response description out; errors are thrown. */
 export type RouteHandler = (context: RouteContext, request: WebRequest) => Promise<WebResponse>;
 
-/** The store options of a request, for the cookie-based stores. */
-export const storeOptionsOf = (request: WebRequest) => ({ cookies: request.cookies });
+/** The store options of a request: its cookies, and the request for a `domain` resolver. */
+export const storeOptionsOf = (request: WebRequest): CookieStoreOptions => ({
+  cookies: request.cookies,
+  request: { url: request.url.href, headers: request.headers },
+});

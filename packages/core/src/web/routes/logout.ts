@@ -2,7 +2,7 @@ import { CrossSiteRequestError } from '../../errors.js';
 import { logoutConfirmPage } from '../confirm-page.js';
 import { isCrossSiteNavigation, isCrossSiteSubmission } from '../cross-site.js';
 import { appUrl } from '../options.js';
-import { field } from '../request.js';
+import { field, type WebRequest } from '../request.js';
 import { redirect } from '../response.js';
 import { resolveReturnTo } from '../return-to.js';
 import { type RouteContext, type RouteHandler, storeOptionsOf } from './context.js';
@@ -20,13 +20,13 @@ import { type RouteContext, type RouteHandler, storeOptionsOf } from './context.
  * at once, as users expect of a "Sign out" link.
  */
 export const logout: RouteHandler = async (context, request) => {
-  const { client, options } = context;
-  const returnTo = resolveReturnTo(field(request, 'returnTo', 'either'), options.appBaseUrl);
-  if (request.method === 'POST' && isCrossSiteSubmission(request, options.appBaseUrl)) {
+  const { client } = context;
+  const returnTo = resolveReturnTo(field(request, 'returnTo', 'either'), request.appBaseUrl);
+  if (request.method === 'POST' && isCrossSiteSubmission(request, request.appBaseUrl)) {
     throw new CrossSiteRequestError('A logout must be submitted from this app’s own pages.');
   }
   if (request.method !== 'POST' && isCrossSiteNavigation(request)) {
-    return logoutConfirmPage(logoutRoute(context, request), returnTo, options.appBaseUrl);
+    return logoutConfirmPage(logoutRoute(context, request), returnTo, request.appBaseUrl);
   }
   const url = await client.logout({
     returnTo: returnTo.href,
@@ -36,6 +36,9 @@ export const logout: RouteHandler = async (context, request) => {
 };
 
 /** Where the confirm page posts: this route, as configured (its path without the query). */
-function logoutRoute({ options }: RouteContext, request: { url: URL }): URL {
-  return options.routes.logout ? appUrl(options.appBaseUrl, options.routes.logout) : request.url;
+function logoutRoute(
+  { options }: RouteContext,
+  request: Pick<WebRequest, 'url' | 'appBaseUrl'>,
+): URL {
+  return options.routes.logout ? appUrl(request.appBaseUrl, options.routes.logout) : request.url;
 }

@@ -10,7 +10,7 @@ import { type RouteContext, storeOptionsOf } from './context.js';
  */
 export function signInResponse({ options }: RouteContext, request: WebRequest): WebResponse {
   if (options.routes.login && wantsHtml(request)) {
-    const login = appUrl(options.appBaseUrl, options.routes.login);
+    const login = appUrl(request.appBaseUrl, options.routes.login);
     login.searchParams.set('returnTo', pathAndQuery(request.url));
     return redirect(login);
   }
