@@ -9,6 +9,7 @@
  * Web routes of every test app (besides the integration's own `/auth/*` routes):
  * - `GET /` → `{ home: true }`
  * - `GET /me` → `{ user, authenticated }` (no guard)
+ * - `GET /session` → `{ session }` (no guard): `auth.getSession()`, tokens and `domain` included
  * - `GET /profile`, `POST /profile` behind `requiresAuth` → the user / `{ reached: true }`
  * - `GET /token?audience=` behind `requiresAuth` → `auth.getAccessToken({ audience })`
  * - `GET /accounts` → `{ accounts, connections }`; `POST /accounts/:id/delete` → `{ deleted: true }`

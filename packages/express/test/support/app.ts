@@ -43,6 +43,12 @@ function webRoutes(app: express.Express): void {
     }),
   );
   app.get(
+    '/session',
+    route(async (req, res) => {
+      res.json({ session: (await req.auth.getSession()) ?? null });
+    }),
+  );
+  app.get(
     '/profile',
     requiresAuth(),
     route(async (req, res) => {

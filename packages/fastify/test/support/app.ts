@@ -17,6 +17,7 @@ async function webRoutes(app: FastifyInstance): Promise<void> {
     user: (await request.auth.getUser()) ?? null,
     authenticated: await request.auth.isAuthenticated(),
   }));
+  app.get('/session', async (request) => ({ session: (await request.auth.getSession()) ?? null }));
   app.get('/profile', { preHandler: app.requiresAuth() }, (request) => request.auth.getUser());
   app.post('/profile', { preHandler: app.requiresAuth() }, async () => ({ reached: true }));
   app.get<{ Querystring: { audience?: string } }>(
