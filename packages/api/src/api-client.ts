@@ -14,6 +14,7 @@ import { InsufficientScopeError, InvalidRequestError } from './errors.js';
 import type { AccessTokenClaims } from './jwt/claims.js';
 import type { ApiClientOptions } from './options.js';
 import { refusalOf } from './refusal.js';
+import type { RequestHeaders } from './request.js';
 import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
 import {
   buildProtectedResourceMetadata,
@@ -54,6 +55,17 @@ export interface VerifyAccessTokenOptions {
   scopes?: string | readonly string[];
   /** `all` scopes (default) or `any` one of them. */
   scopeMatch?: ScopeMatch;
+  /**
+   * The request the token came with, for a `domains` resolver only: its `url` and `headers` are
+   * the resolver's `requestUrl` and `requestHeaders` (both undefined without it). Nothing else
+   * reads them: the token is `accessToken`, never the request's `Authorization` header.
+   */
+  request?: {
+    /** The absolute URL the client called, e.g. `https://api.example.com/orders`. */
+    url?: string | URL;
+    /** The request headers, e.g. to choose the domains by `Host`. */
+    headers?: RequestHeaders;
+  };
 }
 
 /** Counters of the client's caches, to watch memory and traffic. */
@@ -132,6 +144,8 @@ export class ApiClient {
    *
    * @example
    * const claims = await api.verifyAccessToken({ accessToken, requiredClaims: ['org_id'] });
+   * // with a domains resolver that chooses by the request:
+   * await api.verifyAccessToken({ accessToken, request: { url, headers: req.headers } });
    */
   async verifyAccessToken(options: VerifyAccessTokenOptions): Promise<AccessTokenClaims> {
     const token = options?.accessToken;
@@ -145,11 +159,12 @@ export class ApiClient {
       });
       throw refusalOf(error, this.#options, undefined);
     }
-    const { scopes, scopeMatch, requiredClaims } = options;
+    const { scopes, scopeMatch, requiredClaims, request } = options;
     const verified = await runAsync(
       verification(this.#kit, {
-        request: { scopes, scopeMatch, requiredClaims },
+        request: { scopes, scopeMatch, requiredClaims, url: request?.url },
         credentials: { scheme: 'bearer', token, proofs: [] },
+        resolverHeaders: request?.headers,
       }),
     );
     return verified.claims;

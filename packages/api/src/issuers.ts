@@ -7,9 +7,18 @@ import { type Steps, wait } from './steps.js';
 export interface DomainsResolverContext {
   /** The token's `iss`, not yet verified: use it to choose, never to trust. */
   unverifiedIssuer: string;
-  /** The request URL, when the call came through `verifyRequest`. */
+  /**
+   * The request URL: `url` of `verifyRequest`, or `request.url` of `verifyAccessToken`; undefined
+   * when not given. Through `@gatehouse/express` and `@gatehouse/fastify`, the request's path on
+   * their `baseUrl` (undefined without one): an origin the app configured, never the client's
+   * `Host`.
+   */
   requestUrl: string | undefined;
-  /** The request headers, when the call came through `verifyRequest`. */
+  /**
+   * The request headers: `headers` of `verifyRequest`, or `request.headers` of
+   * `verifyAccessToken`; undefined when not given. As the client sent them (`Host` included):
+   * choose by them from domains you trust, never build a domain from them.
+   */
   requestHeaders: RequestHeaders | undefined;
 }
 

@@ -73,11 +73,16 @@ export interface VerificationKit {
 
 /**
  * What one verification starts from: a request (its credentials are read from its headers), or
- * a bare token handed to `verifyAccessToken` (Bearer, read by the caller).
+ * a bare token handed to `verifyAccessToken` (Bearer, read by the caller), with the headers of its
+ * request, if given, for the domains resolver only.
  */
 export type VerificationInput =
-  | { request: VerifyRequestOptions; credentials?: undefined }
-  | { request: Omit<VerifyRequestOptions, 'headers'>; credentials: Credentials };
+  | { request: VerifyRequestOptions; credentials?: undefined; resolverHeaders?: undefined }
+  | {
+      request: Omit<VerifyRequestOptions, 'headers'>;
+      credentials: Credentials;
+      resolverHeaders: RequestHeaders | undefined;
+    };
 
 /**
  * The verification of one request or token, RFC 6750 §2.1 and RFC 9449 §7, as one pipeline (see
@@ -101,9 +106,10 @@ export function* verification(
     const token = credentials.token;
     const proof = scheme === 'dpop' ? checkProof(options, credentials, request) : undefined;
     if (scheme === 'bearer') checkBearer(options, credentials);
+    // What a domains resolver is told about the request.
     const context = {
       url: request.url === undefined ? undefined : String(request.url),
-      headers: input.credentials ? undefined : input.request.headers,
+      headers: input.credentials ? input.resolverHeaders : input.request.headers,
     };
 
     let verified: VerifiedJwt | undefined;

@@ -158,6 +158,44 @@ describe('several issuers', () => {
     expect(api.stats().issuers).toBe(2);
   });
 
+  it('refuses, before any fetch, a token whose issuer is not in a fixed list', async () => {
+    const third = await startJwksServer(jwksOf(key));
+    try {
+      const api = client({ domain: undefined, domains: [server.url, second.url] });
+      const foreign = await mintAccessToken(key, { issuer: third.issuer, now: clock.seconds });
+      expect(await verify(api, foreign)).toBe('invalid_issuer');
+      expect(third.total).toBe(0);
+    } finally {
+      await third.close();
+    }
+  });
+
+  it('tells the resolver the request given to verifyAccessToken', async () => {
+    const contexts: DomainsResolverContext[] = [];
+    const api = client({
+      domain: undefined,
+      domains: (context) => {
+        contexts.push(context);
+        return [server.url];
+      },
+    });
+    const accessToken = await token();
+    const headers = { host: 'one.example.com', 'x-brand': 'one' };
+    await api.verifyAccessToken({
+      accessToken,
+      request: { url: 'https://one.example.com/x', headers },
+    });
+    await api.verifyAccessToken({ accessToken });
+    expect(contexts).toEqual([
+      {
+        unverifiedIssuer: server.issuer,
+        requestUrl: 'https://one.example.com/x',
+        requestHeaders: headers,
+      },
+      { unverifiedIssuer: server.issuer, requestUrl: undefined, requestHeaders: undefined },
+    ]);
+  });
+
   it('asks a resolver per request, before any fetch, and fetches nothing it does not list', async () => {
     const contexts: DomainsResolverContext[] = [];
     const api = client({

@@ -5,11 +5,13 @@ import type { TenantState } from './tenant-state.js';
 const USER_LOGOUT = /^\/test\/users\/([^/]+)\/logout$/;
 
 /**
- * Test-only admin endpoints. `POST /test/users/{sub}/logout` ends every tenant session of a user
- * and sends a back-channel logout token to each client they had signed in to, as a logout at the
- * tenant (or an administrator revoking sessions) would. Answers `{ sessions, notified }`, where
- * `notified` counts the logouts taken at the first attempt (the others are redelivered).
- * `GET /test/backchannel-deliveries` lists every back-channel logout sent and its attempts.
+ * Test-only admin endpoints, the same on every domain of the tenant. `POST /test/users/{sub}/logout`
+ * ends every tenant session of a user and sends a back-channel logout token to each client they
+ * had signed in to, as a logout at the tenant (or an administrator revoking sessions) would; each
+ * token carries the issuer of the domain the client's part of the session was signed in on (see
+ * `session-domains.ts`). Answers `{ sessions, notified }`, where `notified` counts the logouts
+ * taken at the first attempt (the others are redelivered). `GET /test/backchannel-deliveries`
+ * lists every back-channel logout sent and its attempts.
  */
 export function adminApi(state: TenantState): Middleware {
   return async (ctx, next) => {

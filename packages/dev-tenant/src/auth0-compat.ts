@@ -3,7 +3,12 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { passBodyOn, readFormBody } from './body.js';
 import type { DevClientConfig } from './config.js';
-import { findApi, MY_ACCOUNT_SCOPES, type TenantState } from './tenant-state.js';
+import {
+  findApi,
+  isMyAccountAudience,
+  MY_ACCOUNT_SCOPES,
+  type TenantState,
+} from './tenant-state.js';
 
 /**
  * Marks "no audience" as the first resource of a widened refresh token: a refresh without an
@@ -83,7 +88,7 @@ async function applyRefreshTokenPolicies(
   const policy =
     client.refreshTokenPolicies?.find((candidate) => candidate.audience === audience) ??
     // Every client may use the My Account API (as if it were enabled for the application).
-    (audience === `${state.issuer}me/` ? { audience, scope: MY_ACCOUNT_SCOPES } : undefined);
+    (isMyAccountAudience(state, audience) ? { audience, scope: MY_ACCOUNT_SCOPES } : undefined);
   if (audience !== original && !policy) {
     params.delete('scope');
     return;

@@ -1,39 +1,27 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { CLI_USAGE, parseCliOptions } from './cli-options.js';
 import type { DevTenantConfig } from './config.js';
 import { startDevTenant } from './start.js';
 
-const usage = `Usage: gatehouse-dev-tenant [--port 4000] [--host 127.0.0.1] [--config tenant.json]
-
-Starts a local Auth0-compatible tenant for development and tests.`;
-
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', default: process.env.DEV_TENANT_PORT ?? '4000' },
-      host: { type: 'string', default: '127.0.0.1' },
-      config: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(usage);
+  const options = parseCliOptions(process.argv.slice(2), process.env);
+  if (options.help) {
+    console.log(CLI_USAGE);
     return;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new Error(`--port must be a port number, got ${values.port}`);
-  }
-  const config: DevTenantConfig | undefined = values.config
-    ? JSON.parse(readFileSync(values.config, 'utf8'))
+  const config: DevTenantConfig | undefined = options.configFile
+    ? JSON.parse(readFileSync(options.configFile, 'utf8'))
     : undefined;
 
-  const tenant = await startDevTenant({ port, host: values.host, config });
+  const tenant = await startDevTenant({ ...options.start, config });
   const lines = [
     `Gatehouse dev tenant listening on ${tenant.url}`,
     `  issuer  ${tenant.issuer}`,
     `  domain  ${tenant.domain}   (AUTH0_DOMAIN for the SDKs)`,
+    ...tenant.domains
+      .slice(1)
+      .map((domain) => `  custom domain  ${domain.url}   (issuer ${domain.issuer})`),
     '',
     'Clients:',
     ...tenant.config.clients.map(

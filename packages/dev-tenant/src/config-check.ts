@@ -115,7 +115,7 @@ function checker(problems: string[]) {
     },
     ['email', 'password'],
   );
-  return object({
+  const tenant = object({
     clients: arrayOf(client),
     apis: arrayOf(api),
     users: arrayOf(user),
@@ -125,6 +125,19 @@ function checker(problems: string[]) {
     // Its members are checked where it is resolved (`resolveBackchannelLogout`).
     backchannelLogout: simple('an object of maxAttempts, retryDelayMs, maxRetryDelayMs', isObject),
   });
+
+  const port = simple(
+    'a port number from 0 to 65535 (0: a free one)',
+    (value) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65_535,
+  );
+  const start = object({
+    port,
+    host: string('a host name or IP address string'),
+    // Its fields are checked by `tenant`, with their paths as written in a `--config` file.
+    config: simple('an object of clients, apis, users, ...', isObject),
+    customDomains: arrayOf(object({ port, host: string('a host name or IP address string') })),
+  });
+  return { tenant, start };
 }
 
 function isObject(value: unknown): boolean {
@@ -134,6 +147,16 @@ function isObject(value: unknown): boolean {
 /** Throws a {@link DevTenantConfigError} naming every wrong or unknown field of `config`. */
 export function checkTenantConfig(config: unknown): void {
   const problems: string[] = [];
-  checker(problems).test(config, '');
+  checker(problems).tenant.test(config, '');
+  if (problems.length > 0) throw new DevTenantConfigError(problems);
+}
+
+/**
+ * Throws a {@link DevTenantConfigError} naming every wrong or unknown option of `startDevTenant`
+ * (`port`, `host`, `customDomains[1].port`, ...); `config` is checked by {@link checkTenantConfig}.
+ */
+export function checkStartOptions(options: unknown): void {
+  const problems: string[] = [];
+  checker(problems).start.test(options, '');
   if (problems.length > 0) throw new DevTenantConfigError(problems);
 }

@@ -20,5 +20,6 @@ export {
   type TokenEndpointAuthMethod,
 } from './config.js';
 export { DevTenantConfigError } from './config-check.js';
+export type { CustomDomainOptions, DevTenantDomain } from './domain-server.js';
 export { type DevTenant, type StartDevTenantOptions, startDevTenant } from './start.js';
 export { FEDERATED_TOKEN_TYPE, TOKEN_VAULT_GRANT } from './token-vault.js';

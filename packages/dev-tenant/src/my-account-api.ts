@@ -3,7 +3,7 @@ import type { Context, Middleware } from 'koa';
 import { readFormBody, readJsonBody } from './body.js';
 import type { ConnectedAccount } from './connected-accounts.js';
 import { escapeHtml, page } from './html.js';
-import type { TenantState } from './tenant-state.js';
+import { myAccountAudience, type TenantState } from './tenant-state.js';
 import { verifyTenantAccessToken } from './verify-tenant-access-token.js';
 
 const API_PATH =
@@ -124,9 +124,13 @@ function validateConnect(state: TenantState, body: Record<string, unknown>): Val
 
 /**
  * Auth0's My Account API for connected accounts (`/me/v1/connected-accounts/...`), plus the
- * simulated upstream consent page its `connect_uri` points at (`/connect`).
+ * simulated upstream consent page its `connect_uri` points at (`/connect`), on the domain of
+ * `issuer`. It takes access tokens for its own audience, `{issuer}me/`, issued on any of the
+ * tenant's domains; its `connect_uri` stays on this domain. Connect sessions are the tenant's, so a
+ * connect started on one domain can be completed on another.
  */
-export function myAccountApi(state: TenantState): Middleware {
+export function myAccountApi(state: TenantState, issuer: string): Middleware {
+  const audience = myAccountAudience(issuer);
   // Kept per tenant, not per provider instance: a key rotation rebuilds the provider mid-connect.
   const sessions = connectSessions.get(state) ?? new Map<string, ConnectSession>();
   connectSessions.set(state, sessions);
@@ -148,9 +152,7 @@ export function myAccountApi(state: TenantState): Middleware {
 
   async function api(ctx: Context, resource: string, id: string | undefined) {
     const token = /^Bearer (.+)$/i.exec(ctx.get('authorization'))?.[1];
-    const claims = token
-      ? await verifyTenantAccessToken(state, token, `${state.issuer}me/`)
-      : undefined;
+    const claims = token ? await verifyTenantAccessToken(state, token, audience) : undefined;
     if (!claims || typeof claims.sub !== 'string') {
       ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
       return problem(
@@ -197,7 +199,7 @@ export function myAccountApi(state: TenantState): Middleware {
       sessions.set(session.authSession, session);
       ctx.status = 201;
       ctx.body = {
-        connect_uri: `${state.issuer}connect`,
+        connect_uri: `${issuer}connect`,
         connect_params: { ticket: session.ticket },
         auth_session: session.authSession,
         expires_in: CONNECT_SESSION_SECONDS,

@@ -8,6 +8,7 @@ import { escapeHtml, favicon, page } from './html.js';
 import { interactions } from './interactions.js';
 import { myAccountApi } from './my-account-api.js';
 import { oidcProvider } from './oidc-provider.js';
+import { sendLogoutsFromSessionDomain } from './session-domains.js';
 import { findApi, type TenantState } from './tenant-state.js';
 import { registerTokenVault, TOKEN_VAULT_GRANT, upstreamApi } from './token-vault.js';
 
@@ -77,7 +78,10 @@ function logoutPage(ctx: KoaContextWithOIDC, form: string) {
   );
 }
 
-/** Builds an oidc-provider instance that behaves like an Auth0 tenant. */
+/**
+ * Builds an oidc-provider instance that behaves like an Auth0 tenant, for one of its domains:
+ * `issuer` is that domain's, everything else is the tenant's `state`, shared by every domain.
+ */
 export function createProvider(issuer: string, state: TenantState): Provider {
   const { config } = state;
 
@@ -205,6 +209,7 @@ export function createProvider(issuer: string, state: TenantState): Provider {
 
   const provider = new (oidcProvider().Provider)(issuer, configuration);
   registerTokenVault(provider, state, state.accounts);
+  sendLogoutsFromSessionDomain(provider, state);
   provider.on('backchannel.error', (_ctx, error, client) => {
     // The logout itself succeeds; the app that missed it is told on the tenant's console.
     console.warn(
@@ -215,7 +220,7 @@ export function createProvider(issuer: string, state: TenantState): Provider {
   provider.use(auth0Compatibility(state));
   provider.use(interactions(state));
   provider.use(upstreamApi(state.accounts));
-  provider.use(myAccountApi(state));
+  provider.use(myAccountApi(state, issuer));
   provider.use(adminApi(state));
   return provider;
 }

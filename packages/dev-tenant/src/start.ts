@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { BackchannelDeliveries, type BackchannelDelivery } from './backchannel-deliveries.js';
 import { type DevTenantConfig, resolveTenantConfig } from './config.js';
+import { checkStartOptions } from './config-check.js';
 import { ConnectedAccounts } from './connected-accounts.js';
+import { type CustomDomainOptions, type DevTenantDomain, DomainServer } from './domain-server.js';
 import { SigningKeys } from './keys.js';
 import { TenantStorage } from './memory-adapter.js';
 import { loadOidcProvider } from './oidc-provider.js';
 import { createProvider } from './provider.js';
+import { SessionDomains } from './session-domains.js';
 import type { TenantState } from './tenant-state.js';
 
-/** Options of {@link startDevTenant}. */
+/** Options of {@link startDevTenant}; checked at start, an unknown or mistyped one throws. */
 export interface StartDevTenantOptions {
   /** Port to listen on. Default 0: a free port chosen by the system. */
   port?: number;
@@ -18,16 +19,24 @@ export interface StartDevTenantOptions {
   host?: string;
   /** Clients, APIs and users; defaults make the demo apps work. */
   config?: DevTenantConfig;
+  /**
+   * Custom domains of the tenant, as Auth0's multiple custom domains: each listens on its own port
+   * with its own issuer (`http://127.0.0.1:<port>/`) and serves everything the main domain does,
+   * over the same users, sessions, grants, tokens and keys. Default: none.
+   */
+  customDomains?: CustomDomainOptions[];
 }
 
 /** A running dev tenant. */
 export interface DevTenant {
-  /** Origin of the tenant, e.g. `http://127.0.0.1:4000`. */
+  /** Origin of the tenant's main domain, e.g. `http://127.0.0.1:4000`. */
   url: string;
   /** What an SDK is given as its `domain` (a full origin, since the tenant speaks plain http). */
   domain: string;
-  /** The issuer in tokens and discovery: `url` followed by `/`, as Auth0's issuers end. */
+  /** The main domain's issuer in tokens and discovery: `url` followed by `/`, as Auth0's end. */
   issuer: string;
+  /** Every domain of the tenant: the main one first, then the `customDomains` in their order. */
+  domains: DevTenantDomain[];
   /** The configuration in force, with defaults applied. */
   config: ReturnType<typeof resolveTenantConfig>;
   /**
@@ -35,67 +44,99 @@ export interface DevTenant {
    * `GET /test/backchannel-deliveries`, and `backchannelDeliveries()` of the test kit).
    */
   backchannelDeliveries(): BackchannelDelivery[];
-  /** Adds a new signing key and signs with it from now on; old keys stay published. */
+  /** Adds a new signing key and signs with it from now on, on every domain; old keys stay published. */
   rotateKeys(): Promise<{ kid: string }>;
-  /** Stops listening and drops every connection. */
+  /** Stops listening on every domain and drops every connection. */
   close(): Promise<void>;
 }
 
+/** Listens for the main domain and each custom domain; on a failure, closes those already open. */
+async function listenAll(
+  port: number,
+  host: string,
+  customDomains: readonly CustomDomainOptions[],
+): Promise<DomainServer[]> {
+  const servers = [await DomainServer.listen(port, host)];
+  try {
+    for (const [index, domain] of customDomains.entries()) {
+      const at = `${domain.host ?? host}:${domain.port ?? 0}`;
+      const server = await DomainServer.listen(domain.port ?? 0, domain.host ?? host).catch(
+        (cause: Error) => {
+          throw new Error(
+            `dev tenant: customDomains[${index}] cannot listen on ${at}: ${cause.message}`,
+            {
+              cause,
+            },
+          );
+        },
+      );
+      servers.push(server);
+    }
+  } catch (error) {
+    await Promise.all(servers.map((server) => server.close()));
+    throw error;
+  }
+  return servers;
+}
+
 /**
- * Starts a local Auth0-compatible tenant over real HTTP.
+ * Starts a local Auth0-compatible tenant over real HTTP, with custom domains if asked.
  *
  * @example
- * const tenant = await startDevTenant();
+ * const tenant = await startDevTenant({ customDomains: [{ port: 0 }] });
  * // configure an SDK with { domain: tenant.domain, clientId: 'demo-web', clientSecret: DEMO_CLIENT_SECRET }
+ * // tenant.domains[1].url is the custom domain: same users and sessions, its own issuer
  * await tenant.close();
  */
 export async function startDevTenant(options: StartDevTenantOptions = {}): Promise<DevTenant> {
-  const { port = 0, host = '127.0.0.1' } = options;
+  checkStartOptions(options);
+  const { port = 0, host = '127.0.0.1', customDomains = [] } = options;
   const config = resolveTenantConfig(options.config);
   const keys = await SigningKeys.create();
   await loadOidcProvider();
 
-  let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
-    res.statusCode = 503;
-    res.end();
-  };
-  const server = createServer((req, res) => handle(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-
-  const address = server.address() as AddressInfo;
-  const hostname = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${hostname}:${address.port}`;
-  const issuer = `${url}/`;
+  const servers = await listenAll(port, host, customDomains);
   const state: TenantState = {
-    issuer,
+    issuers: servers.map((server) => server.issuer),
     config,
     accounts: new ConnectedAccounts(config),
     keys,
     storage: new TenantStorage(),
     cookieKeys: [randomBytes(32).toString('base64url')],
     deliveries: new BackchannelDeliveries(config.backchannelLogout),
+    sessionDomains: new SessionDomains(),
+    providers: new Map(),
   };
 
-  // Keys are part of oidc-provider's configuration, so a rotation builds a new provider over the
-  // same storage and cookie keys: sessions, grants and refresh tokens carry over.
+  // Keys are part of oidc-provider's configuration, so a rotation builds new providers over the
+  // same storage and cookie keys: sessions, grants and refresh tokens carry over. Every provider
+  // is built before any is served, so a domain never serves with keys another has not got.
   const build = () => {
-    handle = createProvider(issuer, state).callback();
+    const providers = servers.map((server) => createProvider(server.issuer, state));
+    for (const [index, server] of servers.entries()) {
+      const provider = providers[index] as (typeof providers)[number];
+      state.providers.set(server.issuer, provider);
+      server.serve(provider);
+    }
+  };
+  const close = async () => {
+    state.deliveries.close();
+    await Promise.all(servers.map((server) => server.close()));
   };
   try {
     build();
   } catch (error) {
     // Nothing is left listening when the tenant cannot be built.
-    server.close();
+    await close();
     throw error;
   }
 
+  const [main] = servers as [DomainServer, ...DomainServer[]];
   return {
-    url,
-    domain: url,
-    issuer,
+    url: main.url,
+    domain: main.url,
+    issuer: main.issuer,
+    domains: servers.map(({ url, issuer }) => ({ url, issuer })),
     config: state.config,
     backchannelDeliveries: () => state.deliveries.list(),
     async rotateKeys() {
@@ -103,12 +144,6 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
       build();
       return { kid: state.keys.currentKid };
     },
-    close() {
-      state.deliveries.close();
-      return new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-    },
+    close,
   };
 }

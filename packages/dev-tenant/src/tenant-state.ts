@@ -1,13 +1,19 @@
+import type Provider from 'oidc-provider';
 import type { BackchannelDeliveries } from './backchannel-deliveries.js';
 import type { DevApiConfig, ResolvedTenantConfig } from './config.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
 import type { SigningKeys } from './keys.js';
 import type { TenantStorage } from './memory-adapter.js';
+import type { SessionDomains } from './session-domains.js';
 
-/** What the provider and its middleware share; it outlives a provider rebuilt by key rotation. */
+/**
+ * What every domain of the tenant shares: one provider per domain (the main one and each custom
+ * domain), all over this state, as Auth0's custom domains are one tenant. It outlives the
+ * providers, which a key rotation rebuilds.
+ */
 export interface TenantState {
-  /** The issuer, `http://127.0.0.1:PORT/`. */
-  issuer: string;
+  /** The issuer of each domain, `http://127.0.0.1:PORT/`: the main domain first. */
+  issuers: readonly string[];
   config: ResolvedTenantConfig;
   keys: SigningKeys;
   storage: TenantStorage;
@@ -17,15 +23,31 @@ export interface TenantState {
   accounts: ConnectedAccounts;
   /** Back-channel logouts sent, and redelivered when an app did not take them. */
   deliveries: BackchannelDeliveries;
+  /** The domain each client's part of a session was signed in on: its logout token's issuer. */
+  sessionDomains: SessionDomains;
+  /** The provider serving each domain now, by issuer (replaced when keys rotate). */
+  providers: Map<string, Provider>;
 }
 
 /** Scopes of the My Account API's connected-accounts endpoints. */
 export const MY_ACCOUNT_SCOPES =
   'create:me:connected_accounts read:me:connected_accounts delete:me:connected_accounts';
 
+/** The My Account API's identifier on one domain, as Auth0's: `https://{domain}/me/`. */
+export const myAccountAudience = (issuer: string): string => `${issuer}me/`;
+
+/**
+ * Whether `identifier` is the My Account API of one of the tenant's domains. Each domain has its
+ * own identifier, and all of them name the one API of the one tenant: any domain issues tokens for
+ * any of them (the API itself, on each domain, takes only its own; see `my-account-api.ts`).
+ */
+export function isMyAccountAudience(state: TenantState, identifier: string): boolean {
+  return state.issuers.some((issuer) => myAccountAudience(issuer) === identifier);
+}
+
 /** The APIs of the tenant: the configured ones and Auth0's My Account API at `{issuer}me/`. */
 export function findApi(state: TenantState, identifier: string): DevApiConfig | undefined {
-  if (identifier === `${state.issuer}me/`)
+  if (isMyAccountAudience(state, identifier))
     return { identifier, scopes: MY_ACCOUNT_SCOPES, accessTokenLifetime: 600 };
   return state.config.apis.find((candidate) => candidate.identifier === identifier);
 }

@@ -2,8 +2,9 @@ import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import type { TenantState } from './tenant-state.js';
 
 /**
- * Verifies a JWT access token this tenant issued (signature, `iss`, `typ: at+jwt`, expiry, and
- * `aud` when given). Resolves to its claims, or undefined for anything else.
+ * Verifies a JWT access token this tenant issued (signature, `typ: at+jwt`, expiry, and `aud` when
+ * given), on any of its domains: `iss` may be the issuer of any of them, since they are one tenant
+ * with one set of keys. Resolves to its claims, or undefined for anything else.
  */
 export async function verifyTenantAccessToken(
   state: TenantState,
@@ -19,7 +20,7 @@ export async function verifyTenantAccessToken(
   }));
   try {
     const { payload } = await jwtVerify(token, createLocalJWKSet({ keys }), {
-      issuer: state.issuer,
+      issuer: [...state.issuers],
       typ: 'at+jwt',
       algorithms: ['RS256'],
       ...(audience ? { audience } : {}),

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_CLIENTS,
@@ -8,32 +6,7 @@ import {
   startDevTenant,
 } from '../src/index.js';
 import { backchannelDeliveries, endUserSessions } from '../src/testing/index.js';
-import { authorize } from './helpers.js';
-
-/**
- * A relying party's back-channel logout route that answers each delivery with the next of
- * `answers` (a status, or `'drop'` to cut the connection: a network error), then 200.
- */
-async function startReceiver(answers: Array<number | 'drop'>) {
-  const bodies: string[] = [];
-  const server: Server = createServer(async (req, res) => {
-    let body = '';
-    for await (const chunk of req) body += chunk;
-    bodies.push(body);
-    const answer = answers.shift() ?? 200;
-    if (answer === 'drop') req.socket.destroy();
-    else res.writeHead(answer).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/logout`,
-    bodies,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
+import { authorize, startReceiver } from './helpers.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

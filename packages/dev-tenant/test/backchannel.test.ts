@@ -1,42 +1,24 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENTS, type DevTenant, startDevTenant } from '../src/index.js';
-import { authorize } from './helpers.js';
+import { authorize, logoutTokens, startReceiver } from './helpers.js';
 
 /** A stand-in relying party that records the logout tokens POSTed to it. */
-const received: string[] = [];
-const receiver = createServer((req, res) => {
-  let body = '';
-  req.on('data', (chunk) => {
-    body += chunk;
-  });
-  req.on('end', () => {
-    received.push(new URLSearchParams(body).get('logout_token') ?? '');
-    res.end();
-  });
-});
-
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let tenant: DevTenant;
 beforeAll(async () => {
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const port = (receiver.address() as AddressInfo).port;
+  receiver = await startReceiver();
   tenant = await startDevTenant({
-    config: {
-      clients: [
-        { ...DEFAULT_CLIENTS[0]!, backchannelLogoutUri: `http://127.0.0.1:${port}/logout` },
-      ],
-    },
+    config: { clients: [{ ...DEFAULT_CLIENTS[0]!, backchannelLogoutUri: receiver.url }] },
   });
 });
 afterAll(async () => {
-  receiver.close();
+  await receiver.close();
   await tenant.close();
 });
 
 async function expectLogoutToken(sub: string) {
-  const token = received.pop() ?? '';
+  const token = logoutTokens(receiver.bodies.splice(-1))[0] ?? '';
   expect(decodeProtectedHeader(token).typ).toBe('logout+jwt');
   const { payload } = await jwtVerify(
     token,

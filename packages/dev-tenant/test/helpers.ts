@@ -1,11 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DEMO_CLIENT_SECRET, type DevTenant } from '../src/index.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEMO_CLIENT_SECRET, type DevTenantDomain } from '../src/index.js';
 import { BrowserClient, loginAs } from '../src/testing/index.js';
 
 export const CALLBACK = 'http://localhost:3000/auth/callback';
 export const ALICE = { email: 'alice@example.com', password: 'alice-password' };
 
 const base64url = (bytes: Buffer) => bytes.toString('base64url');
+
+/** Where a helper talks to the tenant: the tenant itself (its main domain) or one of its `domains`. */
+type TenantDomain = Pick<DevTenantDomain, 'url'>;
 
 /** A PKCE pair, as an SDK makes one. */
 export function pkce() {
@@ -15,7 +20,7 @@ export function pkce() {
 
 /** Logs in through the tenant's form and returns the authorization code sent to the callback. */
 export async function authorize(
-  tenant: DevTenant,
+  tenant: TenantDomain,
   params: Record<string, string> = {},
   browser = new BrowserClient(),
   user = ALICE,
@@ -45,7 +50,7 @@ export async function authorize(
 }
 
 /** Calls the token endpoint as the demo client (client_secret_basic). */
-export async function tokenRequest(tenant: DevTenant, params: Record<string, string>) {
+export async function tokenRequest(tenant: TenantDomain, params: Record<string, string>) {
   const response = await fetch(new URL('/oauth/token', tenant.url), {
     method: 'POST',
     headers: {
@@ -59,7 +64,7 @@ export async function tokenRequest(tenant: DevTenant, params: Record<string, str
 
 /** Logs in and exchanges the code: the token response of a fresh login. */
 export async function loginTokens(
-  tenant: DevTenant,
+  tenant: TenantDomain,
   params: Record<string, string> = {},
   user = ALICE,
 ) {
@@ -74,3 +79,32 @@ export async function loginTokens(
     throw new Error(`code exchange failed: ${JSON.stringify(tokens.body)}`);
   return tokens.body;
 }
+
+/**
+ * A relying party's back-channel logout route that answers each delivery with the next of
+ * `answers` (a status, or `'drop'` to cut the connection: a network error), then 200.
+ */
+export async function startReceiver(answers: Array<number | 'drop'> = []) {
+  const bodies: string[] = [];
+  const server: Server = createServer(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    bodies.push(body);
+    const answer = answers.shift() ?? 200;
+    if (answer === 'drop') req.socket.destroy();
+    else res.writeHead(answer).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/logout`,
+    bodies,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** The logout tokens a receiver was sent, oldest first. */
+export const logoutTokens = (bodies: readonly string[]): string[] =>
+  bodies.map((body) => new URLSearchParams(body).get('logout_token') ?? '');

@@ -29,6 +29,8 @@
  * - `GET /api/in-two-days` verifies with a clock two days ahead (every token has expired)
  * - `GET /api/dpop` accepts Bearer or DPoP tokens, with the app's URL as the API's `baseUrl`
  *   (DPoP `htu`) → `{ sub, scheme }`
+ * - `GET /api/by-brand` verifies with {@link brandResolver}'s `domains` resolver, the app's URL as
+ *   `baseUrl` → what the resolver was told: `{ requestUrl, host, brand }`
  * Routes that only need to succeed answer `{ ok: true }`.
  */
 import { createServer, request as httpRequest, type RequestListener } from 'node:http';
@@ -81,6 +83,33 @@ export type BuildTestApp = (
 
 /** Starts a test app: a framework's {@link BuildTestApp} bound to a port and a dev tenant. */
 export type StartTestApp = (options?: TestAppOptions) => Promise<TestApp>;
+
+/** What {@link brandResolver} was told about the last request. */
+export interface ResolverRequest {
+  requestUrl: string | undefined;
+  /** The `Host` header. */
+  host: unknown;
+  /** The `X-Brand` header. */
+  brand: unknown;
+}
+
+/**
+ * The `domains` resolver of `GET /api/by-brand`, for an API serving several brands: the tenant's
+ * domain for brand `main` (the `X-Brand` header), a domain that issued no token for any other. It
+ * remembers what it was told last, for the route to answer with. Typed by shape, so this kit needs
+ * no `@gatehouse/api`.
+ */
+export function brandResolver(tenant: DevTenant) {
+  let last: ResolverRequest | undefined;
+  return {
+    domains(context: { requestUrl: string | undefined; requestHeaders: unknown }): string[] {
+      const headers = (context.requestHeaders ?? {}) as Record<string, unknown>;
+      last = { requestUrl: context.requestUrl, host: headers.host, brand: headers['x-brand'] };
+      return headers['x-brand'] === 'main' ? [tenant.domain] : ['brand-b.example.com'];
+    },
+    last: () => last,
+  };
+}
 
 /** A loopback server that listens before its app exists, so the tenant can learn its URL first. */
 async function listenFirst() {

@@ -15,9 +15,12 @@ export const BOB = { email: 'bob@example.com', password: 'bob-password' };
 /** The `demo-web` client's credentials, for Token Vault. */
 export const DEMO_CLIENT = { clientId: 'demo-web', clientSecret: DEMO_CLIENT_SECRET };
 
-/** Logs `user` in and returns an access token for `audience` with the scopes asked for. */
+/**
+ * Logs `user` in and returns an access token for `audience` with the scopes asked for, on the
+ * tenant's main domain or on one of its `domains`.
+ */
 export async function tenantAccessToken(
-  tenant: DevTenant,
+  tenant: Pick<DevTenant, 'url'>,
   options: { audience?: string; scope?: string; user?: { email: string; password: string } } = {},
 ): Promise<string> {
   const verifier = randomBytes(32).toString('base64url');

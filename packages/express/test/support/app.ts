@@ -1,6 +1,7 @@
 import { ApiClient } from '@gatehouse/api';
 import {
   type BuildTestApp,
+  brandResolver,
   ORDERS_API,
   type TestAppContext,
   testAppStarter,
@@ -120,6 +121,11 @@ function apiRoutes(app: express.Express, { tenant, url }: TestAppContext): void 
   app.get('/api/in-two-days', requireAccessToken({ ...options, now: inTwoDays }), ok);
   app.get('/api/dpop', requireAccessToken({ ...options, baseUrl: url }), (req, res) => {
     res.json({ sub: req.accessToken?.claims.sub, scheme: req.accessToken?.scheme });
+  });
+  const brands = brandResolver(tenant);
+  const byBrand = { domains: brands.domains, audience: ORDERS_API, baseUrl: url };
+  app.get('/api/by-brand', requireAccessToken(byBrand), (_req, res) => {
+    res.json(brands.last());
   });
 }
 

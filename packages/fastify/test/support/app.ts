@@ -1,6 +1,7 @@
 import { ApiClient } from '@gatehouse/api';
 import {
   type BuildTestApp,
+  brandResolver,
   ORDERS_API,
   type TestAppContext,
   testAppStarter,
@@ -89,6 +90,15 @@ async function apiRoutes(app: FastifyInstance, { tenant, url }: TestAppContext):
       sub: request.accessToken?.claims.sub,
       scheme: request.accessToken?.scheme,
     }));
+  });
+  await app.register(async (api) => {
+    const brands = brandResolver(tenant);
+    await api.register(gatehouseApi, {
+      domains: brands.domains,
+      audience: ORDERS_API,
+      baseUrl: url,
+    });
+    api.get('/api/by-brand', { preHandler: api.requireAccessToken() }, async () => brands.last());
   });
 }
 

@@ -33,8 +33,10 @@ export function describeAccessTokenProtection(start: StartTestApp): void {
     });
     afterAll(() => app.close());
 
-    const call = (path: string, authorization?: string) =>
-      fetch(`${app.url}${path}`, { headers: authorization ? { authorization } : {} });
+    const call = (path: string, authorization?: string, headers: Record<string, string> = {}) =>
+      fetch(`${app.url}${path}`, {
+        headers: authorization ? { ...headers, authorization } : headers,
+      });
 
     describe('requireAccessToken (RFC 6750 statuses and challenges)', () => {
       it('lets a real dev-tenant access token through and sets the verified token on the request', async () => {
@@ -125,6 +127,27 @@ export function describeAccessTokenProtection(start: StartTestApp): void {
       const response = await call('/api/next', 'Bearer not.a.jwt');
       expect(response.status).toBe(418);
       expect(await response.json()).toEqual({ status: 401, code: 'malformed_token' });
+    });
+
+    describe('a domains resolver (multiple custom domains)', () => {
+      it('is told the request URL, on baseUrl, and the request headers', async () => {
+        const response = await call('/api/by-brand?page=2', `Bearer ${ordersToken}`, {
+          'x-brand': 'main',
+        });
+        expect(response.status).toBe(200);
+        expect(await response.json()).toEqual({
+          requestUrl: `${app.url}/api/by-brand?page=2`,
+          host: new URL(app.url).host,
+          brand: 'main',
+        });
+      });
+
+      it('refuses, with 401 invalid_token, a token whose issuer it did not resolve', async () => {
+        const response = await call('/api/by-brand', `Bearer ${ordersToken}`, { 'x-brand': 'b' });
+        expect(response.status).toBe(401);
+        expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
+        expect(await response.json()).toMatchObject({ error: 'invalid_token' });
+      });
     });
 
     describe('optional mode (required: false)', () => {
