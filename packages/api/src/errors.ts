@@ -113,6 +113,8 @@ const DESCRIPTIONS: Record<AuthErrorCode, string> = {
   retrieval_error: 'The Token Vault request failed',
   missing_session: 'No session',
   missing_refresh_token: 'No refresh token',
+  missing_session_domain: 'No session domain',
+  domain_mismatch: 'The session is of another domain',
   missing_authorization: '',
   invalid_request: 'The Authorization header is malformed',
   invalid_auth_scheme: 'The authorization scheme is not accepted here',
