@@ -3,7 +3,10 @@
 // process), the demo API and the two demo web apps (child processes), and prints the URLs and the
 // demo users.
 //
-// Ports: DEV_TENANT_PORT (4000), EXPRESS_WEB_PORT (3000), FASTIFY_WEB_PORT (3001), API_PORT (3002).
+// Ports: DEV_TENANT_PORT (4000), EXPRESS_WEB_PORT (3000), FASTIFY_WEB_PORT (3001), API_PORT (3002),
+// CUSTOM_DOMAIN_PORT (4001): the dev tenant's custom domain, which the Express app signs in through
+// when opened as http://127.0.0.1:3000 (http://localhost:3000 uses the main domain): multiple
+// custom domains, with no DNS set-up.
 // With AUTH0_DOMAIN set (and the AUTH0_* variables of the apps' READMEs), the apps use that tenant
 // and no dev tenant is started. DEMO_SKIP_BUILD=1 skips the build (the tests, after their own).
 //
@@ -39,6 +42,7 @@ const ports = {
   express: port('EXPRESS_WEB_PORT', 3000),
   fastify: port('FASTIFY_WEB_PORT', 3001),
   api: port('API_PORT', 3002),
+  customDomain: port('CUSTOM_DOMAIN_PORT', 4001),
 };
 const useDevTenant = !env.AUTH0_DOMAIN;
 const apiUrl = `http://${HOST}:${ports.api}`;
@@ -46,11 +50,21 @@ const webApps = [
   { id: 'express-web', port: ports.express, url: `http://localhost:${ports.express}` },
   { id: 'fastify-web', port: ports.fastify, url: `http://localhost:${ports.fastify}` },
 ];
+/** The Express app's second address, signed in through the tenant's custom domain. */
+const expressOnCustomDomain = `http://${HOST}:${ports.express}`;
+const customDomainUrl = `http://${HOST}:${ports.customDomain}`;
 
 /** Every port the demo listens on, what uses it and the variable that moves it. */
 const wanted = [
   ...(useDevTenant
-    ? [{ port: ports.tenant, what: 'the dev tenant', variable: 'DEV_TENANT_PORT' }]
+    ? [
+        { port: ports.tenant, what: 'the dev tenant', variable: 'DEV_TENANT_PORT' },
+        {
+          port: ports.customDomain,
+          what: "the dev tenant's custom domain",
+          variable: 'CUSTOM_DOMAIN_PORT',
+        },
+      ]
     : []),
   { port: ports.express, what: 'the Express web app', variable: 'EXPRESS_WEB_PORT' },
   { port: ports.fastify, what: 'the Fastify web app', variable: 'FASTIFY_WEB_PORT' },
@@ -185,14 +199,17 @@ async function main() {
     try {
       tenant = await startDevTenant({
         port: ports.tenant,
-        config: demoTenantConfig({ appUrls: webApps.map((app) => app.url) }),
+        customDomains: [{ port: ports.customDomain }],
+        config: demoTenantConfig({
+          appUrls: [...webApps.map((app) => app.url), expressOnCustomDomain],
+        }),
       });
     } catch (error) {
       console.error(`The dev tenant could not start on port ${ports.tenant}: ${error.message}`);
       console.error('Choose another port with DEV_TENANT_PORT.');
       return stopAll(1);
     }
-    tenantEnv = { DEV_TENANT_URL: tenant.url };
+    tenantEnv = { DEV_TENANT_URL: tenant.url, AUTH0_CUSTOM_DOMAINS: customDomainUrl };
     users = tenant.config.users;
   }
 
@@ -212,6 +229,13 @@ async function main() {
         HOST,
         APP_BASE_URL: app.url,
         DEMO_API_URL: apiUrl,
+        // The Express app also answers as 127.0.0.1, signed in through the custom domain.
+        ...(tenant && app.id === 'express-web'
+          ? {
+              APP_BASE_URL: `${app.url},${expressOnCustomDomain}`,
+              DOMAIN_BY_APP_HOST: `${HOST}=${customDomainUrl}`,
+            }
+          : {}),
       },
     );
   }
@@ -223,9 +247,14 @@ async function main() {
       '',
       'Gatehouse demo is running:',
       `  Express web app   ${webApps[0].url}`,
+      ...(tenant
+        ? [
+            `                    ${expressOnCustomDomain} (through the custom domain ${customDomainUrl})`,
+          ]
+        : []),
       `  Fastify web app   ${webApps[1].url}`,
       `  demo API          ${apiUrl}`,
-      ...(tenant ? [`  dev tenant        ${tenant.url}`] : []),
+      ...(tenant ? [`  dev tenant        ${tenant.url} (custom domain ${customDomainUrl})`] : []),
       ...(users.length
         ? ['', 'Demo users:', ...users.map((user) => `  ${user.email} / ${user.password}`)]
         : []),

@@ -7,13 +7,18 @@ import {
 import { startDemoApi } from './server.js';
 
 // The same variables as the web apps: AUTH0_DOMAIN (or the dev tenant), ORDERS_AUDIENCE,
-// ANALYTICS_AUDIENCE; PORT (default 3002), HOST, API_BASE_URL (its public URL, for DPoP).
+// ANALYTICS_AUDIENCE; PORT (default 3002), HOST, API_BASE_URL (its public URL, for DPoP);
+// AUTH0_CUSTOM_DOMAINS, the tenant's custom domains (comma-separated) whose tokens are accepted too.
 const env = process.env;
 const port = Number(env.PORT || 3002);
 const host = env.HOST || '127.0.0.1';
 const audiences = demoAudiences(env);
 const api = await startDemoApi({
   domain: demoTenantDomain(env),
+  customDomains: (env.AUTH0_CUSTOM_DOMAINS ?? '')
+    .split(',')
+    .map((domain) => domain.trim())
+    .filter(Boolean),
   ordersAudience: audiences.orders,
   analyticsAudience: audiences.analytics,
   port,

@@ -10,6 +10,8 @@ import { fastifyRoutes } from './fastify-routes.js';
 export interface DemoApiOptions {
   /** The tenant, as an SDK's `domain` (`tenant.auth0.com`, or the dev tenant's origin). */
   domain: string;
+  /** The tenant's custom domains, whose tokens are accepted too (multiple custom domains). */
+  customDomains?: readonly string[];
   /** Audience of the orders API. */
   ordersAudience: string;
   /** Audience of the analytics API. */
@@ -37,8 +39,14 @@ export interface DemoApiServer {
  * const api = await startDemoApi({ domain: 'http://127.0.0.1:4000', ordersAudience: 'https://api.example.com', analyticsAudience: 'https://analytics.example.com', port: 3002 });
  */
 export async function startDemoApi(options: DemoApiOptions): Promise<DemoApiServer> {
-  const orders = new ApiClient({ domain: options.domain, audience: options.ordersAudience });
-  const analytics = new ApiClient({ domain: options.domain, audience: options.analyticsAudience });
+  const tenant = {
+    domain: options.domain,
+    ...(options.customDomains?.length
+      ? { domains: [options.domain, ...options.customDomains] }
+      : {}),
+  };
+  const orders = new ApiClient({ ...tenant, audience: options.ordersAudience });
+  const analytics = new ApiClient({ ...tenant, audience: options.analyticsAudience });
 
   const fastify = Fastify();
   fastify.get(FAVICON.path, async (_request, reply) =>

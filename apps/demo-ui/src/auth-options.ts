@@ -10,13 +10,13 @@ import { type DemoConfig, tenantOrigin } from './config.js';
 export function authOptions(config: DemoConfig): WebAuthOptions {
   const [loginApi] = config.apis;
   const secure = new URL(config.appBaseUrl).protocol === 'https:';
-  const myAccountApi = `${tenantOrigin(config.domain)}/me/`;
+  const domains = [config.domain, ...Object.values(config.domainByAppHost)];
   return {
-    domain: config.domain,
+    domain: domainOption(config),
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     secret: config.secret,
-    appBaseUrl: config.appBaseUrl,
+    appBaseUrl: config.appBaseUrls.length > 1 ? config.appBaseUrls : config.appBaseUrl,
     // Route errors (a refused consent, an expired login) reach the app's own friendly page.
     errors: 'next',
     // Cookies ignore ports: both demo apps on localhost would otherwise read and overwrite each
@@ -37,8 +37,27 @@ export function authOptions(config: DemoConfig): WebAuthOptions {
             index === 0 ? `openid profile email offline_access ${api.scope}` : api.scope,
           ]),
         ),
-        [myAccountApi]: Object.values(MY_ACCOUNT_SCOPES).join(' '),
+        // The My Account API of each domain the app signs in through (`https://{domain}/me/`).
+        ...Object.fromEntries(
+          domains.map((domain) => [
+            `${tenantOrigin(domain)}/me/`,
+            Object.values(MY_ACCOUNT_SCOPES).join(' '),
+          ]),
+        ),
       },
     },
+  };
+}
+
+/**
+ * The demo's `domain`: the tenant, or, with `DOMAIN_BY_APP_HOST`, a resolver that signs each app
+ * hostname in through its own custom domain (multiple custom domains).
+ */
+function domainOption(config: DemoConfig): WebAuthOptions['domain'] {
+  const byHost = config.domainByAppHost;
+  if (Object.keys(byHost).length === 0) return config.domain;
+  return ({ requestUrl }) => {
+    const host = requestUrl ? new URL(requestUrl).hostname : '';
+    return byHost[host] ?? config.domain;
   };
 }

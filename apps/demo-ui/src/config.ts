@@ -45,8 +45,16 @@ export interface DemoConfig {
   port: number;
   /** `HOST`: the interface to listen on. Default `127.0.0.1` (the demo is not for the network). */
   host: string;
-  /** `APP_BASE_URL`. Default `http://localhost:<port>`. */
+  /** The first address of `APP_BASE_URL`. Default `http://localhost:<port>`. */
   appBaseUrl: string;
+  /** `APP_BASE_URL`, a comma-separated list when the app answers on several hostnames. */
+  appBaseUrls: string[];
+  /**
+   * `DOMAIN_BY_APP_HOST`: which tenant domain (custom domain) each app hostname signs in through,
+   * as `host=domain` pairs separated by commas, e.g. `127.0.0.1=http://127.0.0.1:4001`. Hosts not
+   * listed use `domain`. Empty: one domain for every hostname.
+   */
+  domainByAppHost: Record<string, string>;
   /** `AUTH0_DOMAIN`; without it, the local dev tenant at `DEV_TENANT_URL` or on `DEV_TENANT_PORT` (4000). */
   domain: string;
   /** True without `AUTH0_DOMAIN`: the tenant is the local dev tenant. */
@@ -93,6 +101,15 @@ export function demoTenantDomain(env: NodeJS.ProcessEnv = process.env): string {
 export const tenantOrigin = (domain: string) =>
   /^https?:\/\//.test(domain) ? new URL(domain).origin : `https://${domain}`;
 
+/** `a=b,c=d` as `{ a: 'b', c: 'd' }`; entries without `=` are ignored. */
+function pairs(value: string | undefined): Record<string, string> {
+  const entries = (value ?? '').split(',').flatMap((pair) => {
+    const [key, ...rest] = pair.split('=');
+    return key?.trim() && rest.length ? [[key.trim(), rest.join('=').trim()] as const] : [];
+  });
+  return Object.fromEntries(entries);
+}
+
 /**
  * A demo app's configuration from the environment. Without `AUTH0_DOMAIN` it uses the local dev
  * tenant and development secrets; with it (a real Auth0 tenant), the client and cookie secrets
@@ -108,13 +125,19 @@ export function demoConfig(app: DemoApp, env: NodeJS.ProcessEnv = process.env): 
   };
   const port = Number(env.PORT || app.defaultPort);
   const domain = demoTenantDomain(env);
+  const appBaseUrls = (env.APP_BASE_URL || `http://localhost:${port}`)
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
   const audiences = demoAudiences(env);
   return {
     appId: app.appId,
     appName: app.appName,
     port,
     host: env.HOST || '127.0.0.1',
-    appBaseUrl: env.APP_BASE_URL || `http://localhost:${port}`,
+    appBaseUrl: appBaseUrls[0] as string,
+    appBaseUrls,
+    domainByAppHost: pairs(env.DOMAIN_BY_APP_HOST),
     domain,
     devTenant: !realTenant,
     clientId: fromEnv('AUTH0_CLIENT_ID', 'demo-web'),

@@ -57,6 +57,7 @@ export class DemoPages {
     const user: Record<string, unknown> = session?.user ?? {};
     return profilePage(await this.#chrome(auth), {
       user,
+      ...(session?.domain ? { domain: session.domain } : {}),
       ...(session ? { createdAt: session.createdAt, expiresAt: session.expiresAt } : {}),
       ...(typeof user.session_expiry === 'number' ? { sessionExpiry: user.session_expiry } : {}),
     });

@@ -41,6 +41,8 @@ export function homePage(chrome: PageChrome, devTenant: boolean): string {
 /** What the profile page shows. */
 export interface ProfileView {
   user: Record<string, unknown>;
+  /** The tenant domain the session was created on (it differs per app hostname with custom domains). */
+  domain?: string;
   /** When the session began and when it ends at the latest, seconds since the epoch. */
   createdAt?: number;
   expiresAt?: number;
@@ -54,6 +56,7 @@ export function profilePage(chrome: PageChrome, view: ProfileView): string {
     'Profile',
     html`<div class="card"><h1 id="profile-name">${String(view.user.name ?? view.user.sub)}</h1>
       <table id="session-times">
+        <tr><th>Signed in through</th><td id="session-domain">${view.domain ?? '–'}</td></tr>
         <tr><th>Signed in</th><td id="session-created">${time(view.createdAt)}</td></tr>
         <tr><th>Session ends at the latest</th><td id="session-ends">${time(view.expiresAt)}</td></tr>
         <tr><th>Upstream ceiling (<code>session_expiry</code>)</th><td id="session-ceiling">${time(view.sessionExpiry)}</td></tr>

@@ -38,6 +38,7 @@ async function demoPorts() {
     EXPRESS_WEB_PORT: String(await port()),
     FASTIFY_WEB_PORT: String(await port()),
     API_PORT: String(await port()),
+    CUSTOM_DOMAIN_PORT: String(await port()),
   };
 }
 
