@@ -1,7 +1,10 @@
 import type Provider from 'oidc-provider';
 import type { TenantState } from './tenant-state.js';
 
-/** Most `sid`s remembered; past it the oldest go (their logouts then carry the issuer of the domain that sends them). */
+/**
+ * Most `sid`s remembered. Past it the oldest are forgotten, and their logout tokens carry the
+ * issuer of the domain the logout happens on.
+ */
 const MAX_SESSIONS = 10_000;
 
 /**

@@ -44,7 +44,7 @@ export interface DevTenant {
    * `GET /test/backchannel-deliveries`, and `backchannelDeliveries()` of the test kit).
    */
   backchannelDeliveries(): BackchannelDelivery[];
-  /** Adds a new signing key and signs with it from now on, on every domain; old keys stay published. */
+  /** Adds a new signing key and signs with it on every domain from now on; old keys stay published. */
   rotateKeys(): Promise<{ kid: string }>;
   /** Stops listening on every domain and drops every connection. */
   close(): Promise<void>;
@@ -59,18 +59,16 @@ async function listenAll(
   const servers = [await DomainServer.listen(port, host)];
   try {
     for (const [index, domain] of customDomains.entries()) {
-      const at = `${domain.host ?? host}:${domain.port ?? 0}`;
-      const server = await DomainServer.listen(domain.port ?? 0, domain.host ?? host).catch(
-        (cause: Error) => {
-          throw new Error(
-            `dev tenant: customDomains[${index}] cannot listen on ${at}: ${cause.message}`,
-            {
-              cause,
-            },
-          );
-        },
-      );
-      servers.push(server);
+      const { port: domainPort = 0, host: domainHost = host } = domain;
+      try {
+        servers.push(await DomainServer.listen(domainPort, domainHost));
+      } catch (cause) {
+        const where = `${domainHost}:${domainPort}`;
+        const why = (cause as Error).message;
+        throw new Error(`dev tenant: customDomains[${index}] cannot listen on ${where}: ${why}`, {
+          cause,
+        });
+      }
     }
   } catch (error) {
     await Promise.all(servers.map((server) => server.close()));
