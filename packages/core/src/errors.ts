@@ -37,6 +37,8 @@ export type Auth0ErrorCode =
   | 'keys_unavailable'
   | 'cross_site_request'
   | 'domain_resolver_error'
+  | 'organization_token_validation_error'
+  | MfaErrorCode
   | AccessTokenErrorCode
   | AccessTokenForConnectionErrorCode;
 
@@ -228,3 +230,23 @@ export class DomainResolverError extends Auth0Error {
     super('domain_resolver_error', message, options);
   }
 }
+
+/**
+ * The ID token of a login into an organization names another organization, or none: no session
+ * was made (check `org_id`/`org_name` claims, as Auth0 asks of every app using organizations).
+ */
+export class OrganizationTokenValidationError extends Auth0Error {
+  override name = 'OrganizationTokenValidationError';
+  constructor(message: string) {
+    super('organization_token_validation_error', message);
+  }
+}
+
+/** Codes of the MFA API errors (`@gatehouse/core`'s `client.mfa`), as auth0-server-python's. */
+export type MfaErrorCode =
+  | 'mfa_token_invalid'
+  | 'mfa_token_expired'
+  | 'mfa_list_authenticators_error'
+  | 'mfa_enrollment_error'
+  | 'mfa_challenge_error'
+  | 'mfa_verify_error';

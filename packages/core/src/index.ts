@@ -28,14 +28,31 @@ export {
   type IdTokenCheck,
   IdTokenValidationError,
   InvalidArgumentError,
+  type MfaErrorCode,
   MissingRequiredArgumentError,
   MissingTransactionError,
   MyAccountApiError,
   type MyAccountValidationError,
   OidcError,
+  OrganizationTokenValidationError,
   SessionExpiredError,
   SessionTooLargeError,
 } from './errors.js';
+export {
+  MfaError,
+  MfaRequiredError,
+  type MfaRequirements,
+  MfaTokenExpiredError,
+  MfaTokenInvalidError,
+} from './mfa/errors.js';
+export type {
+  Authenticator,
+  Enrollment,
+  MfaChallenge,
+  MfaClient,
+  MfaVerifyOptions,
+  MfaVerifyResult,
+} from './mfa/mfa-client.js';
 export {
   type CompleteConnectAccountOptions,
   type CompleteConnectAccountResult,

@@ -27,6 +27,11 @@ const SHAPES: Record<OptionName, readonly [describe: string, test: (value: unkno
   idTokenTrustedAudiences: ['a list of strings', Array.isArray],
   clockTolerance: ['a number of seconds', (value) => typeof value === 'number'],
   fetchUserInfo: ['a boolean', (value) => typeof value === 'boolean'],
+  organization: [
+    'an org_ id or an organization name',
+    (value) => typeof value === 'string' && value.trim() !== '',
+  ],
+  mfaTokenTtl: ['a positive number of seconds', (value) => isNonNegative(value) && value > 0],
   pushedAuthorizationRequests: ['a boolean', (value) => typeof value === 'boolean'],
   transactionStore: ['a TransactionStore (get, set, delete)', hasMethods('get', 'set', 'delete')],
   stateStore: ['a StateStore (get, set, delete)', hasMethods('get', 'set', 'delete')],

@@ -93,6 +93,13 @@ export interface ServerClientOptions<TStoreOptions> {
    * providers that put claims only there. Default false, as Auth0's SDKs.
    */
   fetchUserInfo?: boolean;
+  /**
+   * The organization every login goes to (an `org_…` id or a name), unless a login names another.
+   * The ID token's `org_id` (for an id) or `org_name` (for a name, case-insensitively) must match.
+   */
+  organization?: string;
+  /** Seconds an `MfaRequiredError`'s `mfaToken` may be used. Default 300. */
+  mfaTokenTtl?: number;
   /** Use Pushed Authorization Requests (RFC 9126) for every login. Default false. */
   pushedAuthorizationRequests?: boolean;
   /** Where login transactions live. Default: sealed cookies, one per attempt. */

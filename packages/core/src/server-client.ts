@@ -12,6 +12,8 @@ import {
   type LoginResult,
   type StartInteractiveLoginOptions,
 } from './login/interactive-login.js';
+import { MfaClient } from './mfa/mfa-client.js';
+import { MfaTokens } from './mfa/mfa-token.js';
 import {
   type CompleteConnectAccountOptions,
   type CompleteConnectAccountResult,
@@ -102,6 +104,11 @@ export interface LogoutOptions<TStoreOptions> {
  * const url = await client.startInteractiveLogin({ storeOptions: { cookies } });
  */
 export class ServerClient<TStoreOptions = CookieStoreOptions> {
+  /**
+   * Auth0's MFA API, for the `mfaToken` of an `MfaRequiredError`: list, enrol and challenge
+   * authenticators, and verify a code to get the token that needed MFA.
+   */
+  readonly mfa: MfaClient<TStoreOptions>;
   readonly #domains: TenantDomains<TStoreOptions>;
   readonly #clientId: string;
   readonly #sessions: Sessions<TStoreOptions>;
@@ -159,11 +166,22 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
     this.#login = new InteractiveLogin({
       ...shared,
       clientId: options.clientId,
+      organization: options.organization,
       transactions,
       pushedAuthorizationRequests: options.pushedAuthorizationRequests ?? false,
       fetchUserInfo: options.fetchUserInfo ?? false,
     });
-    this.#tokens = new AccessTokens({ ...shared, leeway: options.tokenRefreshLeeway ?? 60 });
+    const mfaTokens = new MfaTokens(secrets, options.mfaTokenTtl ?? 300);
+    this.#tokens = new AccessTokens({
+      ...shared,
+      leeway: options.tokenRefreshLeeway ?? 60,
+      mfaTokens,
+    });
+    this.mfa = new MfaClient({
+      domains: this.#domains,
+      tokens: mfaTokens,
+      sessions: this.#sessions,
+    });
     this.#connectedAccounts = new ConnectedAccounts({
       domains: this.#domains,
       transactions,

@@ -1,6 +1,6 @@
 import type { ApiClient } from '@gatehouse/api';
 import type { VerifiedAccessToken } from '@gatehouse/api/guard';
-import type { RequestAuth } from '@gatehouse/core/web';
+import type { RequestAuth, RequiresAuthOptions } from '@gatehouse/core/web';
 import type { preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify';
 import type { RequireAccessTokenOptions } from './api-plugin.js';
 
@@ -23,9 +23,11 @@ declare module 'fastify' {
     /**
      * A `preHandler` that lets a request through only with a session (the `gatehouse` plugin). A
      * browser navigation without one is redirected to login and comes back; others get 401 JSON.
-     * A failure to read the session (a store outage) is an error, never a pass.
+     * A failure to read the session (a store outage) is an error, never a pass. With `options`,
+     * the session must also be of an `organization`, or stepped up (`acrValues`, `maxAge`): a
+     * browser is sent through login again asking for it, others get 403.
      */
-    requiresAuth(): preHandlerAsyncHookHandler;
+    requiresAuth(options?: RequiresAuthOptions): preHandlerAsyncHookHandler;
     /** A `preHandler` that verifies the access token (the `gatehouseApi` plugin). */
     requireAccessToken(options?: RequireAccessTokenOptions): preHandlerHookHandler;
     /** The `ApiClient` of the `gatehouseApi` plugin, e.g. for `getAccessTokenForConnection`. */

@@ -1,5 +1,11 @@
 import fastifyCookie from '@fastify/cookie';
-import { type RouteName, WebAuth, type WebAuthOptions } from '@gatehouse/core/web';
+import {
+  checkRequiresAuthOptions,
+  type RequiresAuthOptions,
+  type RouteName,
+  WebAuth,
+  type WebAuthOptions,
+} from '@gatehouse/core/web';
 import type {
   FastifyInstance,
   FastifyPluginAsync,
@@ -93,9 +99,10 @@ const plugin: FastifyPluginAsync<GatehouseOptions> = async (fastify, options) =>
     });
   });
 
-  fastify.decorate('requiresAuth', (): preHandlerAsyncHookHandler => {
+  fastify.decorate('requiresAuth', (options?: RequiresAuthOptions): preHandlerAsyncHookHandler => {
+    const checked = checkRequiresAuthOptions(options);
     return async (request, reply) => {
-      const outcome = await web.requiresAuth(toWebRequest(web, request, reply));
+      const outcome = await web.requiresAuth(toWebRequest(web, request, reply), checked);
       if (outcome) return sendOutcome(web, outcome, reply);
     };
   });

@@ -32,12 +32,16 @@ import { tokenSetFor } from '../session/token-sets.js';
 import type { Sessions } from '../stores/sessions.js';
 import type { TransactionData, TransactionStore } from '../stores/types.js';
 import { callbackTransaction } from './callback-transaction.js';
+import { checkOrganization, loginOrganization } from './organization.js';
 
 /** How long a login attempt may take between the redirect and the callback. */
 const TRANSACTION_LIFETIME_SECONDS = 3600;
 
-/** ID-token claims that only mattered for validating the login, not worth a cookie byte. */
-const PROTOCOL_CLAIMS = ['nonce', 'at_hash', 'c_hash', 's_hash', 'auth_time'];
+/**
+ * ID-token claims that only mattered for validating the login, not worth a cookie byte. (`acr`,
+ * `amr` and `auth_time` stay: step-up decides from them.)
+ */
+const PROTOCOL_CLAIMS = ['nonce', 'at_hash', 'c_hash', 's_hash'];
 
 /** Options of `startInteractiveLogin`. */
 export interface StartInteractiveLoginOptions<TStoreOptions> {
@@ -47,6 +51,10 @@ export interface StartInteractiveLoginOptions<TStoreOptions> {
   authorizationParams?: AuthorizationParams;
   /** Push the parameters first (RFC 9126). Default: the client's `pushedAuthorizationRequests`. */
   pushedAuthorizationRequests?: boolean;
+  /** The organization to log in to (an `org_…` id or a name). Default: the client's. */
+  organization?: string;
+  /** The ticket of an organization invitation (with its `organization`), from the invitation link. */
+  invitation?: string;
   storeOptions: TStoreOptions;
 }
 
@@ -68,6 +76,8 @@ export interface InteractiveLoginContext<TStoreOptions> {
   domains: TenantDomains<TStoreOptions>;
   /** This application's client id: a transaction of another client is no match. */
   clientId: string;
+  /** The default organization of every login. */
+  organization: string | undefined;
   params: AuthorizationParams;
   pushedAuthorizationRequests: boolean;
   /** Fetch `/userinfo` after the code exchange and merge its claims into the user. */
@@ -99,6 +109,18 @@ export class InteractiveLogin<TStoreOptions> {
     );
 
     const maxAge = maxAgeOf(perCall.max_age ?? configured.max_age);
+    // An organization given as a plain `/authorize` parameter is checked in the ID token too.
+    const organization = loginOrganization(
+      options.organization ?? perCall.organization,
+      this.context.organization ?? (configured.organization as string | undefined),
+    );
+    const invitation = options.invitation;
+    if (invitation !== undefined && (typeof invitation !== 'string' || invitation === '')) {
+      throw new InvalidArgumentError(
+        'invitation',
+        'invitation must be the ticket of the invitation link.',
+      );
+    }
     const codeVerifier = oauth.generateRandomCodeVerifier();
     const transaction: TransactionData = {
       state: oauth.generateRandomState(),
@@ -110,11 +132,16 @@ export class InteractiveLogin<TStoreOptions> {
       audience,
       scope,
       ...(maxAge !== undefined ? { maxAge } : {}),
+      ...(organization !== undefined ? { organization } : {}),
       appState: options.appState,
       createdAt: nowSeconds(),
     };
 
-    const params = authorizationParameters([configured, perCall], {
+    const organizationParams = {
+      ...(organization !== undefined ? { organization } : {}),
+      ...(invitation !== undefined ? { invitation } : {}),
+    };
+    const params = authorizationParameters([configured, perCall, organizationParams], {
       clientId: tenant.client.client_id,
       redirectUri,
       scope,
@@ -161,6 +188,7 @@ export class InteractiveLogin<TStoreOptions> {
         transaction,
         now,
       );
+      checkOrganization(claims, transaction.organization);
       const ceiling = sanitizeSessionExpiry(claims.session_expiry);
       if (isCeilingInPast(ceiling, claims.iat, now)) throw new SessionExpiredError();
       const user: UserClaims = this.context.fetchUserInfo

@@ -128,6 +128,16 @@ export class TenantDomains<TStoreOptions> {
     return current;
   }
 
+  /**
+   * The tenant of a domain the app itself recorded (an origin, e.g. in a sealed MFA token), or
+   * undefined when it is not this client's: with a fixed domain it must be that domain.
+   */
+  atOrigin(origin: string): Tenant | undefined {
+    if (this.#fixed) return this.#fixed.address.origin === origin ? this.#fixed : undefined;
+    const address = parseTenantAddress(origin);
+    return typeof address === 'string' ? undefined : this.#tenantAt(address);
+  }
+
   /** Whether a session is visible to this call (with a resolver: created on the call's domain). */
   async shows(session: SessionData, storeOptions: TStoreOptions | undefined): Promise<boolean> {
     if (this.#fixed) return true;

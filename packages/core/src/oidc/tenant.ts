@@ -51,6 +51,7 @@ export class Tenant {
   readonly myAccount: MyAccountClient;
   readonly #discovery: Discovery;
   readonly #clientAuth: () => Promise<oauth.ClientAuth>;
+  readonly #bodyClientAuth: () => Promise<oauth.ClientAuth>;
 
   constructor(options: TenantOptions) {
     this.address = options.address;
@@ -66,6 +67,11 @@ export class Tenant {
     };
     this.#discovery = new Discovery(new URL(options.address.issuer), this.http);
     this.#clientAuth = clientAuthentication(options.credential);
+    const { credential } = options;
+    this.#bodyClientAuth =
+      credential.method === 'client_secret_basic'
+        ? clientAuthentication({ ...credential, method: 'client_secret_post' })
+        : this.#clientAuth;
     this.keys = new IssuerKeys(options.address.issuer, {
       policy: DEFAULT_KEY_POLICY,
       http: this.httpPolicy,
@@ -89,6 +95,14 @@ export class Tenant {
 
   clientAuth(): Promise<oauth.ClientAuth> {
     return this.#clientAuth();
+  }
+
+  /**
+   * The client authentication, in the request body: for Auth0 endpoints that take credentials only
+   * there (`/mfa/challenge`). A secret goes as `client_secret`, a private key as an assertion.
+   */
+  bodyClientAuth(): Promise<oauth.ClientAuth> {
+    return this.#bodyClientAuth();
   }
 
   /** Everything a token-endpoint call needs. */

@@ -26,6 +26,8 @@ export interface TransactionData {
   scope?: string;
   /** The `max_age` sent, in seconds: the ID token's `auth_time` must then be that recent. */
   maxAge?: number;
+  /** The organization asked for: the ID token must name it. */
+  organization?: string;
   appState?: unknown;
   /** For a connect (My Account API): the session `complete` needs, and the connection. */
   authSession?: string;

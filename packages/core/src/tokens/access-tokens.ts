@@ -7,8 +7,11 @@ import {
   AccessTokenForConnectionError,
   MissingRequiredArgumentError,
 } from '../errors.js';
+import { MfaRequiredError } from '../mfa/errors.js';
+import type { MfaTokens } from '../mfa/mfa-token.js';
 import type { TenantDomains } from '../oidc/domains.js';
 import {
+  mfaChallengeOf,
   processRefreshResponse,
   type RefreshRequest,
   refreshTokenRequest,
@@ -54,6 +57,8 @@ export interface AccessTokensContext<TStoreOptions> {
   sessions: Sessions<TStoreOptions>;
   /** Seconds before expiry at which a cached token is no longer handed out. */
   leeway: number;
+  /** Seals the tenant's MFA tokens into `MfaRequiredError`s. */
+  mfaTokens: MfaTokens;
   logger: Logger | undefined;
 }
 
@@ -126,12 +131,19 @@ export class AccessTokens<TStoreOptions> {
       );
     }
     const lineage = fingerprint(session.refreshToken);
-    const update = await this.#refreshes.run(
-      `${lineage} ${request.audienceKey} ${request.scope ?? ''}`,
-      () =>
-        this.#sessionQueue.run(lineage, () => this.#refreshAndSave(tenant, request, storeOptions)),
-      { fresh: options.forceRefresh === true },
-    );
+    let update: TokenUpdate;
+    try {
+      update = await this.#refreshes.run(
+        `${lineage} ${request.audienceKey} ${request.scope ?? ''}`,
+        () =>
+          this.#sessionQueue.run(lineage, () =>
+            this.#refreshAndSave(tenant, request, storeOptions),
+          ),
+        { fresh: options.forceRefresh === true },
+      );
+    } catch (error) {
+      throw await this.#withMfaToken(error, tenant, request);
+    }
     await sessions.saveIfChanged(storeOptions, (current) =>
       current.tokenSets.some((set) => set.accessToken === update.tokenSet.accessToken)
         ? undefined
@@ -181,6 +193,24 @@ export class AccessTokens<TStoreOptions> {
         : applyConnectionTokenSet(current, set, nowSeconds()),
     );
     return set;
+  }
+
+  /**
+   * An `mfa_required` refusal becomes an {@link MfaRequiredError} carrying the tenant's MFA token,
+   * sealed with what it was for (domain, audience, scope); any other error is returned as it is.
+   */
+  async #withMfaToken(error: unknown, tenant: Tenant, request: RefreshRequest): Promise<unknown> {
+    const challenge = mfaChallengeOf(error);
+    if (!challenge) return error;
+    const mfaToken = await this.context.mfaTokens.seal({
+      mfaToken: challenge.mfaToken,
+      audience: request.audience,
+      scope: request.scope,
+      domain: tenant.address.origin,
+      createdAt: nowSeconds(),
+    });
+    const { details } = error as AccessTokenError;
+    return new MfaRequiredError(mfaToken, challenge.requirements, details);
   }
 
   /**

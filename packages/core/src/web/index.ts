@@ -36,5 +36,10 @@ export { RequestAuth, type WithoutStoreOptions } from './request-auth.js';
 export { finish, json, NO_STORE, redirect, type WebResponse } from './response.js';
 export { pathAndQuery, resolveReturnTo, returnToFromAppState } from './return-to.js';
 export type { RouteContext, RouteHandler } from './routes/context.js';
-export { signInResponse } from './routes/requires-auth.js';
+export {
+  checkRequiresAuthOptions,
+  missingAuthentication,
+  type RequiresAuthOptions,
+  signInResponse,
+} from './routes/requires-auth.js';
 export { type RouteDefinition, type RouteName, type RouteOutcome, WebAuth } from './web-auth.js';

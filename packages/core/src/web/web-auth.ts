@@ -24,7 +24,7 @@ import { connect } from './routes/connect.js';
 import type { RouteContext, RouteHandler } from './routes/context.js';
 import { login } from './routes/login.js';
 import { logout } from './routes/logout.js';
-import { requiresAuth } from './routes/requires-auth.js';
+import { type RequiresAuthOptions, requiresAuth } from './routes/requires-auth.js';
 
 /** The name of a route. */
 export type RouteName = keyof WebRoutes;
@@ -122,11 +122,16 @@ export class WebAuth {
 
   /**
    * The `requiresAuth` guard: `undefined` lets the request through; otherwise the outcome to send
-   * (a redirect to login for browsers, 401 JSON for others, or an error). Fails closed.
+   * (a redirect to login for browsers, 401 or 403 JSON for others, or an error). With `options`,
+   * the user must also be in an organization, or have stepped up (`acrValues`, `maxAge`). Fails
+   * closed.
    */
-  async requiresAuth(request: WebRequest): Promise<RouteOutcome | undefined> {
+  async requiresAuth(
+    request: WebRequest,
+    options?: RequiresAuthOptions,
+  ): Promise<RouteOutcome | undefined> {
     try {
-      const response = await requiresAuth(this.#context, request);
+      const response = await requiresAuth(this.#context, request, options);
       return response && { ok: true, response: finish(response, request.cookies) };
     } catch (error) {
       return this.#failure(error, request, 'negotiate');

@@ -5,15 +5,31 @@ import { resolveReturnTo } from '../return-to.js';
 import { type RouteHandler, storeOptionsOf } from './context.js';
 
 /**
+ * Query parameters the login route passes on: an organization and an invitation (Auth0's
+ * invitation links), and what a step-up asks for. Nothing else of the query reaches `/authorize`.
+ */
+const LOGIN_QUERY = ['organization', 'invitation', 'acr_values', 'max_age'] as const;
+
+/**
  * `GET /auth/login?returnTo=/orders`: starts a login and redirects to the tenant. `returnTo` is
  * checked now and again at the callback; anything off-origin becomes the app's base URL.
  */
 export const login: RouteHandler = async ({ client, options }, request) => {
   const returnTo = resolveReturnTo(field(request, 'returnTo'), request.appBaseUrl);
   const redirectUri = callbackUrlFor(options, request.appBaseUrl);
+  // What a page's requiresAuth asked for (step-up), or an organization invitation link.
+  const asked = Object.fromEntries(
+    LOGIN_QUERY.flatMap((name) => {
+      const value = field(request, name);
+      return value ? [[name, value]] : [];
+    }),
+  );
+  const { organization, invitation, ...stepUp } = asked;
   const url = await client.startInteractiveLogin({
     appState: { returnTo: returnTo.href },
-    ...(redirectUri ? { authorizationParams: { redirect_uri: redirectUri } } : {}),
+    authorizationParams: { ...(redirectUri ? { redirect_uri: redirectUri } : {}), ...stepUp },
+    ...(organization ? { organization } : {}),
+    ...(invitation ? { invitation } : {}),
     storeOptions: storeOptionsOf(request),
   });
   return redirect(url);
