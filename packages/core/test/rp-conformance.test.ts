@@ -602,6 +602,40 @@ describe('a signing-key rotation', () => {
   });
 });
 
+describe('a login into an organization', () => {
+  const loginTo = (organization: string, claims: (nonce: string) => Claims) => {
+    const rp = relyingParty();
+    return login(rp, {
+      authorizationParams: { organization },
+      answer: async (nonce) => tokenResponse(await signIdToken(op, claims(nonce))),
+    }).then(({ completion, storeOptions }) => ({ rp, completion, storeOptions }));
+  };
+
+  it.each<[string, string, Claims]>([
+    ['another org_id', 'org_acme', { org_id: 'org_globex', org_name: 'globex' }],
+    ['no organization at all', 'org_acme', {}],
+    ['the id asked for only as org_name', 'org_acme', { org_name: 'org_acme' }],
+    ['another org_name', 'acme', { org_id: 'org_globex', org_name: 'globex' }],
+  ])('refuses an ID token naming %s, and makes no session', async (_what, organization, claims) => {
+    const { rp, completion, storeOptions } = await loginTo(organization, (nonce) =>
+      claimsWith(nonce, claims),
+    );
+    await expectRefused(completion, 'organization_token_validation_error');
+    expect(await rp.getSession({ storeOptions })).toBeUndefined();
+  });
+
+  it('accepts the organization asked for, by id or by name in any case', async () => {
+    for (const organization of ['org_acme', 'ACME']) {
+      const { completion } = await loginTo(organization, (nonce) =>
+        claimsWith(nonce, { org_id: 'org_acme', org_name: 'acme' }),
+      );
+      await expect(completion).resolves.toMatchObject({
+        session: { user: { org_id: 'org_acme' } },
+      });
+    }
+  });
+});
+
 describe('configuration', () => {
   it.each<[string, Overrides, string]>([
     ['none is never accepted', { idTokenSigningAlg: 'none' as never }, 'idTokenSigningAlg'],
