@@ -1,4 +1,4 @@
-import { ConfigurationError, requestUrl } from '@gatehouse/base';
+import { ConfigurationError, isInOrganization, requestUrl } from '@gatehouse/base';
 import { type ApiClient, kRefusal, kVerification } from './api-client.js';
 import type { RequestScheme } from './challenge.js';
 import { MissingAuthorizationError, VerifyAccessTokenError } from './errors.js';
@@ -198,6 +198,21 @@ export function claimRequirement(
       throw new VerifyAccessTokenError('claim_validation_failed');
     }
   };
+}
+
+/**
+ * The token must be of an Auth0 organization: `org_id` equal to an `org_…` id, or `org_name` equal
+ * to a name (case-insensitively). Otherwise 401 `invalid_token` (`claim_validation_failed`).
+ */
+export function organizationRequirement(
+  organization: string,
+  helper = 'organization',
+): TokenRequirement {
+  if (typeof organization !== 'string' || organization.trim() === '') {
+    throw new ConfigurationError(helper, 'needs an org_ id or an organization name.');
+  }
+  const expected = organization.trim();
+  return claimRequirement((claims) => isInOrganization(claims, expected), helper);
 }
 
 /** The claim must equal `value` (a string, number, boolean or null). */

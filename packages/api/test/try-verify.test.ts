@@ -13,7 +13,13 @@ import {
   thumbprintOf,
 } from '@gatehouse/test-kit/tokens';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type GuardedRequest, type GuardPass, RouteGuard } from '../src/guard.js';
+import {
+  type GuardedRequest,
+  type GuardPass,
+  organizationRequirement,
+  RouteGuard,
+  type VerifiedAccessToken,
+} from '../src/guard.js';
 import { ApiClient, type ApiClientOptions, AuthError } from '../src/index.js';
 import { type JwksServer, startJwksServer } from './support/jwks-server.js';
 
@@ -171,5 +177,32 @@ describe('RouteGuard.check', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(calls).toMatchObject([[undefined, { verified: { token } }]]);
+  });
+});
+
+describe('organizationRequirement: the token must be of an Auth0 organization', () => {
+  it.each<[string, Record<string, unknown>, boolean]>([
+    ['org_acme', { org_id: 'org_acme', org_name: 'acme' }, true],
+    ['org_acme', { org_id: 'org_globex', org_name: 'globex' }, false],
+    ['org_acme', { org_name: 'org_acme' }, false],
+    ['ACME', { org_id: 'org_acme', org_name: 'acme' }, true],
+    ['acme', { org_id: 'acme' }, false],
+    ['acme', {}, false],
+  ])('%s with %j: %s', async (organization, claims, accepted) => {
+    const api = client();
+    const guard = new RouteGuard(api);
+    const { verified } = await guard.verify({
+      method: 'GET',
+      target: '/orders',
+      ...bearer(await tokenFor(claims)),
+    });
+    const check = () =>
+      guard.require(organizationRequirement(organization), verified as VerifiedAccessToken);
+    if (accepted) expect(check).not.toThrow();
+    else expect((await failure(check)).code).toBe('claim_validation_failed');
+  });
+
+  it('refuses a blank organization at set-up', () => {
+    expect(() => organizationRequirement(' ')).toThrow(/org_ id or an organization name/);
   });
 });

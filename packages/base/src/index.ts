@@ -65,6 +65,7 @@ export {
   splitCompactJws,
 } from './jwt/parse.js';
 export { isLogger, type Logger } from './logger.js';
+export { isInOrganization, isOrganizationId } from './organization.js';
 export {
   MemoryReplayStore,
   type MemoryReplayStoreOptions,

@@ -1,6 +1,10 @@
 import './augmentation.js';
 
-export type { RequestAuth, WebRoutes as AuthRoutes } from '@gatehouse/core/web';
+export type {
+  RequestAuth,
+  RequiresAuthOptions,
+  WebRoutes as AuthRoutes,
+} from '@gatehouse/core/web';
 export { type AuthOptions, auth } from './auth.js';
 export {
   type AccessTokenMiddlewareOptions,
@@ -9,6 +13,7 @@ export {
   claimIncludes,
   type RequireAccessTokenOptions,
   requireAccessToken,
+  requiredOrganization,
   requiredScopes,
   scopeIncludesAny,
   type VerifiedAccessToken,

@@ -13,6 +13,7 @@ import {
   type ErrorMode,
   errorModeOf,
   type GuardPass,
+  organizationRequirement,
   RouteGuard,
   type RouteGuardOptions,
   refusalBody,
@@ -177,6 +178,17 @@ export function claimCheck(
   predicate: (claims: Readonly<AccessTokenClaims>) => boolean,
 ): RequestHandler {
   return check(claimRequirement(predicate));
+}
+
+/**
+ * The token must be of an Auth0 organization: `org_id` for an `org_…` id, `org_name` (any case)
+ * for a name. Otherwise 401 `invalid_token`.
+ *
+ * @example
+ * app.get('/acme/orders', requireAccessToken(options), requiredOrganization('org_acme'), handler);
+ */
+export function requiredOrganization(organization: string): RequestHandler {
+  return check(organizationRequirement(organization, 'requiredOrganization'));
 }
 
 /** The claim must equal `value` (a string, number, boolean or null). */

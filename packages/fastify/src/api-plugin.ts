@@ -13,6 +13,7 @@ import {
   type ErrorMode,
   errorModeOf,
   type GuardPass,
+  organizationRequirement,
   RouteGuard,
   type RouteGuardOptions,
   refusalBody,
@@ -55,6 +56,11 @@ export interface RequireAccessTokenOptions extends Pick<RouteGuardOptions, 'requ
   scopeMatch?: ScopeMatch;
   /** A check of the verified claims; false refuses with 401 `invalid_token`. */
   claims?: (claims: Readonly<AccessTokenClaims>) => boolean;
+  /**
+   * The Auth0 organization the token must be of: `org_id` for an `org_…` id, `org_name` (any
+   * case) for a name; otherwise 401 `invalid_token`.
+   */
+  organization?: string;
 }
 
 /** Answers a refusal, or hands it to Fastify's error handling; other errors always go there. */
@@ -72,6 +78,11 @@ function requirementsOf(options: RequireAccessTokenOptions): TokenRequirement[] 
   if (options.scopes !== undefined) {
     requirements.push(
       scopesRequirement('requireAccessToken', [options.scopes].flat(), options.scopeMatch),
+    );
+  }
+  if (options.organization !== undefined) {
+    requirements.push(
+      organizationRequirement(options.organization, 'requireAccessToken.organization'),
     );
   }
   if (options.claims !== undefined) {

@@ -19,6 +19,7 @@
  * - `GET /api/orders` needs `read:orders` → `{ sub, header, scheme }` of the verified token
  * - `GET /api/write` needs `read:orders` and `write:orders`; `GET /api/any` either of them
  * - `GET /api/mine` needs `sub` = `auth0|alice`; `GET /api/bobs` `sub` = `auth0|bob`
+ * - `GET /api/acme` needs the token to be of the organization `org_acme`
  * - `GET /api/has-scope` needs the `scope` claim to include `read:orders`
  * - `GET /api/checked` needs `azp` = `nobody` (a custom claim check)
  * - `GET /api/anonymous-ok` optional (`required: false`) → `{ anonymous }`

@@ -1,6 +1,7 @@
+import { isInOrganization } from '@gatehouse/base';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, OrganizationTokenValidationError } from '../errors.js';
-import { checkOrganization, isInOrganization, loginOrganization } from './organization.js';
+import { checkOrganization, loginOrganization } from './organization.js';
 
 describe('isInOrganization', () => {
   it.each<[string, Record<string, unknown>, string, boolean]>([

@@ -1,10 +1,5 @@
+import { isInOrganization, isOrganizationId } from '@gatehouse/base';
 import { InvalidArgumentError, OrganizationTokenValidationError } from '../errors.js';
-
-/** Auth0 organization ids start with `org_`; anything else names an organization by its name. */
-export const isOrganizationId = (organization: string): boolean => organization.startsWith('org_');
-
-/** Organization names compare case-insensitively, after Unicode normalisation (as Auth0 does). */
-const normalizedName = (name: string) => name.normalize('NFC').toLowerCase();
 
 /**
  * The organization a login asks for: the per-call one, else the configured default. A blank one is
@@ -20,21 +15,6 @@ export function loginOrganization(
     throw new InvalidArgumentError('organization', 'organization must be an org_ id or a name.');
   }
   return organization.trim();
-}
-
-/**
- * Whether ID-token claims belong to an organization: `org_id` equal to an `org_…` id, or `org_name`
- * equal to a name, case-insensitively.
- */
-export function isInOrganization(
-  claims: Readonly<Record<string, unknown>>,
-  organization: string,
-): boolean {
-  if (isOrganizationId(organization)) return claims.org_id === organization;
-  return (
-    typeof claims.org_name === 'string' &&
-    normalizedName(claims.org_name) === normalizedName(organization)
-  );
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   claimEquals,
   claimIncludes,
   requireAccessToken,
+  requiredOrganization,
   requiredScopes,
   requiresAuth,
   scopeIncludesAny,
@@ -103,6 +104,7 @@ function apiRoutes(app: express.Express, { tenant, url }: TestAppContext): void 
   app.get('/api/any', verify, scopeIncludesAny('write:orders', 'read:orders'), ok);
   app.get('/api/mine', verify, claimEquals('sub', 'auth0|alice'), ok);
   app.get('/api/bobs', verify, claimEquals('sub', 'auth0|bob'), ok);
+  app.get('/api/acme', verify, requiredOrganization('org_acme'), ok);
   app.get('/api/has-scope', verify, claimIncludes('scope', 'read:orders'), ok);
   app.get(
     '/api/checked',

@@ -65,6 +65,7 @@ async function apiRoutes(app: FastifyInstance, { tenant, url }: TestAppContext):
       { preHandler: guard({ claims: (c) => String(c.scope).split(' ').includes('read:orders') }) },
       ok,
     );
+    api.get('/api/acme', { preHandler: guard({ organization: 'org_acme' }) }, ok);
     api.get('/api/checked', { preHandler: guard({ claims: (c) => c.azp === 'nobody' }) }, ok);
     api.get('/api/anonymous-ok', { preHandler: guard({ required: false }) }, async (request) => ({
       anonymous: request.accessToken === null,

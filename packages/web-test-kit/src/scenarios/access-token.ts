@@ -112,6 +112,7 @@ export function describeAccessTokenProtection(start: StartTestApp): void {
       it.each([
         ['/api/mine', 200],
         ['/api/bobs', 401],
+        ['/api/acme', 401],
         ['/api/has-scope', 200],
         ['/api/checked', 401],
       ])('%s → %i', async (path, status) => {

@@ -1,5 +1,5 @@
+import { isInOrganization } from '@gatehouse/base';
 import { ConfigurationError } from '../../errors.js';
-import { isInOrganization } from '../../login/organization.js';
 import type { UserClaims } from '../../session/model.js';
 import { appUrl } from '../options.js';
 import { type WebRequest, wantsHtml } from '../request.js';
