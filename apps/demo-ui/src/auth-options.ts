@@ -61,3 +61,9 @@ function domainOption(config: DemoConfig): WebAuthOptions['domain'] {
     return byHost[host] ?? config.domain;
   };
 }
+
+/** The multi-factor authentication context class (`acr`) of Auth0 and the dev tenant. */
+export const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
+
+/** What the admin page asks of a session: a multi-factor sign-in from the last ten minutes. */
+export const ADMIN_STEP_UP = { acrValues: MFA_ACR, maxAge: 600 } as const;

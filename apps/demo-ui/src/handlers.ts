@@ -1,12 +1,14 @@
 import type { RequestAuth } from '@gatehouse/core/web';
 import { errorCodeOf, httpStatusOf, publicMessageOf } from '@gatehouse/core/web';
 import { decodeJwt } from 'jose';
+import { ADMIN_STEP_UP } from './auth-options.js';
 import type { DemoConfig } from './config.js';
 import type { PageChrome } from './layout.js';
 import {
   type AccountsView,
   type ApiCallResult,
   accountsPage,
+  adminPage,
   errorPage,
   homePage,
   profilePage,
@@ -76,6 +78,16 @@ export class DemoPages {
         };
       }),
     );
+  }
+
+  async admin(auth: RequestAuth): Promise<string> {
+    const user = (await auth.getUser()) ?? { sub: '' };
+    return adminPage(await this.#chrome(auth), {
+      maxAge: ADMIN_STEP_UP.maxAge,
+      ...(typeof user.acr === 'string' ? { acr: user.acr } : {}),
+      ...(Array.isArray(user.amr) ? { amr: user.amr.map(String) } : {}),
+      ...(typeof user.auth_time === 'number' ? { authTime: user.auth_time } : {}),
+    });
   }
 
   async tokens(auth: RequestAuth): Promise<string> {

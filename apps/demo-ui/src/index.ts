@@ -1,4 +1,4 @@
-export { authOptions } from './auth-options.js';
+export { ADMIN_STEP_UP, authOptions, MFA_ACR } from './auth-options.js';
 export {
   type DemoApi,
   type DemoApiCall,

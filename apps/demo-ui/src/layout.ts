@@ -40,7 +40,7 @@ export function layout(chrome: PageChrome, title: string, content: SafeHtml): st
 <title>${title} · ${chrome.appName}</title><link rel="icon" href="/favicon.ico" type="image/svg+xml"><style>${{ html: STYLE }}</style></head>
 <body><header>
   <a class="brand" href="/">${chrome.appName}</a>
-  <a href="/profile">Profile</a><a href="/tokens">Tokens</a><a href="/accounts">Connected accounts</a>
+  <a href="/profile">Profile</a><a href="/tokens">Tokens</a><a href="/accounts">Connected accounts</a><a href="/admin">Admin</a>
   ${chrome.userName ? html`<span class="user"><span class="user-name" id="user-name">${chrome.userName}</span><form class="inline" method="post" action="/auth/logout"><button class="secondary" id="logout">Log out</button></form></span>` : html`<a class="button" id="login" href="/auth/login">Log in</a>`}
 </header><main>${content}</main></body></html>`.html;
 }

@@ -152,3 +152,30 @@ export function errorPage(chrome: PageChrome, code: string, message: string): st
 }
 
 export type { SafeHtml };
+
+/** What the admin page shows: how the user proved who they are, and when. */
+export interface AdminView {
+  /** `acr`: the authentication context class, e.g. the multi-factor policy. */
+  acr?: string;
+  /** `amr`: the methods used, e.g. `["mfa"]`. */
+  amr?: string[];
+  /** `auth_time`, seconds since the epoch. */
+  authTime?: number;
+  /** How recent, in seconds, the page wants the multi-factor sign-in. */
+  maxAge: number;
+}
+
+/** The admin page: only reached after a recent multi-factor sign-in (step-up). */
+export function adminPage(chrome: PageChrome, view: AdminView): string {
+  return layout(
+    chrome,
+    'Admin',
+    html`<div class="card"><h1 id="admin-title">Admin</h1>
+      <p>This page needs a multi-factor sign-in from the last ${String(Math.round(view.maxAge / 60))} minutes: the app sent you through the tenant's second factor, and will again once it is older.</p>
+      <table id="step-up">
+        <tr><th><code>acr</code></th><td id="admin-acr">${view.acr ?? '–'}</td></tr>
+        <tr><th><code>amr</code></th><td id="admin-amr">${view.amr?.join(', ') ?? '–'}</td></tr>
+        <tr><th>Signed in</th><td id="admin-auth-time">${time(view.authTime)}</td></tr>
+      </table></div>`,
+  );
+}

@@ -1,4 +1,5 @@
 import {
+  ADMIN_STEP_UP,
   authOptions,
   type DemoApp,
   type DemoConfig,
@@ -67,6 +68,11 @@ export function createExpressWebApp(
     '/profile',
     requiresAuth(),
     page((req) => pages.profile(req.auth)),
+  );
+  app.get(
+    '/admin',
+    requiresAuth(ADMIN_STEP_UP),
+    page((req) => pages.admin(req.auth)),
   );
   app.get(
     '/tokens',

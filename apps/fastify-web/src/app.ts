@@ -1,4 +1,5 @@
 import {
+  ADMIN_STEP_UP,
   authOptions,
   type DemoApp,
   type DemoConfig,
@@ -76,6 +77,11 @@ export async function createFastifyWebApp(
     '/profile',
     signedIn,
     page((request) => pages.profile(request.auth)),
+  );
+  app.get(
+    '/admin',
+    { preHandler: app.requiresAuth(ADMIN_STEP_UP) },
+    page((request) => pages.admin(request.auth)),
   );
   app.get(
     '/tokens',
