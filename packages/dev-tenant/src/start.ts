@@ -7,6 +7,7 @@ import { type CustomDomainOptions, type DevTenantDomain, DomainServer } from './
 import { SigningKeys } from './keys.js';
 import { TenantStorage } from './memory-adapter.js';
 import { loadOidcProvider } from './oidc-provider.js';
+import { Organizations } from './organizations.js';
 import { createProvider } from './provider.js';
 import { SessionDomains } from './session-domains.js';
 import type { TenantState } from './tenant-state.js';
@@ -98,6 +99,7 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
     issuers: servers.map((server) => server.issuer),
     config,
     accounts: new ConnectedAccounts(config),
+    organizations: new Organizations(config.organizations),
     keys,
     storage: new TenantStorage(),
     cookieKeys: [randomBytes(32).toString('base64url')],

@@ -4,6 +4,7 @@ import type { DevApiConfig, ResolvedTenantConfig } from './config.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
 import type { SigningKeys } from './keys.js';
 import type { TenantStorage } from './memory-adapter.js';
+import type { Organizations } from './organizations.js';
 import type { SessionDomains } from './session-domains.js';
 
 /**
@@ -21,6 +22,8 @@ export interface TenantState {
   cookieKeys: string[];
   /** Connected upstream accounts and the upstream tokens issued for them. */
   accounts: ConnectedAccounts;
+  /** Organizations, their members, and the organization of each grant. */
+  organizations: Organizations;
   /** Back-channel logouts sent, and redelivered when an app did not take them. */
   deliveries: BackchannelDeliveries;
   /** The domain each client's part of a session was signed in on: its logout token's issuer. */
