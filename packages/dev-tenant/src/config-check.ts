@@ -93,6 +93,10 @@ function checker(problems: string[]) {
         object({ audience: string(), scope: scopes }, ['audience', 'scope']),
       ),
       refreshTokenRotation: boolean,
+      initiateLoginUri: simple(
+        'an absolute URL string, the login route of the app',
+        (value) => typeof value === 'string' && URL.canParse(value),
+      ),
     },
     ['clientId', 'redirectUris'],
   );

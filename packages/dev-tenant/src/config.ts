@@ -60,6 +60,12 @@ export interface DevClientConfig {
   refreshTokenPolicies?: RefreshTokenPolicy[];
   /** Issue a new refresh token at every refresh and refuse reuse of the old one. Default false. */
   refreshTokenRotation?: boolean;
+  /**
+   * The app's login route, e.g. `http://localhost:3000/auth/login`: where an organization
+   * invitation link sends the invited user (Auth0's "Application Login URI"). Needed to invite
+   * users with this client. Default: none (`demo-web`: `http://localhost:3000/auth/login`).
+   */
+  initiateLoginUri?: string;
 }
 
 /** An API (resource server) that access tokens can be issued for. */
@@ -186,6 +192,7 @@ export const DEFAULT_CLIENTS: DevClientConfig[] = [
       { audience: 'https://api.example.com', scope: 'read:orders write:orders' },
       { audience: 'https://analytics.example.com', scope: 'read:analytics write:analytics' },
     ],
+    initiateLoginUri: 'http://localhost:3000/auth/login',
   },
 ];
 

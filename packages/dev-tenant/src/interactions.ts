@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { readFormBody } from './body.js';
 import { escapeHtml, page } from './html.js';
-import { ORGANIZATION_PROMPT, organizationStep } from './organization-login.js';
+import { invitedEmail, ORGANIZATION_PROMPT, organizationStep } from './organization-login.js';
 import { requestedOrganization } from './organizations.js';
 import type { TenantState } from './tenant-state.js';
 
@@ -93,7 +93,8 @@ export function interactions(state: TenantState): Middleware {
     if (ctx.method === 'GET' && !match[2]) {
       if (details.prompt.name === 'login') {
         ctx.type = 'html';
-        ctx.body = loginForm(uid, clientId, String(details.params.login_hint ?? ''));
+        const email = details.params.login_hint ?? invitedEmail(state, details.params) ?? '';
+        ctx.body = loginForm(uid, clientId, String(email));
         return;
       }
       if (details.prompt.name === ORGANIZATION_PROMPT) {

@@ -7,6 +7,7 @@ import { extraIdTokenClaims, type ResolvedTenantConfig } from './config.js';
 import { escapeHtml, favicon, page } from './html.js';
 import { tenantInteractionPolicy } from './interaction-policy.js';
 import { interactions } from './interactions.js';
+import { invitationsApi } from './invitations.js';
 import { myAccountApi } from './my-account-api.js';
 import { oidcProvider } from './oidc-provider.js';
 import { organizationParams } from './organization-login.js';
@@ -252,5 +253,6 @@ export function createProvider(issuer: string, state: TenantState): Provider {
   provider.use(upstreamApi(state.accounts));
   provider.use(myAccountApi(state, issuer));
   provider.use(adminApi(state));
+  provider.use(invitationsApi(state));
   return provider;
 }

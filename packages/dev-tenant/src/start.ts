@@ -4,6 +4,7 @@ import { type DevTenantConfig, resolveTenantConfig } from './config.js';
 import { checkStartOptions } from './config-check.js';
 import { ConnectedAccounts } from './connected-accounts.js';
 import { type CustomDomainOptions, type DevTenantDomain, DomainServer } from './domain-server.js';
+import { Invitations } from './invitations.js';
 import { SigningKeys } from './keys.js';
 import { TenantStorage } from './memory-adapter.js';
 import { loadOidcProvider } from './oidc-provider.js';
@@ -100,6 +101,7 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
     config,
     accounts: new ConnectedAccounts(config),
     organizations: new Organizations(config.organizations),
+    invitations: new Invitations(),
     keys,
     storage: new TenantStorage(),
     cookieKeys: [randomBytes(32).toString('base64url')],

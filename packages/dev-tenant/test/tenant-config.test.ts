@@ -214,6 +214,13 @@ describe('configuration checked at startDevTenant()', () => {
     );
   });
 
+  it('names a client initiateLoginUri that is not a URL', async () => {
+    await refused(
+      { clients: [{ ...DEFAULT_CLIENTS[0]!, initiateLoginUri: '/auth/login' }] },
+      /clients\[0\]\.initiateLoginUri must be an absolute URL string/,
+    );
+  });
+
   it('names organization members who are not users, and repeated organizations', async () => {
     await refused(
       {
