@@ -23,14 +23,15 @@ const words = (value: string | null | undefined): string[] =>
  * Auth0 names the API `audience`; oidc-provider implements the same idea as RFC 8707 `resource`.
  * Auth0 also issues refresh tokens for `offline_access` without `prompt=consent`, which OpenID
  * Connect Core requires; asking for consent here is harmless because first-party clients skip it.
- * And Auth0 always puts `sid` in ID tokens, where oidc-provider does so only for clients with a
- * back-channel logout URI or when the `claims` parameter asks for it; so it is asked for.
+ * And Auth0 always puts `sid` in ID tokens (and `org_id` and `org_name` after a login to an
+ * organization), where oidc-provider releases such claims only when the `claims` parameter asks
+ * for them; so they are asked for.
  */
 function translateAuthorizationParams(params: URLSearchParams): void {
   const audience = params.get('audience');
   params.delete('audience');
   if (audience && !params.has('resource')) params.set('resource', audience);
-  params.set('claims', withSidRequested(params.get('claims')));
+  params.set('claims', withAuth0ClaimsRequested(params.get('claims')));
 
   if (words(params.get('scope')).includes('offline_access')) {
     const prompts = new Set(words(params.get('prompt')));
@@ -41,11 +42,14 @@ function translateAuthorizationParams(params: URLSearchParams): void {
   }
 }
 
-function withSidRequested(claims: string | null): string {
+/** The ID-token claims Auth0 puts in every ID token that has them. */
+const AUTH0_ID_TOKEN_CLAIMS = { sid: null, org_id: null, org_name: null } as const;
+
+function withAuth0ClaimsRequested(claims: string | null): string {
   try {
     const parsed = claims ? JSON.parse(claims) : {};
     if (typeof parsed !== 'object' || parsed === null) return claims ?? '';
-    parsed.id_token = { ...parsed.id_token, sid: null };
+    parsed.id_token = { ...parsed.id_token, ...AUTH0_ID_TOKEN_CLAIMS };
     return JSON.stringify(parsed);
   } catch {
     return claims ?? ''; // oidc-provider answers a malformed claims parameter itself

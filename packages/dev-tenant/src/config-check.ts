@@ -36,6 +36,8 @@ function checker(problems: string[]) {
     },
   });
   const string = (takes = 'a string') => simple(takes, (value) => typeof value === 'string');
+  const pattern = (shape: RegExp, takes: string) =>
+    simple(takes, (value) => typeof value === 'string' && shape.test(value));
   const scopes = string('a string of space-separated scopes, e.g. "read:orders write:orders"');
   const seconds = simple(
     'a positive number of seconds',
@@ -91,6 +93,10 @@ function checker(problems: string[]) {
         object({ audience: string(), scope: scopes }, ['audience', 'scope']),
       ),
       refreshTokenRotation: boolean,
+      initiateLoginUri: simple(
+        'an absolute URL string, the login route of the app',
+        (value) => typeof value === 'string' && URL.canParse(value),
+      ),
     },
     ['clientId', 'redirectUris'],
   );
@@ -115,10 +121,23 @@ function checker(problems: string[]) {
     },
     ['email', 'password'],
   );
+  const organization = object(
+    {
+      id: pattern(/^org_\w+$/, 'an organization id: org_ followed by letters, digits or _'),
+      name: pattern(
+        /^[a-z0-9][a-z0-9_-]*$/,
+        'a lower-case name of letters, digits, - and _ (e.g. "acme")',
+      ),
+      displayName: string(),
+      members: strings,
+    },
+    ['id', 'name', 'members'],
+  );
   const tenant = object({
     clients: arrayOf(client),
     apis: arrayOf(api),
     users: arrayOf(user),
+    organizations: arrayOf(organization),
     connections: arrayOf(connection),
     idTokenLifetime: seconds,
     refreshTokenLifetime: seconds,

@@ -1,4 +1,4 @@
-import { checkTenantConfig } from './config-check.js';
+import { checkTenantConfig, DevTenantConfigError } from './config-check.js';
 
 /**
  * A public JSON Web Key, as a client publishes for `private_key_jwt`. Declared here rather than
@@ -60,6 +60,12 @@ export interface DevClientConfig {
   refreshTokenPolicies?: RefreshTokenPolicy[];
   /** Issue a new refresh token at every refresh and refuse reuse of the old one. Default false. */
   refreshTokenRotation?: boolean;
+  /**
+   * The app's login route, e.g. `http://localhost:3000/auth/login`: where an organization
+   * invitation link sends the invited user (Auth0's "Application Login URI"). Needed to invite
+   * users with this client. Default: none (`demo-web`: `http://localhost:3000/auth/login`).
+   */
+  initiateLoginUri?: string;
 }
 
 /** An API (resource server) that access tokens can be issued for. */
@@ -110,11 +116,31 @@ export interface DevUserConfig {
   connectedAccounts?: DevConnectedAccountConfig[];
 }
 
+/**
+ * An organization, as Auth0's Organizations: an app logs a user in to it with
+ * `/authorize?organization=<id or name>`, and the tokens then carry `org_id` and `org_name`.
+ */
+export interface DevOrganizationConfig {
+  /** Auth0's organization id: `org_` followed by letters, digits or underscores. */
+  id: string;
+  /**
+   * The organization's name: lower-case letters, digits, `-` and `_`, as Auth0 takes them. An app
+   * may name the organization by it instead of the id (`organization=acme`).
+   */
+  name: string;
+  /** The name shown to people. Default: `name`. */
+  displayName?: string;
+  /** The `sub` of each member. Only members may log in to the organization; invitations add more. */
+  members: string[];
+}
+
 /** Everything a dev tenant can be configured with; every field is optional. */
 export interface DevTenantConfig {
   clients?: DevClientConfig[];
   apis?: DevApiConfig[];
   users?: DevUserConfig[];
+  /** Organizations users log in to. Default: `org_acme` (`acme`), of which Alice is a member. */
+  organizations?: DevOrganizationConfig[];
   /** Upstream connections for Token Vault and Connected Accounts. Default: `google-oauth2`. */
   connections?: DevConnectionConfig[];
   /** ID-token lifetime in seconds. Default 36000, as Auth0. */
@@ -134,6 +160,7 @@ export interface ResolvedTenantConfig {
   clients: DevClientConfig[];
   apis: DevApiConfig[];
   users: Array<DevUserConfig & { sub: string; name: string }>;
+  organizations: DevOrganizationConfig[];
   connections: DevConnectionConfig[];
   idTokenLifetime: number;
   refreshTokenLifetime: number;
@@ -165,6 +192,7 @@ export const DEFAULT_CLIENTS: DevClientConfig[] = [
       { audience: 'https://api.example.com', scope: 'read:orders write:orders' },
       { audience: 'https://analytics.example.com', scope: 'read:analytics write:analytics' },
     ],
+    initiateLoginUri: 'http://localhost:3000/auth/login',
   },
 ];
 
@@ -176,6 +204,10 @@ export const DEFAULT_APIS: DevApiConfig[] = [
 export const DEFAULT_USERS: DevUserConfig[] = [
   { email: 'alice@example.com', password: 'alice-password', name: 'Alice' },
   { email: 'bob@example.com', password: 'bob-password', name: 'Bob' },
+];
+
+export const DEFAULT_ORGANIZATIONS: DevOrganizationConfig[] = [
+  { id: 'org_acme', name: 'acme', displayName: 'Acme', members: ['auth0|alice'] },
 ];
 
 export const DEFAULT_CONNECTIONS: DevConnectionConfig[] = [
@@ -201,15 +233,45 @@ export function resolveTenantConfig(config: DevTenantConfig = {}): ResolvedTenan
     const local = user.email.split('@')[0] ?? user.email;
     return { ...user, sub: user.sub ?? `auth0|${local}`, name: user.name ?? local };
   });
+  const organizations = config.organizations ?? DEFAULT_ORGANIZATIONS;
+  checkOrganizations(organizations, users);
   return {
     clients,
     apis: config.apis ?? DEFAULT_APIS,
     users,
+    organizations,
     connections: config.connections ?? DEFAULT_CONNECTIONS,
     idTokenLifetime: config.idTokenLifetime ?? 36_000,
     refreshTokenLifetime: config.refreshTokenLifetime ?? 30 * 24 * 3600,
     backchannelLogout: resolveBackchannelLogout(config.backchannelLogout),
   };
+}
+
+/**
+ * What the field checks cannot see: organizations named twice, and members who are not users of
+ * the tenant (a typo in a `sub` would otherwise be a member nobody can log in as).
+ */
+function checkOrganizations(
+  organizations: readonly DevOrganizationConfig[],
+  users: ReadonlyArray<{ sub: string }>,
+): void {
+  const problems: string[] = [];
+  const subs = new Set(users.map((user) => user.sub));
+  const seen = new Set<string>();
+  for (const [index, organization] of organizations.entries()) {
+    for (const key of [organization.id, organization.name]) {
+      if (seen.has(key)) problems.push(`organizations[${index}] repeats the id or name ${key}`);
+      seen.add(key);
+    }
+    for (const [position, member] of organization.members.entries()) {
+      if (!subs.has(member)) {
+        problems.push(
+          `organizations[${index}].members[${position}] ${member} is not the sub of a user`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) throw new DevTenantConfigError(problems);
 }
 
 /** The extra ID-token claims of a user at this moment. */

@@ -3,6 +3,8 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { readFormBody } from './body.js';
 import { escapeHtml, page } from './html.js';
+import { invitedEmail, ORGANIZATION_PROMPT, organizationStep } from './organization-login.js';
+import { requestedOrganization } from './organizations.js';
 import type { TenantState } from './tenant-state.js';
 
 const INTERACTION_PATH = /^\/interaction\/([\w-]+)(\/login)?$/;
@@ -26,9 +28,14 @@ function loginForm(uid: string, clientId: string, email: string, error?: string)
 
 /**
  * Grants everything the client asked for. The dev tenant's clients are first-party applications,
- * which Auth0 lets skip the consent screen.
+ * which Auth0 lets skip the consent screen. The grant is recorded as given for the organization
+ * the request names, if any.
  */
-async function grantRequestedAccess(provider: Provider, ctx: KoaContextWithOIDC): Promise<string> {
+async function grantRequestedAccess(
+  state: TenantState,
+  provider: Provider,
+  ctx: KoaContextWithOIDC,
+): Promise<string> {
   const details = await provider.interactionDetails(ctx.req, ctx.res);
   const accountId = details.session?.accountId;
   const clientId = details.params.client_id as string;
@@ -46,6 +53,10 @@ async function grantRequestedAccess(provider: Provider, ctx: KoaContextWithOIDC)
     grant.addResourceScope(indicator, scopes.join(' '));
   }
   const grantId = await grant.save();
+  state.organizations.bindGrant(
+    grantId,
+    requestedOrganization(state.organizations, details.params),
+  );
   return provider.interactionResult(
     ctx.req,
     ctx.res,
@@ -82,10 +93,16 @@ export function interactions(state: TenantState): Middleware {
     if (ctx.method === 'GET' && !match[2]) {
       if (details.prompt.name === 'login') {
         ctx.type = 'html';
-        ctx.body = loginForm(uid, clientId, String(details.params.login_hint ?? ''));
+        const email = details.params.login_hint ?? invitedEmail(state, details.params) ?? '';
+        ctx.body = loginForm(uid, clientId, String(email));
         return;
       }
-      ctx.redirect(await grantRequestedAccess(provider, ctx));
+      if (details.prompt.name === ORGANIZATION_PROMPT) {
+        const result = organizationStep(state, details.params, details.session?.accountId);
+        ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result));
+        return;
+      }
+      ctx.redirect(await grantRequestedAccess(state, provider, ctx));
       return;
     }
 

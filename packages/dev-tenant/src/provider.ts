@@ -5,9 +5,13 @@ import { auth0Compatibility, NO_AUDIENCE } from './auth0-compat.js';
 import { BackchannelDeliveries } from './backchannel-deliveries.js';
 import { extraIdTokenClaims, type ResolvedTenantConfig } from './config.js';
 import { escapeHtml, favicon, page } from './html.js';
+import { tenantInteractionPolicy } from './interaction-policy.js';
 import { interactions } from './interactions.js';
+import { invitationsApi } from './invitations.js';
 import { myAccountApi } from './my-account-api.js';
 import { oidcProvider } from './oidc-provider.js';
+import { organizationParams } from './organization-login.js';
+import { requestedOrganization } from './organizations.js';
 import { sendLogoutsFromSessionDomain } from './session-domains.js';
 import { findApi, type TenantState } from './tenant-state.js';
 import { registerTokenVault, TOKEN_VAULT_GRANT, upstreamApi } from './token-vault.js';
@@ -57,10 +61,19 @@ function claimsByScope(config: ResolvedTenantConfig): Configuration['claims'] {
     auth_time: null,
     iss: null,
     sid: null,
+    // Auth0's claims of a login to an organization (see `organizations.ts`).
+    org_id: null,
+    org_name: null,
     openid: ['sub', ...extra],
     email: ['email', 'email_verified'],
     profile: ['name', 'nickname', 'picture', 'updated_at'],
   };
+}
+
+/** The grant a token was issued from, when it is one that names one. */
+function grantIdOf(token: unknown): string | undefined {
+  const grantId = (token as { grantId?: unknown } | undefined)?.grantId;
+  return typeof grantId === 'string' ? grantId : undefined;
 }
 
 function logoutPage(ctx: KoaContextWithOIDC, form: string) {
@@ -97,8 +110,23 @@ export function createProvider(issuer: string, state: TenantState): Provider {
     conformIdTokenClaims: false,
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    async findAccount(_ctx, sub) {
+    extraParams: organizationParams(state),
+    interactions: {
+      policy: tenantInteractionPolicy(state),
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    async loadExistingGrant(ctx) {
+      const grantId =
+        ctx.oidc.result?.consent?.grantId ??
+        (ctx.oidc.client ? ctx.oidc.session?.grantIdFor(ctx.oidc.client.clientId) : undefined);
+      if (!grantId) return undefined;
+      // A grant belongs to one organization (or none), so that its tokens carry that one's claims:
+      // a login to another one gets a new grant, through the consent step.
+      const organization = requestedOrganization(state.organizations, ctx.oidc.params ?? {});
+      if (state.organizations.ofGrant(grantId) !== organization) return undefined;
+      return ctx.oidc.provider.Grant.find(grantId);
+    },
+    async findAccount(_ctx, sub, token) {
       const user = config.users.find((candidate) => candidate.sub === sub);
       if (!user) return undefined;
       return {
@@ -112,6 +140,8 @@ export function createProvider(issuer: string, state: TenantState): Provider {
             nickname: user.email.split('@')[0],
             updated_at: Math.floor(Date.now() / 1000),
             ...extraIdTokenClaims(user),
+            // The code or refresh token being exchanged names its grant, and so the organization.
+            ...state.organizations.claimsOf(grantIdOf(token)),
           };
         },
       };
@@ -190,9 +220,10 @@ export function createProvider(issuer: string, state: TenantState): Provider {
       );
     },
     async extraTokenClaims(_ctx, token) {
-      // Auth0's JWT access tokens name the client in `azp` as well as `client_id`.
+      // Auth0's JWT access tokens name the client in `azp` as well as `client_id`, and the
+      // organization of the login in `org_id` and `org_name`.
       return 'clientId' in token && token.kind === 'AccessToken'
-        ? { azp: token.clientId }
+        ? { azp: token.clientId, ...state.organizations.claimsOf(token.grantId) }
         : undefined;
     },
     async renderError(ctx, out) {
@@ -222,5 +253,6 @@ export function createProvider(issuer: string, state: TenantState): Provider {
   provider.use(upstreamApi(state.accounts));
   provider.use(myAccountApi(state, issuer));
   provider.use(adminApi(state));
+  provider.use(invitationsApi(state));
   return provider;
 }

@@ -4,9 +4,11 @@ import { type DevTenantConfig, resolveTenantConfig } from './config.js';
 import { checkStartOptions } from './config-check.js';
 import { ConnectedAccounts } from './connected-accounts.js';
 import { type CustomDomainOptions, type DevTenantDomain, DomainServer } from './domain-server.js';
+import { Invitations } from './invitations.js';
 import { SigningKeys } from './keys.js';
 import { TenantStorage } from './memory-adapter.js';
 import { loadOidcProvider } from './oidc-provider.js';
+import { Organizations } from './organizations.js';
 import { createProvider } from './provider.js';
 import { SessionDomains } from './session-domains.js';
 import type { TenantState } from './tenant-state.js';
@@ -98,6 +100,8 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
     issuers: servers.map((server) => server.issuer),
     config,
     accounts: new ConnectedAccounts(config),
+    organizations: new Organizations(config.organizations),
+    invitations: new Invitations(),
     keys,
     storage: new TenantStorage(),
     cookieKeys: [randomBytes(32).toString('base64url')],

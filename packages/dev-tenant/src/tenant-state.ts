@@ -2,8 +2,10 @@ import type Provider from 'oidc-provider';
 import type { BackchannelDeliveries } from './backchannel-deliveries.js';
 import type { DevApiConfig, ResolvedTenantConfig } from './config.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
+import type { Invitations } from './invitations.js';
 import type { SigningKeys } from './keys.js';
 import type { TenantStorage } from './memory-adapter.js';
+import type { Organizations } from './organizations.js';
 import type { SessionDomains } from './session-domains.js';
 
 /**
@@ -21,6 +23,10 @@ export interface TenantState {
   cookieKeys: string[];
   /** Connected upstream accounts and the upstream tokens issued for them. */
   accounts: ConnectedAccounts;
+  /** Organizations, their members, and the organization of each grant. */
+  organizations: Organizations;
+  /** Invitations to organizations not yet accepted. */
+  invitations: Invitations;
   /** Back-channel logouts sent, and redelivered when an app did not take them. */
   deliveries: BackchannelDeliveries;
   /** The domain each client's part of a session was signed in on: its logout token's issuer. */

@@ -6,6 +6,7 @@ import { BrowserClient, loginAs } from '../src/testing/index.js';
 
 export const CALLBACK = 'http://localhost:3000/auth/callback';
 export const ALICE = { email: 'alice@example.com', password: 'alice-password' };
+export const BOB = { email: 'bob@example.com', password: 'bob-password' };
 
 const base64url = (bytes: Buffer) => bytes.toString('base64url');
 

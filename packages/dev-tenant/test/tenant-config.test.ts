@@ -196,6 +196,44 @@ describe('configuration checked at startDevTenant()', () => {
     );
   });
 
+  it('names wrong organizations fields', async () => {
+    await refused(
+      {
+        organizations: [
+          { id: 'acme', name: 'Acme', members: 'auth0|alice' },
+          { id: 'org_b', name: 'b', displayName: 2, members: [], requireMFA: true },
+          { name: 'c', members: [] },
+        ],
+      },
+      /organizations\[0\]\.id must be an organization id: org_ followed by/,
+      /organizations\[0\]\.name must be a lower-case name/,
+      /organizations\[0\]\.members must be an array of strings, got the string "auth0\|alice"/,
+      /organizations\[1\]\.displayName must be a string, got a number/,
+      /organizations\[1\]\.requireMFA is not a known field/,
+      /organizations\[2\]\.id is required/,
+    );
+  });
+
+  it('names a client initiateLoginUri that is not a URL', async () => {
+    await refused(
+      { clients: [{ ...DEFAULT_CLIENTS[0]!, initiateLoginUri: '/auth/login' }] },
+      /clients\[0\]\.initiateLoginUri must be an absolute URL string/,
+    );
+  });
+
+  it('names organization members who are not users, and repeated organizations', async () => {
+    await refused(
+      {
+        organizations: [
+          { id: 'org_a', name: 'a', members: ['auth0|alice', 'auth0|nobody'] },
+          { id: 'org_b', name: 'a', members: [] },
+        ],
+      },
+      /organizations\[0\]\.members\[1\] auth0\|nobody is not the sub of a user/,
+      /organizations\[1\] repeats the id or name a/,
+    );
+  });
+
   it('leaves nothing listening when it refuses', async () => {
     await refused({ apis: 'none' }, /apis must be an array/);
   });

@@ -9,5 +9,10 @@ export { CookieStore } from './cookie-store.js';
 export { backchannelDeliveries } from './deliveries.js';
 export { type EndedSessions, endUserSessions } from './end-sessions.js';
 export { type HtmlForm, parseForms } from './forms.js';
+export {
+  type CreatedInvitation,
+  type CreateInvitationOptions,
+  createInvitation,
+} from './invitations.js';
 export { type LoginAsOptions, LoginFailedError, loginAs } from './login.js';
 export { DpopKey, type MachineTokenOptions, machineToken } from './machine-tokens.js';
