@@ -11,6 +11,7 @@
  * - `GET /me` → `{ user, authenticated }` (no guard)
  * - `GET /session` → `{ session }` (no guard): `auth.getSession()`, tokens and `domain` included
  * - `GET /profile`, `POST /profile` behind `requiresAuth` → the user / `{ reached: true }`
+ * - `GET /acme` behind `requiresAuth({ organization: 'org_acme' })` → the user
  * - `GET /token?audience=` behind `requiresAuth` → `auth.getAccessToken({ audience })`
  * - `GET /accounts` → `{ accounts, connections }`; `POST /accounts/:id/delete` → `{ deleted: true }`
  * - `GET /connection-token` → `auth.getAccessTokenForConnection({ connection: 'google-oauth2' })`
@@ -135,6 +136,8 @@ function demoClientFor(urls: readonly string[]): DevClientConfig {
     ...DEFAULT_CLIENTS[0]!,
     redirectUris: urls.map((url) => `${url}/auth/callback`),
     allowedLogoutUrls: urls.map((url) => `${url}/`),
+    // Where the tenant's invitation links point: the app's login route.
+    initiateLoginUri: `${urls[0]}/auth/login`,
   };
 }
 

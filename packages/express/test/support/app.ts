@@ -57,6 +57,13 @@ function webRoutes(app: express.Express): void {
       res.json(await req.auth.getUser());
     }),
   );
+  app.get(
+    '/acme',
+    requiresAuth({ organization: 'org_acme' }),
+    route(async (req, res) => {
+      res.json(await req.auth.getUser());
+    }),
+  );
   app.post('/profile', requiresAuth(), (_req, res) => {
     res.json({ reached: true });
   });

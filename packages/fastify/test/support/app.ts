@@ -21,6 +21,9 @@ async function webRoutes(app: FastifyInstance): Promise<void> {
   app.get('/session', async (request) => ({ session: (await request.auth.getSession()) ?? null }));
   app.get('/profile', { preHandler: app.requiresAuth() }, (request) => request.auth.getUser());
   app.post('/profile', { preHandler: app.requiresAuth() }, async () => ({ reached: true }));
+  app.get('/acme', { preHandler: app.requiresAuth({ organization: 'org_acme' }) }, (request) =>
+    request.auth.getUser(),
+  );
   app.get<{ Querystring: { audience?: string } }>(
     '/token',
     { preHandler: app.requiresAuth() },
