@@ -34,7 +34,7 @@ const claimRows = (claims: Record<string, unknown>) =>
 export function homePage(chrome: PageChrome, devTenant: boolean): string {
   const content = chrome.userName
     ? html`<div class="card"><h1>Welcome, ${chrome.userName}</h1><p>You are signed in. See your <a href="/profile">profile</a>, your <a href="/tokens">access tokens</a> or your <a href="/accounts">connected accounts</a>.</p></div>`
-    : html`<div class="card"><h1>Gatehouse demo</h1>${devTenant ? html`<p>Sign in through the local dev tenant as <code>alice@example.com</code> / <code>alice-password</code> (with a <code>session_expiry</code> ceiling) or <code>bob@example.com</code> / <code>bob-password</code>.</p>` : html`<p>Sign in through your Auth0 tenant.</p>`}<p><a class="button" href="/auth/login">Log in</a></p></div>`;
+    : html`<div class="card"><h1>Gatehouse demo</h1>${devTenant ? html`<p>Sign in through the local dev tenant as <code>alice@example.com</code> / <code>alice-password</code> (with a <code>session_expiry</code> ceiling) or <code>bob@example.com</code> / <code>bob-password</code>. Alice is a member of the organization Acme; Bob is not.</p>` : html`<p>Sign in through your Auth0 tenant.</p>`}<p><a class="button" href="/auth/login">Log in</a>${devTenant ? html` <a class="button secondary" id="login-acme" href="/auth/login?organization=org_acme">Log in to Acme (organization)</a>` : ''}</p></div>`;
   return layout(chrome, 'Home', content);
 }
 
