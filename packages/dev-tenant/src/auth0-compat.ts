@@ -23,9 +23,9 @@ const words = (value: string | null | undefined): string[] =>
  * Auth0 names the API `audience`; oidc-provider implements the same idea as RFC 8707 `resource`.
  * Auth0 also issues refresh tokens for `offline_access` without `prompt=consent`, which OpenID
  * Connect Core requires; asking for consent here is harmless because first-party clients skip it.
- * And Auth0 always puts `sid` in ID tokens (and `org_id` and `org_name` after a login to an
- * organization), where oidc-provider releases such claims only when the `claims` parameter asks
- * for them; so they are asked for.
+ * And Auth0 always puts `sid` and `auth_time` in ID tokens (and `amr` and `acr` after a second
+ * factor, `org_id` and `org_name` after a login to an organization), where oidc-provider releases
+ * such claims only when the `claims` parameter asks for them; so they are asked for.
  */
 function translateAuthorizationParams(params: URLSearchParams): void {
   const audience = params.get('audience');
@@ -43,13 +43,27 @@ function translateAuthorizationParams(params: URLSearchParams): void {
 }
 
 /** The ID-token claims Auth0 puts in every ID token that has them. */
-const AUTH0_ID_TOKEN_CLAIMS = { sid: null, org_id: null, org_name: null } as const;
+const AUTH0_ID_TOKEN_CLAIMS = {
+  sid: null,
+  auth_time: null,
+  amr: null,
+  acr: null,
+  org_id: null,
+  org_name: null,
+} as const;
 
 function withAuth0ClaimsRequested(claims: string | null): string {
   try {
     const parsed = claims ? JSON.parse(claims) : {};
     if (typeof parsed !== 'object' || parsed === null) return claims ?? '';
-    parsed.id_token = { ...parsed.id_token, ...AUTH0_ID_TOKEN_CLAIMS };
+    const asked = parsed.id_token;
+    if (
+      asked !== undefined &&
+      (typeof asked !== 'object' || asked === null || Array.isArray(asked))
+    )
+      return claims ?? ''; // oidc-provider answers that it must be an object
+    // What the app asks for itself (an essential acr, say) stays as it asked.
+    parsed.id_token = { ...AUTH0_ID_TOKEN_CLAIMS, ...parsed.id_token };
     return JSON.stringify(parsed);
   } catch {
     return claims ?? ''; // oidc-provider answers a malformed claims parameter itself

@@ -118,6 +118,12 @@ function checker(problems: string[]) {
       connectedAccounts: arrayOf(
         object({ connection: string(), loginHint: string(), scopes }, ['connection']),
       ),
+      mfa: object({
+        totpSecret: pattern(
+          /^[A-Za-z2-7]{16,}=*$/,
+          'a base32 secret of at least 16 characters (A-Z, 2-7)',
+        ),
+      }),
     },
     ['email', 'password'],
   );
@@ -130,6 +136,7 @@ function checker(problems: string[]) {
       ),
       displayName: string(),
       members: strings,
+      requireMfa: boolean,
     },
     ['id', 'name', 'members'],
   );

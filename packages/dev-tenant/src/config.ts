@@ -114,6 +114,17 @@ export interface DevUserConfig {
   idTokenClaims?: ExtraIdTokenClaims;
   /** Upstream accounts already connected (Token Vault works for them from the start). */
   connectedAccounts?: DevConnectedAccountConfig[];
+  /** The user's second factors besides email, which every user has (codes to the outbox). */
+  mfa?: DevUserMfaConfig;
+}
+
+/** Second factors a user has enrolled before the tenant starts. */
+export interface DevUserMfaConfig {
+  /**
+   * The base32 secret of an authenticator app (RFC 6238: SHA-1, 6 digits, 30 s), e.g. made with
+   * `newTotpSecret()`. Every login of the user then asks for its code (`totpCode(secret)`).
+   */
+  totpSecret?: string;
 }
 
 /**
@@ -132,6 +143,8 @@ export interface DevOrganizationConfig {
   displayName?: string;
   /** The `sub` of each member. Only members may log in to the organization; invitations add more. */
   members: string[];
+  /** Every login to the organization asks for a second factor. Default false. */
+  requireMfa?: boolean;
 }
 
 /** Everything a dev tenant can be configured with; every field is optional. */

@@ -8,6 +8,7 @@ import { escapeHtml, favicon, page } from './html.js';
 import { tenantInteractionPolicy } from './interaction-policy.js';
 import { interactions } from './interactions.js';
 import { invitationsApi } from './invitations.js';
+import { MFA_ACR } from './mfa-login.js';
 import { myAccountApi } from './my-account-api.js';
 import { oidcProvider } from './oidc-provider.js';
 import { organizationParams } from './organization-login.js';
@@ -58,6 +59,7 @@ function claimsByScope(config: ResolvedTenantConfig): Configuration['claims'] {
   }
   return {
     acr: null,
+    amr: null,
     auth_time: null,
     iss: null,
     sid: null,
@@ -106,6 +108,8 @@ export function createProvider(issuer: string, state: TenantState): Provider {
     routes: AUTH0_ROUTES,
     scopes: ['openid', 'offline_access', 'profile', 'email'],
     claims: claimsByScope(config),
+    // The acr of a login with a second factor; a login without one has no acr, as at Auth0.
+    acrValues: [MFA_ACR],
     // Auth0 puts profile claims in the ID token even when an access token is issued too.
     conformIdTokenClaims: false,
     responseTypes: ['code'],

@@ -1,11 +1,14 @@
 import type Provider from 'oidc-provider';
+import type { Authenticators } from './authenticators.js';
 import type { BackchannelDeliveries } from './backchannel-deliveries.js';
 import type { DevApiConfig, ResolvedTenantConfig } from './config.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
 import type { Invitations } from './invitations.js';
 import type { SigningKeys } from './keys.js';
 import type { TenantStorage } from './memory-adapter.js';
+import type { LoginChallenges } from './mfa-login.js';
 import type { Organizations } from './organizations.js';
+import type { Outbox } from './outbox.js';
 import type { SessionDomains } from './session-domains.js';
 
 /**
@@ -27,6 +30,12 @@ export interface TenantState {
   organizations: Organizations;
   /** Invitations to organizations not yet accepted. */
   invitations: Invitations;
+  /** The users' second factors. */
+  authenticators: Authenticators;
+  /** The second factors login pages are waiting for. */
+  loginChallenges: LoginChallenges;
+  /** The emails and text messages with codes the tenant "sent". */
+  outbox: Outbox;
   /** Back-channel logouts sent, and redelivered when an app did not take them. */
   deliveries: BackchannelDeliveries;
   /** The domain each client's part of a session was signed in on: its logout token's issuer. */
