@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { passBodyOn, readFormBody } from './body.js';
 import type { DevClientConfig } from './config.js';
+import { mfaRequiredForRefresh } from './mfa-required.js';
 import {
   findApi,
   isMyAccountAudience,
@@ -146,6 +147,20 @@ async function applyRefreshTokenPolicies(
   }
 }
 
+/**
+ * A refresh for an API that requires a second factor, of a login without one, is answered
+ * `mfa_required` (see `mfa-required.ts`). The API is the one the refresh-token policies let it
+ * ask for, or else the login's.
+ */
+function refreshNeedsMfa(state: TenantState, ctx: Context, params: URLSearchParams) {
+  const stored = state.storage.get('RefreshToken', params.get('refresh_token') ?? '');
+  const resources = ([] as string[]).concat(
+    (stored?.resource as string | string[] | undefined) ?? [],
+  );
+  const loginAudience = resources[0] === NO_AUDIENCE ? undefined : resources[0];
+  return mfaRequiredForRefresh(state, ctx, params, stored, params.get('resource') ?? loginAudience);
+}
+
 /** Auth0's logout endpoint: `returnTo` must be one of the client's allowed logout URLs. */
 function translateAuth0Logout(state: TenantState, ctx: Context): boolean {
   const clientId = ctx.query.client_id;
@@ -222,6 +237,13 @@ async function translate(state: TenantState, ctx: Context): Promise<boolean> {
     const client = state.config.clients.find((candidate) => candidate.clientId === clientId);
     if (client && params.get('grant_type') === 'refresh_token') {
       await applyRefreshTokenPolicies(state, ctx.app as unknown as Provider, client, params);
+      const required = await refreshNeedsMfa(state, ctx, params);
+      if (required) {
+        ctx.status = 403;
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = required;
+        return false;
+      }
     }
     const audience = params.get('audience');
     if (params.get('grant_type') === 'client_credentials' && audience && !params.has('resource')) {

@@ -29,7 +29,10 @@ async function main(): Promise<void> {
         `  ${client.clientId}  secret: ${client.clientSecret ?? '(private_key_jwt)'}\n    redirect URIs: ${client.redirectUris.join(', ')}`,
     ),
     'APIs:',
-    ...tenant.config.apis.map((api) => `  ${api.identifier}  scopes: ${api.scopes}`),
+    ...tenant.config.apis.map(
+      (api) =>
+        `  ${api.identifier}  scopes: ${api.scopes}${api.requireMfa ? '  requires MFA' : ''}`,
+    ),
     'Users:',
     ...tenant.config.users.map(
       (user) =>

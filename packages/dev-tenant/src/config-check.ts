@@ -100,10 +100,10 @@ function checker(problems: string[]) {
     },
     ['clientId', 'redirectUris'],
   );
-  const api = object({ identifier: string(), scopes, accessTokenLifetime: seconds }, [
-    'identifier',
-    'scopes',
-  ]);
+  const api = object(
+    { identifier: string(), scopes, accessTokenLifetime: seconds, requireMfa: boolean },
+    ['identifier', 'scopes'],
+  );
   const connection = object({ name: string(), scopes, tokenLifetime: seconds }, ['name', 'scopes']);
   const user = object(
     {
@@ -148,6 +148,7 @@ function checker(problems: string[]) {
     connections: arrayOf(connection),
     idTokenLifetime: seconds,
     refreshTokenLifetime: seconds,
+    mfaTokenLifetime: seconds,
     // Its members are checked where it is resolved (`resolveBackchannelLogout`).
     backchannelLogout: simple('an object of maxAttempts, retryDelayMs, maxRetryDelayMs', isObject),
   });

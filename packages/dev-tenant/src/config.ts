@@ -76,6 +76,12 @@ export interface DevApiConfig {
   scopes: string;
   /** Access-token lifetime in seconds. Default 86400, as Auth0. */
   accessTokenLifetime?: number;
+  /**
+   * Tokens for this API only after a second factor: a login for it asks for one (as an Auth0
+   * Action enabling MFA for the API does), and a refresh of a login without one answers 403
+   * `mfa_required` with an `mfa_token` for the MFA API. Default false.
+   */
+  requireMfa?: boolean;
 }
 
 /** An upstream identity provider users can connect (Token Vault, Connected Accounts). */
@@ -160,6 +166,8 @@ export interface DevTenantConfig {
   idTokenLifetime?: number;
   /** Refresh-token lifetime in seconds. Default 30 days. */
   refreshTokenLifetime?: number;
+  /** How long an `mfa_token` (of an `mfa_required` answer) can be used, in seconds. Default 600. */
+  mfaTokenLifetime?: number;
   /**
    * Redelivery of back-channel logouts an app did not take (not 200/204, or a network error), as
    * Auth0 retries them: `{ maxAttempts: 5, retryDelayMs: 1000, maxRetryDelayMs: 30000 }` by
@@ -177,6 +185,7 @@ export interface ResolvedTenantConfig {
   connections: DevConnectionConfig[];
   idTokenLifetime: number;
   refreshTokenLifetime: number;
+  mfaTokenLifetime: number;
   backchannelLogout: ResolvedBackchannelLogoutConfig;
 }
 
@@ -256,6 +265,7 @@ export function resolveTenantConfig(config: DevTenantConfig = {}): ResolvedTenan
     connections: config.connections ?? DEFAULT_CONNECTIONS,
     idTokenLifetime: config.idTokenLifetime ?? 36_000,
     refreshTokenLifetime: config.refreshTokenLifetime ?? 30 * 24 * 3600,
+    mfaTokenLifetime: config.mfaTokenLifetime ?? 600,
     backchannelLogout: resolveBackchannelLogout(config.backchannelLogout),
   };
 }

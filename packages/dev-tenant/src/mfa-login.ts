@@ -6,7 +6,7 @@ import { escapeHtml, page } from './html.js';
 import { oidcProvider } from './oidc-provider.js';
 import { requestedOrganization } from './organizations.js';
 import type { Outbox } from './outbox.js';
-import type { TenantState } from './tenant-state.js';
+import { findApi, type TenantState } from './tenant-state.js';
 import { verifyTotp } from './totp.js';
 
 /** The `acr` of a login with a second factor, and the `acr_values` that asks for one (Auth0's). */
@@ -30,7 +30,7 @@ export const hasMfa = (amr: unknown): boolean => Array.isArray(amr) && amr.inclu
 /**
  * Whether a login for these authorization parameters needs a second factor: the user has an
  * authenticator app, or the request asks for it (`acr_values` with {@link MFA_ACR}), or the
- * organization it logs in to requires it.
+ * organization it logs in to requires it, or an API it asks for (`audience`) does.
  */
 export function needsSecondFactor(
   state: TenantState,
@@ -40,7 +40,11 @@ export function needsSecondFactor(
   if (state.authenticators.activeTotp(sub)) return true;
   const acrValues = typeof params.acr_values === 'string' ? params.acr_values.split(' ') : [];
   if (acrValues.includes(MFA_ACR)) return true;
-  return requestedOrganization(state.organizations, params)?.requireMfa === true;
+  if (requestedOrganization(state.organizations, params)?.requireMfa) return true;
+  const resources = ([] as unknown[]).concat(params.resource ?? []);
+  return resources.some(
+    (resource) => typeof resource === 'string' && findApi(state, resource)?.requireMfa === true,
+  );
 }
 
 /**

@@ -9,6 +9,7 @@ import { Invitations } from './invitations.js';
 import { SigningKeys } from './keys.js';
 import { TenantStorage } from './memory-adapter.js';
 import { LoginChallenges } from './mfa-login.js';
+import { MfaTokens, OobChallenges } from './mfa-tokens.js';
 import { loadOidcProvider } from './oidc-provider.js';
 import { Organizations } from './organizations.js';
 import { Outbox } from './outbox.js';
@@ -110,6 +111,8 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
     authenticators,
     loginChallenges: new LoginChallenges(authenticators, outbox, config.users),
     outbox,
+    mfaTokens: new MfaTokens(config.mfaTokenLifetime),
+    oobChallenges: new OobChallenges(),
     keys,
     storage: new TenantStorage(),
     cookieKeys: [randomBytes(32).toString('base64url')],
