@@ -11,12 +11,19 @@ const USER_LOGOUT = /^\/test\/users\/([^/]+)\/logout$/;
  * token carries the issuer of the domain the client's part of the session was signed in on (see
  * `session-domains.ts`). Answers `{ sessions, notified }`, where `notified` counts the logouts
  * taken at the first attempt (the others are redelivered). `GET /test/backchannel-deliveries`
- * lists every back-channel logout sent and its attempts.
+ * lists every back-channel logout sent and its attempts. `GET /test/outbox?to=` lists the emails
+ * and text messages with codes sent to `to` (every one without it), oldest first, as
+ * `{ messages }`.
  */
 export function adminApi(state: TenantState): Middleware {
   return async (ctx, next) => {
     if (ctx.path === '/test/backchannel-deliveries' && ctx.method === 'GET') {
       ctx.body = { deliveries: state.deliveries.list() };
+      return;
+    }
+    if (ctx.path === '/test/outbox' && ctx.method === 'GET') {
+      const to = typeof ctx.query.to === 'string' ? ctx.query.to : undefined;
+      ctx.body = { messages: state.outbox.list(to) };
       return;
     }
     const match = USER_LOGOUT.exec(ctx.path);

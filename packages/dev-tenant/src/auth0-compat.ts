@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { passBodyOn, readFormBody } from './body.js';
 import type { DevClientConfig } from './config.js';
+import { mfaRequiredForRefresh } from './mfa-required.js';
 import {
   findApi,
   isMyAccountAudience,
@@ -23,9 +24,9 @@ const words = (value: string | null | undefined): string[] =>
  * Auth0 names the API `audience`; oidc-provider implements the same idea as RFC 8707 `resource`.
  * Auth0 also issues refresh tokens for `offline_access` without `prompt=consent`, which OpenID
  * Connect Core requires; asking for consent here is harmless because first-party clients skip it.
- * And Auth0 always puts `sid` in ID tokens (and `org_id` and `org_name` after a login to an
- * organization), where oidc-provider releases such claims only when the `claims` parameter asks
- * for them; so they are asked for.
+ * And Auth0 always puts `sid` and `auth_time` in ID tokens (and `amr` and `acr` after a second
+ * factor, `org_id` and `org_name` after a login to an organization), where oidc-provider releases
+ * such claims only when the `claims` parameter asks for them; so they are asked for.
  */
 function translateAuthorizationParams(params: URLSearchParams): void {
   const audience = params.get('audience');
@@ -43,13 +44,27 @@ function translateAuthorizationParams(params: URLSearchParams): void {
 }
 
 /** The ID-token claims Auth0 puts in every ID token that has them. */
-const AUTH0_ID_TOKEN_CLAIMS = { sid: null, org_id: null, org_name: null } as const;
+const AUTH0_ID_TOKEN_CLAIMS = {
+  sid: null,
+  auth_time: null,
+  amr: null,
+  acr: null,
+  org_id: null,
+  org_name: null,
+} as const;
 
 function withAuth0ClaimsRequested(claims: string | null): string {
   try {
     const parsed = claims ? JSON.parse(claims) : {};
     if (typeof parsed !== 'object' || parsed === null) return claims ?? '';
-    parsed.id_token = { ...parsed.id_token, ...AUTH0_ID_TOKEN_CLAIMS };
+    const asked = parsed.id_token;
+    if (
+      asked !== undefined &&
+      (typeof asked !== 'object' || asked === null || Array.isArray(asked))
+    )
+      return claims ?? ''; // oidc-provider answers that it must be an object
+    // What the app asks for itself (an essential acr, say) stays as it asked.
+    parsed.id_token = { ...AUTH0_ID_TOKEN_CLAIMS, ...parsed.id_token };
     return JSON.stringify(parsed);
   } catch {
     return claims ?? ''; // oidc-provider answers a malformed claims parameter itself
@@ -132,6 +147,20 @@ async function applyRefreshTokenPolicies(
   }
 }
 
+/**
+ * A refresh for an API that requires a second factor, of a login without one, is answered
+ * `mfa_required` (see `mfa-required.ts`). The API is the one the refresh-token policies let it
+ * ask for, or else the login's.
+ */
+function refreshNeedsMfa(state: TenantState, ctx: Context, params: URLSearchParams) {
+  const stored = state.storage.get('RefreshToken', params.get('refresh_token') ?? '');
+  const resources = ([] as string[]).concat(
+    (stored?.resource as string | string[] | undefined) ?? [],
+  );
+  const loginAudience = resources[0] === NO_AUDIENCE ? undefined : resources[0];
+  return mfaRequiredForRefresh(state, ctx, params, stored, params.get('resource') ?? loginAudience);
+}
+
 /** Auth0's logout endpoint: `returnTo` must be one of the client's allowed logout URLs. */
 function translateAuth0Logout(state: TenantState, ctx: Context): boolean {
   const clientId = ctx.query.client_id;
@@ -208,6 +237,13 @@ async function translate(state: TenantState, ctx: Context): Promise<boolean> {
     const client = state.config.clients.find((candidate) => candidate.clientId === clientId);
     if (client && params.get('grant_type') === 'refresh_token') {
       await applyRefreshTokenPolicies(state, ctx.app as unknown as Provider, client, params);
+      const required = await refreshNeedsMfa(state, ctx, params);
+      if (required) {
+        ctx.status = 403;
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = required;
+        return false;
+      }
     }
     const audience = params.get('audience');
     if (params.get('grant_type') === 'client_credentials' && audience && !params.has('resource')) {

@@ -29,9 +29,22 @@ async function main(): Promise<void> {
         `  ${client.clientId}  secret: ${client.clientSecret ?? '(private_key_jwt)'}\n    redirect URIs: ${client.redirectUris.join(', ')}`,
     ),
     'APIs:',
-    ...tenant.config.apis.map((api) => `  ${api.identifier}  scopes: ${api.scopes}`),
+    ...tenant.config.apis.map(
+      (api) =>
+        `  ${api.identifier}  scopes: ${api.scopes}${api.requireMfa ? '  requires MFA' : ''}`,
+    ),
     'Users:',
-    ...tenant.config.users.map((user) => `  ${user.email} / ${user.password}  (${user.sub})`),
+    ...tenant.config.users.map(
+      (user) =>
+        `  ${user.email} / ${user.password}  (${user.sub})${user.mfa?.totpSecret ? `  TOTP secret ${user.mfa.totpSecret}` : ''}`,
+    ),
+    'Organizations:',
+    ...tenant.config.organizations.map(
+      (organization) =>
+        `  ${organization.id} (${organization.name})  members: ${organization.members.join(', ') || 'none'}${organization.requireMfa ? '  requires MFA' : ''}`,
+    ),
+    '',
+    `Emailed codes: ${tenant.url}/test/outbox?to=<email>`,
     '',
     'Local development only. Press Ctrl-C to stop.',
   ];

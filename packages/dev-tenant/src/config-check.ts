@@ -100,10 +100,10 @@ function checker(problems: string[]) {
     },
     ['clientId', 'redirectUris'],
   );
-  const api = object({ identifier: string(), scopes, accessTokenLifetime: seconds }, [
-    'identifier',
-    'scopes',
-  ]);
+  const api = object(
+    { identifier: string(), scopes, accessTokenLifetime: seconds, requireMfa: boolean },
+    ['identifier', 'scopes'],
+  );
   const connection = object({ name: string(), scopes, tokenLifetime: seconds }, ['name', 'scopes']);
   const user = object(
     {
@@ -118,6 +118,12 @@ function checker(problems: string[]) {
       connectedAccounts: arrayOf(
         object({ connection: string(), loginHint: string(), scopes }, ['connection']),
       ),
+      mfa: object({
+        totpSecret: pattern(
+          /^[A-Za-z2-7]{16,}=*$/,
+          'a base32 secret of at least 16 characters (A-Z, 2-7)',
+        ),
+      }),
     },
     ['email', 'password'],
   );
@@ -130,6 +136,7 @@ function checker(problems: string[]) {
       ),
       displayName: string(),
       members: strings,
+      requireMfa: boolean,
     },
     ['id', 'name', 'members'],
   );
@@ -141,6 +148,7 @@ function checker(problems: string[]) {
     connections: arrayOf(connection),
     idTokenLifetime: seconds,
     refreshTokenLifetime: seconds,
+    mfaTokenLifetime: seconds,
     // Its members are checked where it is resolved (`resolveBackchannelLogout`).
     backchannelLogout: simple('an object of maxAttempts, retryDelayMs, maxRetryDelayMs', isObject),
   });

@@ -76,6 +76,12 @@ export interface DevApiConfig {
   scopes: string;
   /** Access-token lifetime in seconds. Default 86400, as Auth0. */
   accessTokenLifetime?: number;
+  /**
+   * Tokens for this API only after a second factor: a login for it asks for one (as an Auth0
+   * Action enabling MFA for the API does), and a refresh of a login without one answers 403
+   * `mfa_required` with an `mfa_token` for the MFA API. Default false.
+   */
+  requireMfa?: boolean;
 }
 
 /** An upstream identity provider users can connect (Token Vault, Connected Accounts). */
@@ -114,6 +120,17 @@ export interface DevUserConfig {
   idTokenClaims?: ExtraIdTokenClaims;
   /** Upstream accounts already connected (Token Vault works for them from the start). */
   connectedAccounts?: DevConnectedAccountConfig[];
+  /** The user's second factors besides email, which every user has (codes to the outbox). */
+  mfa?: DevUserMfaConfig;
+}
+
+/** Second factors a user has enrolled before the tenant starts. */
+export interface DevUserMfaConfig {
+  /**
+   * The base32 secret of an authenticator app (RFC 6238: SHA-1, 6 digits, 30 s), e.g. made with
+   * `newTotpSecret()`. Every login of the user then asks for its code (`totpCode(secret)`).
+   */
+  totpSecret?: string;
 }
 
 /**
@@ -132,6 +149,8 @@ export interface DevOrganizationConfig {
   displayName?: string;
   /** The `sub` of each member. Only members may log in to the organization; invitations add more. */
   members: string[];
+  /** Every login to the organization asks for a second factor. Default false. */
+  requireMfa?: boolean;
 }
 
 /** Everything a dev tenant can be configured with; every field is optional. */
@@ -147,6 +166,8 @@ export interface DevTenantConfig {
   idTokenLifetime?: number;
   /** Refresh-token lifetime in seconds. Default 30 days. */
   refreshTokenLifetime?: number;
+  /** How long an `mfa_token` (of an `mfa_required` answer) can be used, in seconds. Default 600. */
+  mfaTokenLifetime?: number;
   /**
    * Redelivery of back-channel logouts an app did not take (not 200/204, or a network error), as
    * Auth0 retries them: `{ maxAttempts: 5, retryDelayMs: 1000, maxRetryDelayMs: 30000 }` by
@@ -164,6 +185,7 @@ export interface ResolvedTenantConfig {
   connections: DevConnectionConfig[];
   idTokenLifetime: number;
   refreshTokenLifetime: number;
+  mfaTokenLifetime: number;
   backchannelLogout: ResolvedBackchannelLogoutConfig;
 }
 
@@ -243,6 +265,7 @@ export function resolveTenantConfig(config: DevTenantConfig = {}): ResolvedTenan
     connections: config.connections ?? DEFAULT_CONNECTIONS,
     idTokenLifetime: config.idTokenLifetime ?? 36_000,
     refreshTokenLifetime: config.refreshTokenLifetime ?? 30 * 24 * 3600,
+    mfaTokenLifetime: config.mfaTokenLifetime ?? 600,
     backchannelLogout: resolveBackchannelLogout(config.backchannelLogout),
   };
 }

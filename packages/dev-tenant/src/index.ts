@@ -17,11 +17,15 @@ export {
   type DevOrganizationConfig,
   type DevTenantConfig,
   type DevUserConfig,
+  type DevUserMfaConfig,
   type ExtraIdTokenClaims,
   type RefreshTokenPolicy,
   type TokenEndpointAuthMethod,
 } from './config.js';
 export { DevTenantConfigError } from './config-check.js';
 export type { CustomDomainOptions, DevTenantDomain } from './domain-server.js';
+export { MFA_ACR } from './mfa-login.js';
+export type { OutboxChannel, OutboxMessage } from './outbox.js';
 export { type DevTenant, type StartDevTenantOptions, startDevTenant } from './start.js';
 export { FEDERATED_TOKEN_TYPE, TOKEN_VAULT_GRANT } from './token-vault.js';
+export { newTotpSecret } from './totp.js';

@@ -1,13 +1,14 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
-import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { InteractionResults, KoaContextWithOIDC } from 'oidc-provider';
 import { readFormBody } from './body.js';
 import { escapeHtml, page } from './html.js';
+import { MFA_ACR, MFA_AMR, MFA_PROMPT, needsSecondFactor, secondFactorForm } from './mfa-login.js';
 import { invitedEmail, ORGANIZATION_PROMPT, organizationStep } from './organization-login.js';
 import { requestedOrganization } from './organizations.js';
 import type { TenantState } from './tenant-state.js';
 
-const INTERACTION_PATH = /^\/interaction\/([\w-]+)(\/login)?$/;
+const INTERACTION_PATH = /^\/interaction\/([\w-]+)(\/login|\/otp)?$/;
 
 function loginForm(uid: string, clientId: string, email: string, error?: string): string {
   return page(
@@ -65,9 +66,126 @@ async function grantRequestedAccess(
   );
 }
 
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/** Answers with an HTML page of the interaction. */
+function html(ctx: KoaContextWithOIDC, body: string, status = 200): void {
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.body = body;
+}
+
+/** Goes on with the authorization: oidc-provider resumes it with `result`. */
+async function finish(
+  provider: Provider,
+  ctx: KoaContextWithOIDC,
+  result: InteractionResults,
+  mergeWithLastSubmission: boolean,
+): Promise<void> {
+  const target = await provider.interactionResult(ctx.req, ctx.res, result, {
+    mergeWithLastSubmission,
+  });
+  ctx.status = 303;
+  ctx.redirect(target);
+}
+
 /**
- * The tenant's login page and the consent step, at `/interaction/:uid`. oidc-provider sends the
- * browser here whenever the authorization request needs the user.
+ * `GET /interaction/:uid`: the step the authorization is at. The login form, or the second
+ * factor once the password was right; the second factor of a signed-in user (step-up); the
+ * organization check; consent.
+ */
+async function showStep(
+  state: TenantState,
+  provider: Provider,
+  ctx: KoaContextWithOIDC,
+  uid: string,
+  details: Details,
+): Promise<void> {
+  const { name } = details.prompt;
+  const pending = state.loginChallenges.get(uid);
+  if (name === 'login' && pending) return html(ctx, secondFactorForm(uid, pending));
+  if (name === 'login') {
+    const email = details.params.login_hint ?? invitedEmail(state, details.params) ?? '';
+    return html(ctx, loginForm(uid, String(details.params.client_id), String(email)));
+  }
+  const sub = details.session?.accountId;
+  if (name === MFA_PROMPT && sub) {
+    return html(ctx, secondFactorForm(uid, state.loginChallenges.start(uid, sub)));
+  }
+  if (name === ORGANIZATION_PROMPT) {
+    const result = organizationStep(state, details.params, sub);
+    ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result));
+    return;
+  }
+  ctx.redirect(await grantRequestedAccess(state, provider, ctx));
+}
+
+/**
+ * `POST /interaction/:uid/login`: the password. Right, it signs the user in, unless this login
+ * needs a second factor: then the form asks for it first (see {@link submitCode}).
+ */
+async function submitPassword(
+  state: TenantState,
+  provider: Provider,
+  ctx: KoaContextWithOIDC,
+  uid: string,
+  details: Details,
+): Promise<void> {
+  const form = await readFormBody(ctx.req);
+  const email = form.get('username') ?? '';
+  const user = state.config.users.find(
+    (candidate) =>
+      candidate.email.toLowerCase() === email.toLowerCase() &&
+      candidate.password === form.get('password'),
+  );
+  const clientId = String(details.params.client_id);
+  if (!user) return html(ctx, loginForm(uid, clientId, email, 'Wrong email or password.'), 401);
+  if (needsSecondFactor(state, details.params, user.sub)) {
+    state.loginChallenges.start(uid, user.sub);
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${uid}`);
+    return;
+  }
+  await finish(provider, ctx, { login: { accountId: user.sub } }, false);
+}
+
+/**
+ * `POST /interaction/:uid/otp`: the second factor's code. Right, it signs the user in with
+ * `amr: ['mfa']` and the multi-factor `acr`, at this moment (`auth_time`).
+ */
+async function submitCode(
+  state: TenantState,
+  provider: Provider,
+  ctx: KoaContextWithOIDC,
+  uid: string,
+): Promise<void> {
+  const challenge = state.loginChallenges.get(uid);
+  const form = await readFormBody(ctx.req);
+  const answer = state.loginChallenges.answer(uid, form.get('otp') ?? '');
+  if (answer === 'ended' || !challenge) return expired(ctx, 'Too many wrong codes, or too late.');
+  if (answer === 'wrong') {
+    return html(ctx, secondFactorForm(uid, challenge, 'Wrong or expired code.'), 401);
+  }
+  const login = { accountId: answer.sub, amr: MFA_AMR, acr: MFA_ACR };
+  // Merged with what this authorization already settled (an accepted invitation, say).
+  await finish(provider, ctx, { login }, true);
+}
+
+function expired(ctx: KoaContextWithOIDC, why = ''): void {
+  html(
+    ctx,
+    page(
+      'Expired',
+      `<h1>This sign-in attempt has expired</h1><p>${escapeHtml(why)} Start again from the app.</p>`,
+    ),
+    400,
+  );
+}
+
+/**
+ * The tenant's login pages and the consent step, at `/interaction/:uid`. oidc-provider sends the
+ * browser here whenever the authorization request needs the user. Every page is a plain form:
+ * no script is needed, so the test kit's `BrowserClient` goes through them as a browser would.
  */
 export function interactions(state: TenantState): Middleware {
   return async (context, next) => {
@@ -78,59 +196,16 @@ export function interactions(state: TenantState): Middleware {
     ctx.set('Cache-Control', 'no-store');
 
     const details = await provider.interactionDetails(ctx.req, ctx.res).catch(() => undefined);
-    if (!details) {
-      ctx.status = 400;
-      ctx.type = 'html';
-      ctx.body = page(
-        'Expired',
-        '<h1>This sign-in attempt has expired</h1><p>Start again from the app.</p>',
-      );
-      return;
+    // The interaction is the one of this browser's cookie; a path naming another is refused, as
+    // the pending second factors are kept by uid.
+    if (!details || details.uid !== match[1]) return expired(ctx);
+    const { uid } = details;
+    const action = match[2];
+    if (ctx.method === 'GET' && !action) return showStep(state, provider, ctx, uid, details);
+    if (ctx.method === 'POST' && action === '/login') {
+      return submitPassword(state, provider, ctx, uid, details);
     }
-    const uid = match[1] as string;
-    const clientId = String(details.params.client_id);
-
-    if (ctx.method === 'GET' && !match[2]) {
-      if (details.prompt.name === 'login') {
-        ctx.type = 'html';
-        const email = details.params.login_hint ?? invitedEmail(state, details.params) ?? '';
-        ctx.body = loginForm(uid, clientId, String(email));
-        return;
-      }
-      if (details.prompt.name === ORGANIZATION_PROMPT) {
-        const result = organizationStep(state, details.params, details.session?.accountId);
-        ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result));
-        return;
-      }
-      ctx.redirect(await grantRequestedAccess(state, provider, ctx));
-      return;
-    }
-
-    if (ctx.method === 'POST' && match[2]) {
-      const form = await readFormBody(ctx.req);
-      const email = form.get('username') ?? '';
-      const user = state.config.users.find(
-        (candidate) =>
-          candidate.email.toLowerCase() === email.toLowerCase() &&
-          candidate.password === form.get('password'),
-      );
-      if (!user) {
-        ctx.status = 401;
-        ctx.type = 'html';
-        ctx.body = loginForm(uid, clientId, email, 'Wrong email or password.');
-        return;
-      }
-      const target = await provider.interactionResult(
-        ctx.req,
-        ctx.res,
-        { login: { accountId: user.sub } },
-        { mergeWithLastSubmission: false },
-      );
-      ctx.status = 303;
-      ctx.redirect(target);
-      return;
-    }
-
+    if (ctx.method === 'POST' && action === '/otp') return submitCode(state, provider, ctx, uid);
     ctx.status = 405;
   };
 }

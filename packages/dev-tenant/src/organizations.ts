@@ -6,6 +6,8 @@ export interface Organization {
   name: string;
   displayName: string;
   members: Set<string>;
+  /** Every login to it asks for a second factor. */
+  requireMfa: boolean;
 }
 
 /** The claims of tokens issued for a login to an organization, as Auth0 names them. */
@@ -33,6 +35,7 @@ export class Organizations {
         name: config.name,
         displayName: config.displayName ?? config.name,
         members: new Set(config.members),
+        requireMfa: config.requireMfa === true,
       });
     }
   }

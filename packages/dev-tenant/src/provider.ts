@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { tenantAccount } from './accounts.js';
 import { adminApi } from './admin.js';
 import { auth0Compatibility, NO_AUDIENCE } from './auth0-compat.js';
 import { BackchannelDeliveries } from './backchannel-deliveries.js';
@@ -8,12 +9,15 @@ import { escapeHtml, favicon, page } from './html.js';
 import { tenantInteractionPolicy } from './interaction-policy.js';
 import { interactions } from './interactions.js';
 import { invitationsApi } from './invitations.js';
+import { mfaApi } from './mfa-api.js';
+import { MFA_GRANTS, registerMfaGrants } from './mfa-grants.js';
+import { MFA_ACR } from './mfa-login.js';
 import { myAccountApi } from './my-account-api.js';
 import { oidcProvider } from './oidc-provider.js';
 import { organizationParams } from './organization-login.js';
 import { requestedOrganization } from './organizations.js';
 import { sendLogoutsFromSessionDomain } from './session-domains.js';
-import { findApi, type TenantState } from './tenant-state.js';
+import { findApi, resourceServerOf, type TenantState } from './tenant-state.js';
 import { registerTokenVault, TOKEN_VAULT_GRANT, upstreamApi } from './token-vault.js';
 
 /** Auth0's endpoint paths, so SDKs (and our tests) address the dev tenant as a real tenant. */
@@ -43,7 +47,13 @@ function clientMetadata(config: ResolvedTenantConfig): ClientMetadata[] {
             backchannel_logout_session_required: true,
           }
         : {}),
-      grant_types: ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_VAULT_GRANT],
+      grant_types: [
+        'authorization_code',
+        'refresh_token',
+        'client_credentials',
+        TOKEN_VAULT_GRANT,
+        ...MFA_GRANTS,
+      ],
       response_types: ['code'],
       token_endpoint_auth_method: method,
     };
@@ -58,6 +68,7 @@ function claimsByScope(config: ResolvedTenantConfig): Configuration['claims'] {
   }
   return {
     acr: null,
+    amr: null,
     auth_time: null,
     iss: null,
     sid: null,
@@ -106,6 +117,8 @@ export function createProvider(issuer: string, state: TenantState): Provider {
     routes: AUTH0_ROUTES,
     scopes: ['openid', 'offline_access', 'profile', 'email'],
     claims: claimsByScope(config),
+    // The acr of a login with a second factor; a login without one has no acr, as at Auth0.
+    acrValues: [MFA_ACR],
     // Auth0 puts profile claims in the ID token even when an access token is issued too.
     conformIdTokenClaims: false,
     responseTypes: ['code'],
@@ -127,24 +140,8 @@ export function createProvider(issuer: string, state: TenantState): Provider {
       return ctx.oidc.provider.Grant.find(grantId);
     },
     async findAccount(_ctx, sub, token) {
-      const user = config.users.find((candidate) => candidate.sub === sub);
-      if (!user) return undefined;
-      return {
-        accountId: user.sub,
-        async claims() {
-          return {
-            sub: user.sub,
-            email: user.email,
-            email_verified: true,
-            name: user.name,
-            nickname: user.email.split('@')[0],
-            updated_at: Math.floor(Date.now() / 1000),
-            ...extraIdTokenClaims(user),
-            // The code or refresh token being exchanged names its grant, and so the organization.
-            ...state.organizations.claimsOf(grantIdOf(token)),
-          };
-        },
-      };
+      // The code or refresh token being exchanged names its grant, and so the organization.
+      return tenantAccount(state, sub, grantIdOf(token));
     },
     features: {
       devInteractions: { enabled: false },
@@ -179,13 +176,7 @@ export function createProvider(issuer: string, state: TenantState): Provider {
           const api = findApi(state, indicator);
           if (!api)
             throw new (oidcProvider().errors.InvalidTarget)(`Service not found: ${indicator}`);
-          return {
-            scope: api.scopes,
-            audience: api.identifier,
-            accessTokenTTL: api.accessTokenLifetime ?? 86_400,
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: 'RS256' } },
-          };
+          return resourceServerOf(api);
         },
       },
     },
@@ -240,6 +231,7 @@ export function createProvider(issuer: string, state: TenantState): Provider {
 
   const provider = new (oidcProvider().Provider)(issuer, configuration);
   registerTokenVault(provider, state, state.accounts);
+  registerMfaGrants(provider, state);
   sendLogoutsFromSessionDomain(provider, state);
   provider.on('backchannel.error', (_ctx, error, client) => {
     // The logout itself succeeds; the app that missed it is told on the tenant's console.
@@ -252,6 +244,7 @@ export function createProvider(issuer: string, state: TenantState): Provider {
   provider.use(interactions(state));
   provider.use(upstreamApi(state.accounts));
   provider.use(myAccountApi(state, issuer));
+  provider.use(mfaApi(state, issuer));
   provider.use(adminApi(state));
   provider.use(invitationsApi(state));
   return provider;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Authenticators } from './authenticators.js';
 import { BackchannelDeliveries, type BackchannelDelivery } from './backchannel-deliveries.js';
 import { type DevTenantConfig, resolveTenantConfig } from './config.js';
 import { checkStartOptions } from './config-check.js';
@@ -7,8 +8,11 @@ import { type CustomDomainOptions, type DevTenantDomain, DomainServer } from './
 import { Invitations } from './invitations.js';
 import { SigningKeys } from './keys.js';
 import { TenantStorage } from './memory-adapter.js';
+import { LoginChallenges } from './mfa-login.js';
+import { MfaTokens, OobChallenges } from './mfa-tokens.js';
 import { loadOidcProvider } from './oidc-provider.js';
 import { Organizations } from './organizations.js';
+import { Outbox } from './outbox.js';
 import { createProvider } from './provider.js';
 import { SessionDomains } from './session-domains.js';
 import type { TenantState } from './tenant-state.js';
@@ -96,12 +100,19 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
   await loadOidcProvider();
 
   const servers = await listenAll(port, host, customDomains);
+  const authenticators = new Authenticators(config.users);
+  const outbox = new Outbox();
   const state: TenantState = {
     issuers: servers.map((server) => server.issuer),
     config,
     accounts: new ConnectedAccounts(config),
     organizations: new Organizations(config.organizations),
     invitations: new Invitations(),
+    authenticators,
+    loginChallenges: new LoginChallenges(authenticators, outbox, config.users),
+    outbox,
+    mfaTokens: new MfaTokens(config.mfaTokenLifetime),
+    oobChallenges: new OobChallenges(),
     keys,
     storage: new TenantStorage(),
     cookieKeys: [randomBytes(32).toString('base64url')],

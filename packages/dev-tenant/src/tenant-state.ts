@@ -1,11 +1,16 @@
 import type Provider from 'oidc-provider';
+import type { ResourceServer } from 'oidc-provider';
+import type { Authenticators } from './authenticators.js';
 import type { BackchannelDeliveries } from './backchannel-deliveries.js';
 import type { DevApiConfig, ResolvedTenantConfig } from './config.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
 import type { Invitations } from './invitations.js';
 import type { SigningKeys } from './keys.js';
 import type { TenantStorage } from './memory-adapter.js';
+import type { LoginChallenges } from './mfa-login.js';
+import type { MfaTokens, OobChallenges } from './mfa-tokens.js';
 import type { Organizations } from './organizations.js';
+import type { Outbox } from './outbox.js';
 import type { SessionDomains } from './session-domains.js';
 
 /**
@@ -27,6 +32,15 @@ export interface TenantState {
   organizations: Organizations;
   /** Invitations to organizations not yet accepted. */
   invitations: Invitations;
+  /** The users' second factors. */
+  authenticators: Authenticators;
+  /** The second factors login pages are waiting for. */
+  loginChallenges: LoginChallenges;
+  /** The emails and text messages with codes the tenant "sent". */
+  outbox: Outbox;
+  /** The `mfa_token`s of `mfa_required` answers, and the codes sent out of band for them. */
+  mfaTokens: MfaTokens;
+  oobChallenges: OobChallenges;
   /** Back-channel logouts sent, and redelivered when an app did not take them. */
   deliveries: BackchannelDeliveries;
   /** The domain each client's part of a session was signed in on: its logout token's issuer. */
@@ -49,6 +63,17 @@ export const myAccountAudience = (issuer: string): string => `${issuer}me/`;
  */
 export function isMyAccountAudience(state: TenantState, identifier: string): boolean {
   return state.issuers.some((issuer) => myAccountAudience(issuer) === identifier);
+}
+
+/** How oidc-provider issues access tokens for an API: JWTs signed RS256, for the API's lifetime. */
+export function resourceServerOf(api: DevApiConfig): ResourceServer {
+  return {
+    scope: api.scopes,
+    audience: api.identifier,
+    accessTokenTTL: api.accessTokenLifetime ?? 86_400,
+    accessTokenFormat: 'jwt',
+    jwt: { sign: { alg: 'RS256' } },
+  };
 }
 
 /** The APIs of the tenant: the configured ones and Auth0's My Account API at `{issuer}me/`. */

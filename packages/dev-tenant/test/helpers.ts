@@ -2,13 +2,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO_CLIENT_SECRET, type DevTenantDomain } from '../src/index.js';
-import { BrowserClient, loginAs } from '../src/testing/index.js';
+import { BrowserClient, type LoginAsOptions, loginAs } from '../src/testing/index.js';
 
 export const CALLBACK = 'http://localhost:3000/auth/callback';
 export const ALICE = { email: 'alice@example.com', password: 'alice-password' };
 export const BOB = { email: 'bob@example.com', password: 'bob-password' };
 
 const base64url = (bytes: Buffer) => bytes.toString('base64url');
+
+/** Who logs in: email and password, and the second factor's code when the tenant asks for one. */
+export type TestUser = Pick<LoginAsOptions, 'email' | 'password' | 'otp'>;
 
 /** Where a helper talks to the tenant: the tenant itself (its main domain) or one of its `domains`. */
 type TenantDomain = Pick<DevTenantDomain, 'url'>;
@@ -24,7 +27,7 @@ export async function authorize(
   tenant: TenantDomain,
   params: Record<string, string> = {},
   browser = new BrowserClient(),
-  user = ALICE,
+  user: TestUser = ALICE,
 ) {
   const { verifier, challenge } = pkce();
   const nonce = base64url(randomBytes(16));
@@ -67,7 +70,7 @@ export async function tokenRequest(tenant: TenantDomain, params: Record<string, 
 export async function loginTokens(
   tenant: TenantDomain,
   params: Record<string, string> = {},
-  user = ALICE,
+  user: TestUser = ALICE,
 ) {
   const { code, verifier } = await authorize(tenant, params, new BrowserClient(), user);
   const tokens = await tokenRequest(tenant, {

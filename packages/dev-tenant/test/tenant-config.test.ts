@@ -214,6 +214,27 @@ describe('configuration checked at startDevTenant()', () => {
     );
   });
 
+  it('names wrong second-factor fields of users and organizations', async () => {
+    await refused(
+      {
+        users: [
+          { email: 'a@example.com', password: 'a', mfa: { totpSecret: 'not base32!' } },
+          { email: 'b@example.com', password: 'b', mfa: { totpSecret: 'ABC' } },
+          { email: 'c@example.com', password: 'c', mfa: { sms: '+15550100' } },
+        ],
+        organizations: [{ id: 'org_a', name: 'a', members: [], requireMfa: 'yes' }],
+        apis: [{ identifier: 'https://vault.example.com', scopes: 'read', requireMfa: 1 }],
+        mfaTokenLifetime: 0,
+      },
+      /users\[0\]\.mfa\.totpSecret must be a base32 secret of at least 16 characters/,
+      /users\[1\]\.mfa\.totpSecret must be a base32 secret/,
+      /users\[2\]\.mfa\.sms is not a known field \(known: totpSecret\)/,
+      /organizations\[0\]\.requireMfa must be true or false, got the string "yes"/,
+      /apis\[0\]\.requireMfa must be true or false, got a number/,
+      /mfaTokenLifetime must be a positive number of seconds, got a number/,
+    );
+  });
+
   it('names a client initiateLoginUri that is not a URL', async () => {
     await refused(
       { clients: [{ ...DEFAULT_CLIENTS[0]!, initiateLoginUri: '/auth/login' }] },

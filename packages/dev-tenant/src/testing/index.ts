@@ -1,9 +1,12 @@
 /**
  * Test kit for apps that use Gatehouse: a browser-like HTTP client and a login helper that walks
- * the dev tenant's login form over real HTTP.
+ * the dev tenant's login form (and its second factor) over real HTTP, and helpers that read what
+ * the tenant did: codes it sent, logouts it delivered, invitations.
  */
 
 export type { BackchannelAttempt, BackchannelDelivery } from '../backchannel-deliveries.js';
+export type { OutboxChannel, OutboxMessage } from '../outbox.js';
+export { newTotpSecret, totpCode } from '../totp.js';
 export { BrowserClient, type NavigateOptions, type NavigationResult } from './browser-client.js';
 export { CookieStore } from './cookie-store.js';
 export { backchannelDeliveries } from './deliveries.js';
@@ -16,3 +19,4 @@ export {
 } from './invitations.js';
 export { type LoginAsOptions, LoginFailedError, loginAs } from './login.js';
 export { DpopKey, type MachineTokenOptions, machineToken } from './machine-tokens.js';
+export { type ReadOutboxOptions, readOutbox } from './outbox.js';
