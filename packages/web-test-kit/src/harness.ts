@@ -12,6 +12,7 @@
  * - `GET /session` → `{ session }` (no guard): `auth.getSession()`, tokens and `domain` included
  * - `GET /profile`, `POST /profile` behind `requiresAuth` → the user / `{ reached: true }`
  * - `GET /acme` behind `requiresAuth({ organization: 'org_acme' })` → the user
+ * - `GET /admin` behind `requiresAuth({ acrValues: MFA_ACR, maxAge: 600 })` (step-up) → the user
  * - `GET /token?audience=` behind `requiresAuth` → `auth.getAccessToken({ audience })`
  * - `GET /accounts` → `{ accounts, connections }`; `POST /accounts/:id/delete` → `{ deleted: true }`
  * - `GET /connection-token` → `auth.getAccessTokenForConnection({ connection: 'google-oauth2' })`
@@ -53,6 +54,8 @@ export const BOB = { email: 'bob@example.com', password: 'bob-password' };
 export const ORDERS_API = 'https://api.example.com';
 export const ANALYTICS_API = 'https://analytics.example.com';
 export const HTML = { accept: 'text/html' };
+/** The multi-factor `acr` (Auth0's and the dev tenant's). */
+export const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
 
 /** Where a test app lives. */
 export interface TestAppContext {

@@ -2,6 +2,7 @@ import { ApiClient } from '@gatehouse/api';
 import {
   type BuildTestApp,
   brandResolver,
+  MFA_ACR,
   ORDERS_API,
   type TestAppContext,
   testAppStarter,
@@ -53,6 +54,13 @@ function webRoutes(app: express.Express): void {
   app.get(
     '/profile',
     requiresAuth(),
+    route(async (req, res) => {
+      res.json(await req.auth.getUser());
+    }),
+  );
+  app.get(
+    '/admin',
+    requiresAuth({ acrValues: MFA_ACR, maxAge: 600 }),
     route(async (req, res) => {
       res.json(await req.auth.getUser());
     }),

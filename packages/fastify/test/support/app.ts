@@ -2,6 +2,7 @@ import { ApiClient } from '@gatehouse/api';
 import {
   type BuildTestApp,
   brandResolver,
+  MFA_ACR,
   ORDERS_API,
   type TestAppContext,
   testAppStarter,
@@ -21,6 +22,11 @@ async function webRoutes(app: FastifyInstance): Promise<void> {
   app.get('/session', async (request) => ({ session: (await request.auth.getSession()) ?? null }));
   app.get('/profile', { preHandler: app.requiresAuth() }, (request) => request.auth.getUser());
   app.post('/profile', { preHandler: app.requiresAuth() }, async () => ({ reached: true }));
+  app.get(
+    '/admin',
+    { preHandler: app.requiresAuth({ acrValues: MFA_ACR, maxAge: 600 }) },
+    (request) => request.auth.getUser(),
+  );
   app.get('/acme', { preHandler: app.requiresAuth({ organization: 'org_acme' }) }, (request) =>
     request.auth.getUser(),
   );
