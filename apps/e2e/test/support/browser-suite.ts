@@ -2,7 +2,7 @@ import type { DemoApp } from '@gatehouse/demo-ui';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { launchChromium, withScreenshotOnFailure } from './browser.js';
-import { demoFlow, errorPagesFlow, PHONE_WIDTH, phoneFlow } from './flow.js';
+import { demoFlow, errorPagesFlow, PHONE_WIDTH, phoneFlow, stepUpFlow } from './flow.js';
 import { type DemoStack, startDemoStack, type WebAppFactory } from './stack.js';
 
 /**
@@ -42,6 +42,10 @@ export function describeDemoInBrowser(app: DemoApp, createApp: WebAppFactory): v
     test(
       'a refused connection and an unknown page show the friendly error page',
       inBrowser('errors', errorPagesFlow),
+    );
+    test(
+      'the Admin page steps up: a second factor (emailed code), then the page, then no new ask',
+      inBrowser('step-up', stepUpFlow),
     );
     test(
       'fits a 360 px phone: no page wider than the screen, name and log out visible; favicons',

@@ -1,3 +1,5 @@
+import { MFA_ACR } from '@gatehouse/demo-ui';
+import { readOutbox } from '@gatehouse/dev-tenant/testing';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { DemoStack } from './stack.js';
@@ -181,4 +183,27 @@ export async function phoneFlow(page: Page, stack: DemoStack): Promise<void> {
     expect(icon.status(), `${origin}/favicon.ico`).toBe(200);
     expect(icon.headers()['content-type'], `${origin}/favicon.ico`).toContain('image/');
   }
+}
+
+/**
+ * Step-up in a demo app: Alice signs in with her password only, opens the Admin page, is asked by
+ * the tenant for a second factor (a code it emails: read from the dev tenant's outbox, as a person
+ * reads their mail), comes back to the page, which shows the multi-factor `acr`; opening it again
+ * asks nothing.
+ */
+export async function stepUpFlow(page: Page, stack: DemoStack): Promise<void> {
+  const { appUrl, tenantUrl } = stack;
+  await logIn(page, stack);
+  await clickAndLoad(page, 'a[href="/admin"]');
+  expect(page.url().startsWith(`${tenantUrl}/`)).toBe(true);
+  expect(await page.isVisible('input[name="otp"]')).toBe(true);
+  const [message] = (await readOutbox({ tenantUrl, to: ALICE.email })).slice(-1);
+  await page.fill('input[name="otp"]', message?.code ?? '');
+  await page.click('button[type="submit"]');
+  await page.waitForURL(`${appUrl}/admin`);
+  expect(await text(page, '#admin-acr')).toBe(MFA_ACR);
+  expect(await text(page, '#admin-amr')).toBe('mfa');
+  await page.goto(`${appUrl}/admin`);
+  expect(page.url()).toBe(`${appUrl}/admin`);
+  expect(await text(page, '#admin-title')).toBe('Admin');
 }
