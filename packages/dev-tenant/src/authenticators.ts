@@ -20,6 +20,8 @@ export interface Authenticator {
   address?: string;
   /** False while an enrollment waits for its first code. */
   active: boolean;
+  /** The email factor every user has from the start (not an enrollment of theirs). */
+  builtIn?: boolean;
 }
 
 const newId = (kind: string) => `${kind}|dev_${randomBytes(12).toString('base64url')}`;
@@ -33,7 +35,14 @@ export class Authenticators {
 
   constructor(users: ResolvedTenantConfig['users']) {
     for (const user of users) {
-      this.add({ sub: user.sub, type: 'oob', channel: 'email', address: user.email, active: true });
+      this.add({
+        sub: user.sub,
+        type: 'oob',
+        channel: 'email',
+        address: user.email,
+        active: true,
+        builtIn: true,
+      });
       const secret = user.mfa?.totpSecret;
       if (secret) this.add({ sub: user.sub, type: 'otp', secret, active: true });
     }
@@ -56,6 +65,17 @@ export class Authenticators {
   /** The user's enrolled authenticator app, if any: its codes are what the login asks for. */
   activeTotp(sub: string): Authenticator | undefined {
     return this.of(sub).find((candidate) => candidate.type === 'otp' && candidate.active);
+  }
+
+  /**
+   * Whether the user has enrolled a second factor of their own (beyond the email factor every
+   * user has): then an `mfa_token` may not enroll another, which would let whoever holds the
+   * token (a password, a refresh token) pass the second factor without the user's.
+   */
+  hasEnrolled(sub: string): boolean {
+    return this.of(sub).some(
+      (candidate) => candidate.active && !candidate.builtIn && candidate.type !== 'recovery-code',
+    );
   }
 
   /** One of the user's authenticators by id. */

@@ -111,13 +111,15 @@ const alreadyEnrolled: Auth0Error = {
  * `POST /mfa/associate`: enrolls an authenticator app (`{ authenticator_types: ['otp'] }`) or a
  * code sent out of band (`{ authenticator_types: ['oob'], oob_channels: ['sms' | 'email'],
  * phone_number | email }`). The enrollment is confirmed by the first MFA grant that answers it.
- * An `mfa_token` may enroll what the user does not have yet; one they have is refused.
+ * As at Auth0, an `mfa_token` enrolls a user's first factor only: a user who has enrolled one
+ * (beyond the email factor every dev tenant user has) is refused 403 `access_denied`.
  */
 async function associate(state: TenantState, ctx: Context): Promise<void> {
   const bearer = bearerMfaToken(state, ctx);
   if (failed(bearer)) return fail(ctx, bearer);
   const body = await jsonBody(ctx);
   if (!body) return fail(ctx, badRequest('the body must be a JSON object'));
+  if (state.authenticators.hasEnrolled(bearer.context.sub)) return fail(ctx, alreadyEnrolled);
   const type = single(body, 'authenticator_types');
   if (type === 'otp') return associateOtp(state, ctx, bearer.context);
   if (type === 'oob') return associateOob(state, ctx, bearer, body);
@@ -125,7 +127,6 @@ async function associate(state: TenantState, ctx: Context): Promise<void> {
 }
 
 function associateOtp(state: TenantState, ctx: Context, context: MfaTokenContext) {
-  if (state.authenticators.activeTotp(context.sub)) return fail(ctx, alreadyEnrolled);
   const secret = newTotpSecret();
   const { recoveryCode } = state.authenticators.enroll({ sub: context.sub, type: 'otp', secret });
   const email = state.config.users.find((user) => user.sub === context.sub)?.email ?? context.sub;

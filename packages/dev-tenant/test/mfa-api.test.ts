@@ -1,22 +1,18 @@
 /**
- * APIs that require a second factor: `mfa_required` with an `mfa_token`, then Auth0's MFA API
- * (`/mfa/authenticators`, `/mfa/associate`, `/mfa/challenge`) and the MFA grants, which give the
- * tokens the refresh asked for.
+ * Auth0's MFA API for an `mfa_token` (`/mfa/authenticators`, `/mfa/associate`, `/mfa/challenge`)
+ * and the MFA grants, which give the tokens the refresh that needed a second factor asked for.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { generateTestKey, jwksOf, signJws } from '@gatehouse/test-kit/tokens';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevTenant, MFA_ACR, startDevTenant } from '../src/index.js';
 import { readOutbox, totpCode } from '../src/testing/index.js';
-import { ALICE, authorize, CALLBACK, loginTokens } from './helpers.js';
+import { ALICE } from './helpers.js';
 import {
   challenge,
   mfaApi,
   mfaTenantConfig,
   mfaTokenFor,
   OOB_GRANT,
-  ORDERS_API,
   OTHER_CLIENT,
   OTP_GRANT,
   plainRefreshToken,
@@ -36,63 +32,6 @@ afterAll(() => tenant.close());
 /** The newest code sent to `to`. */
 const newestCode = async (to: string) =>
   (await readOutbox({ tenantUrl: tenant.url, to })).at(-1)?.code ?? '';
-
-describe('an API that requires a second factor', () => {
-  it('answers a refresh of a login without one with mfa_required and an mfa_token', async () => {
-    const refreshToken = await plainRefreshToken(tenant, user('bob'));
-    const answer = await refreshIntoVault(tenant, refreshToken);
-    expect(answer).toEqual({
-      status: 403,
-      body: {
-        error: 'mfa_required',
-        error_description: 'Multifactor authentication required',
-        mfa_token: expect.stringMatching(/^[\w-]{40,}$/),
-      },
-    });
-    // The same refresh token still refreshes into APIs that do not require one.
-    const orders = await token(tenant, {
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-    });
-    expect(orders.status).toBe(200);
-    expect(decodeJwt(orders.body.access_token).aud).toBe(ORDERS_API);
-  });
-
-  it('leaves a refresh with a wrong client secret to invalid_client', async () => {
-    const refreshToken = await plainRefreshToken(tenant, user('bob'));
-    const answer = await token(
-      tenant,
-      { grant_type: 'refresh_token', refresh_token: refreshToken, audience: VAULT_API },
-      { id: 'demo-web', secret: 'wrong' },
-    );
-    expect(answer.status).toBe(401);
-    expect(answer.body.error).toBe('invalid_client');
-  });
-
-  it('asks for the second factor at a login for it, and its refreshes then get tokens', async () => {
-    const bob = { ...user('bob'), otp: () => newestCode('bob@example.com') };
-    const tokens = await loginTokens(tenant, { audience: VAULT_API }, bob);
-    expect(decodeJwt(tokens.access_token ?? '')).toMatchObject({ aud: VAULT_API });
-    expect(decodeJwt(tokens.id_token ?? '')).toMatchObject({ amr: ['mfa'], acr: MFA_ACR });
-    const refreshed = await token(tenant, {
-      grant_type: 'refresh_token',
-      refresh_token: tokens.refresh_token ?? '',
-    });
-    expect(refreshed.status).toBe(200);
-    expect(decodeJwt(refreshed.body.access_token).aud).toBe(VAULT_API);
-  });
-
-  it('gives tokens to refreshes of a login that went through a second factor', async () => {
-    const bob = { ...user('bob'), otp: () => newestCode('bob@example.com') };
-    const tokens = await loginTokens(tenant, { audience: ORDERS_API, acr_values: MFA_ACR }, bob);
-    const answer = await refreshIntoVault(tenant, tokens.refresh_token ?? '');
-    expect(answer.status).toBe(200);
-    expect(decodeJwt(answer.body.access_token)).toMatchObject({
-      aud: VAULT_API,
-      scope: 'read:secrets',
-    });
-  });
-});
 
 describe('enrolling an authenticator app with an mfa_token', () => {
   it('lists the email factor, associates an app, and mfa-otp gives the tokens asked for', async () => {
@@ -276,6 +215,30 @@ describe('a code sent out of band', () => {
       name: 'XXXXX0100',
       active: true,
     });
+    // Enrolled now: an mfa_token enrolls no second factor of another kind (it would bypass this one).
+    const app = await mfaApi(tenant, '/mfa/associate', {
+      mfaToken: next,
+      body: { authenticator_types: ['otp'] },
+    });
+    expect(app).toEqual({
+      status: 403,
+      body: { error: 'access_denied', error_description: 'User is already enrolled.' },
+    });
+  });
+
+  it('does not enroll the email address every user has already', async () => {
+    const { mfaToken } = await mfaTokenFor(tenant, user('heidi'));
+    const own = await mfaApi(tenant, '/mfa/associate', {
+      mfaToken,
+      body: { authenticator_types: ['oob'], oob_channels: ['email'] },
+    });
+    expect(own.status).toBe(403);
+    const badPhone = await mfaApi(tenant, '/mfa/associate', {
+      mfaToken,
+      body: { authenticator_types: ['oob'], oob_channels: ['sms'], phone_number: '555' },
+    });
+    expect(badPhone.status).toBe(400);
+    expect(badPhone.body.error).toBe('invalid_request');
   });
 });
 
@@ -386,105 +349,5 @@ describe('an mfa_token', () => {
       org_id: 'org_acme',
       aud: VAULT_API,
     });
-  });
-});
-
-describe('mfaTokenLifetime', () => {
-  it('ends an mfa_token: expired_token at the grants and the MFA API', async () => {
-    const shortLived = await startDevTenant({ config: mfaTenantConfig({ mfaTokenLifetime: 1 }) });
-    try {
-      const { mfaToken } = await mfaTokenFor(shortLived, user('ivan'));
-      await sleep(1100);
-      const expired = { error: 'expired_token', error_description: 'mfa_token is expired' };
-      expect(
-        await token(shortLived, { grant_type: OTP_GRANT, mfa_token: mfaToken, otp: '123456' }),
-      ).toEqual({
-        status: 403,
-        body: expired,
-      });
-      expect(await mfaApi(shortLived, '/mfa/authenticators', { mfaToken })).toEqual({
-        status: 403,
-        body: expired,
-      });
-    } finally {
-      await shortLived.close();
-    }
-  });
-});
-
-describe('a private_key_jwt client', () => {
-  it('gets mfa_required at a refresh, and challenges with a client assertion', async () => {
-    const key = await generateTestKey('RS256', { kid: 'signer' });
-    const base = mfaTenantConfig();
-    const withKeys = await startDevTenant({
-      config: {
-        ...base,
-        clients: [
-          {
-            clientId: 'signer',
-            redirectUris: [CALLBACK],
-            jwks: jwksOf(key),
-            refreshTokenPolicies: [{ audience: VAULT_API, scope: 'read:secrets' }],
-          },
-        ],
-      },
-    });
-    try {
-      const assertion = () =>
-        signJws(
-          { alg: 'RS256', kid: 'signer' },
-          {
-            iss: 'signer',
-            sub: 'signer',
-            aud: withKeys.issuer,
-            jti: crypto.randomUUID(),
-            iat: Math.floor(Date.now() / 1000),
-            exp: Math.floor(Date.now() / 1000) + 60,
-          },
-          key,
-        );
-      const clientAuth = async () => ({
-        client_id: 'signer',
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-        client_assertion: await assertion(),
-      });
-      const { code, verifier } = await authorize(
-        withKeys,
-        { client_id: 'signer' },
-        undefined,
-        user('bob'),
-      );
-      const post = async (body: Record<string, string>) => {
-        const response = await fetch(`${withKeys.url}/oauth/token`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ ...body, ...(await clientAuth()) }),
-        });
-        return { status: response.status, body: await response.json() };
-      };
-      const tokens = await post({
-        grant_type: 'authorization_code',
-        code: code ?? '',
-        redirect_uri: CALLBACK,
-        code_verifier: verifier,
-      });
-      const refreshed = await post({
-        grant_type: 'refresh_token',
-        refresh_token: tokens.body.refresh_token,
-        audience: VAULT_API,
-      });
-      expect(refreshed.status).toBe(403);
-      expect(refreshed.body.error).toBe('mfa_required');
-      const challenged = await mfaApi(withKeys, '/mfa/challenge', {
-        body: {
-          mfa_token: refreshed.body.mfa_token,
-          challenge_type: 'oob',
-          ...(await clientAuth()),
-        },
-      });
-      expect(challenged.body.challenge_type).toBe('oob');
-    } finally {
-      await withKeys.close();
-    }
   });
 });
