@@ -176,7 +176,7 @@ export function secondFactorForm(
   const hint =
     challenge.method === 'otp'
       ? 'Enter the 6-digit code your authenticator app shows.'
-      : `We sent a 6-digit code to ${escapeHtml(maskEmail(challenge.email))}.`;
+      : `We sent a 6-digit code to ${escapeHtml(maskEmail(challenge.email))}. (This tenant sends no mail: its messages are at <a href="/test/outbox?to=${encodeURIComponent(challenge.email)}" target="_blank" rel="noopener">the outbox</a>.)`;
   return page(
     'Verify your identity',
     `<h1>Verify your identity</h1>
