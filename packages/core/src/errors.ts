@@ -38,6 +38,8 @@ export type Auth0ErrorCode =
   | 'cross_site_request'
   | 'domain_resolver_error'
   | 'organization_token_validation_error'
+  | 'start_link_user_error'
+  | 'link_user_mismatch'
   | MfaErrorCode
   | AccessTokenErrorCode
   | AccessTokenForConnectionErrorCode;
@@ -250,3 +252,44 @@ export type MfaErrorCode =
   | 'mfa_enrollment_error'
   | 'mfa_challenge_error'
   | 'mfa_verify_error';
+
+/**
+ * Codes of {@link CustomTokenExchangeError}, as auth0-server-python's; a tenant's own OAuth error
+ * (e.g. `invalid_grant` when the exchange profile refuses the token) is passed through as the code.
+ */
+export type CustomTokenExchangeErrorCode =
+  | 'invalid_token_format'
+  | 'missing_actor_token_type'
+  | 'missing_actor_token'
+  | 'token_exchange_failed'
+  | 'invalid_response'
+  | 'actor_unavailable'
+  | (string & {});
+
+/** A custom token exchange (or session transfer) was refused, by the SDK's checks or the tenant. */
+export class CustomTokenExchangeError extends Auth0Error {
+  override name = 'CustomTokenExchangeError';
+  declare readonly code: CustomTokenExchangeErrorCode;
+  constructor(code: CustomTokenExchangeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/** Linking or unlinking could not start: no session, no ID token, or another domain's session. */
+export class StartLinkUserError extends Auth0Error {
+  override name = 'StartLinkUserError';
+  constructor(message: string) {
+    super('start_link_user_error', message);
+  }
+}
+
+/** A link or unlink was completed by a login of another user than the one who started it. */
+export class LinkUserMismatchError extends Auth0Error {
+  override name = 'LinkUserMismatchError';
+  constructor() {
+    super(
+      'link_user_mismatch',
+      'The account link was completed by another user than the one who started it; nothing changed.',
+    );
+  }
+}

@@ -24,10 +24,13 @@ export {
   BackchannelLogoutError,
   ConfigurationError,
   CrossSiteRequestError,
+  CustomTokenExchangeError,
+  type CustomTokenExchangeErrorCode,
   DomainResolverError,
   type IdTokenCheck,
   IdTokenValidationError,
   InvalidArgumentError,
+  LinkUserMismatchError,
   type MfaErrorCode,
   MissingRequiredArgumentError,
   MissingTransactionError,
@@ -37,7 +40,20 @@ export {
   OrganizationTokenValidationError,
   SessionExpiredError,
   SessionTooLargeError,
+  StartLinkUserError,
 } from './errors.js';
+export {
+  buildSessionTransferRedirect,
+  type LoginWithCustomTokenExchangeOptions,
+  type SessionTransferOptions,
+} from './exchange/exchanges.js';
+export {
+  ACCESS_TOKEN_TYPE,
+  type CustomTokenExchangeOptions,
+  ID_TOKEN_TYPE,
+  REFRESH_TOKEN_TYPE,
+  type TokenExchangeResult,
+} from './exchange/token-exchange.js';
 export {
   MfaError,
   MfaRequiredError,
@@ -94,6 +110,7 @@ export {
   type LogoutOptions,
   ServerClient,
   type StartInteractiveLoginOptions,
+  type StartLinkOptions,
   type StoreOptionsArgument,
 } from './server-client.js';
 export { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from './session/lifetime.js';

@@ -5,14 +5,25 @@ import {
   type ReplayStore,
 } from '@gatehouse/base';
 import { nowSeconds } from './clock.js';
-import { ConfigurationError, InvalidArgumentError } from './errors.js';
+import {
+  ConfigurationError,
+  InvalidArgumentError,
+  MissingRequiredArgumentError,
+  StartLinkUserError,
+} from './errors.js';
+import {
+  type LoginWithCustomTokenExchangeOptions,
+  type SessionTransferOptions,
+  TokenExchanges,
+} from './exchange/exchanges.js';
+import type { CustomTokenExchangeOptions, TokenExchangeResult } from './exchange/token-exchange.js';
 import {
   type CompleteInteractiveLoginOptions,
   InteractiveLogin,
   type LoginResult,
   type StartInteractiveLoginOptions,
 } from './login/interactive-login.js';
-import { MfaClient } from './mfa/mfa-client.js';
+import { type MfaClient, TenantMfaClient } from './mfa/mfa-client.js';
 import { MfaTokens } from './mfa/mfa-token.js';
 import {
   type CompleteConnectAccountOptions,
@@ -30,6 +41,7 @@ import { TenantDomains } from './oidc/domains.js';
 import { logoutUrl } from './oidc/logout.js';
 import { verifyLogoutToken } from './oidc/logout-token.js';
 import {
+  type AuthorizationParams,
   resolveAuthorizationParams,
   resolveClientCredential,
   resolveIdTokenPolicy,
@@ -81,6 +93,19 @@ export interface BackchannelLogoutOptions<TStoreOptions> {
   storeOptions?: TStoreOptions;
 }
 
+/** Options of {@link ServerClient.startLinkUser} and {@link ServerClient.startUnlinkUser}. */
+export interface StartLinkOptions<TStoreOptions> {
+  /** The connection of the identity, e.g. `github`. */
+  connection: string;
+  /** Scopes to ask of that connection (linking). */
+  connectionScope?: string;
+  /** Other `/authorize` parameters, e.g. `redirect_uri`. */
+  authorizationParams?: AuthorizationParams;
+  /** Anything to get back at the callback, e.g. `{ returnTo }`. */
+  appState?: unknown;
+  storeOptions: TStoreOptions;
+}
+
 /** Options of {@link ServerClient.logout}. */
 export interface LogoutOptions<TStoreOptions> {
   /** Absolute URL the tenant sends the browser to afterwards; must be an allowed logout URL. */
@@ -117,6 +142,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   readonly #connectedAccounts: ConnectedAccounts<TStoreOptions>;
   readonly #logger: Logger | undefined;
   readonly #logoutTokenReplay: ReplayStore;
+  readonly #exchanges: TokenExchanges<TStoreOptions>;
   readonly #transactions: TransactionStore<TStoreOptions>;
 
   constructor(options: ServerClientOptions<TStoreOptions>) {
@@ -177,11 +203,12 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
       leeway: options.tokenRefreshLeeway ?? 60,
       mfaTokens,
     });
-    this.mfa = new MfaClient({
+    this.mfa = new TenantMfaClient({
       domains: this.#domains,
       tokens: mfaTokens,
       sessions: this.#sessions,
     });
+    this.#exchanges = new TokenExchanges({ domains: this.#domains, sessions: this.#sessions });
     this.#connectedAccounts = new ConnectedAccounts({
       domains: this.#domains,
       transactions,
@@ -314,6 +341,95 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   /** Deletes a connected account (scope `delete:me:connected_accounts`). */
   deleteConnectedAccount(options: DeleteConnectedAccountOptions<TStoreOptions>): Promise<void> {
     return this.#connectedAccounts.delete(options);
+  }
+
+  /**
+   * Custom token exchange (RFC 8693, Auth0's exchange profiles): trades a token (a legacy or
+   * external one, as a profile at the tenant accepts it) for Auth0 tokens. No session is touched.
+   */
+  customTokenExchange(
+    options: CustomTokenExchangeOptions & { storeOptions?: TStoreOptions },
+  ): Promise<TokenExchangeResult> {
+    return this.#exchanges.exchange(options);
+  }
+
+  /**
+   * A custom token exchange that starts a session: its ID token is checked as a login's (and
+   * against `organization`), and a brand-new session replaces whatever the browser had.
+   */
+  loginWithCustomTokenExchange(
+    options: LoginWithCustomTokenExchangeOptions<TStoreOptions>,
+  ): Promise<Session> {
+    return this.#exchanges.login(options);
+  }
+
+  /**
+   * A session transfer token, for another app's login (`buildSessionTransferRedirect`): by default
+   * from this session's refresh token. The tenant accepts it once.
+   */
+  requestSessionTransferToken(
+    options: SessionTransferOptions<TStoreOptions>,
+  ): Promise<TokenExchangeResult> {
+    return this.#exchanges.sessionTransferToken(options);
+  }
+
+  /**
+   * Starts linking another identity (`connection`) to the signed-in user: returns the tenant URL
+   * (`link_account`, with the session's ID token as `id_token_hint`). Complete it at the callback
+   * (`completeLinkUser`, or `completeCallback`): the user stays signed in.
+   */
+  startLinkUser(options: StartLinkOptions<TStoreOptions>): Promise<URL> {
+    return this.#startLink('link', options);
+  }
+
+  /** Starts unlinking the identity of `connection` from the signed-in user (`unlink_account`). */
+  startUnlinkUser(options: StartLinkOptions<TStoreOptions>): Promise<URL> {
+    return this.#startLink('unlink', options);
+  }
+
+  /** Completes a link: a login of the same user, with a new session. */
+  completeLinkUser(options: CompleteInteractiveLoginOptions<TStoreOptions>): Promise<LoginResult> {
+    return this.#login.complete(options);
+  }
+
+  /** Completes an unlink: a login of the same user, with a new session. */
+  completeUnlinkUser(
+    options: CompleteInteractiveLoginOptions<TStoreOptions>,
+  ): Promise<LoginResult> {
+    return this.#login.complete(options);
+  }
+
+  async #startLink(
+    action: 'link' | 'unlink',
+    options: StartLinkOptions<TStoreOptions>,
+  ): Promise<URL> {
+    if (typeof options.connection !== 'string' || options.connection.trim() === '') {
+      throw new MissingRequiredArgumentError('connection');
+    }
+    const session = await this.#visibleSession(options.storeOptions);
+    if (!session?.idToken) {
+      throw new StartLinkUserError(
+        `There is no session with an ID token to ${action} an account to.`,
+      );
+    }
+    await this.#domains.ofSession(
+      session,
+      options.storeOptions,
+      () =>
+        new StartLinkUserError('The session was created on another domain than this request’s.'),
+    );
+    return this.#login.start({
+      storeOptions: options.storeOptions,
+      appState: options.appState,
+      ...(options.authorizationParams ? { authorizationParams: options.authorizationParams } : {}),
+      link: {
+        action,
+        connection: options.connection,
+        connectionScope: options.connectionScope,
+        idToken: session.idToken,
+        sub: session.user.sub,
+      },
+    });
   }
 
   /**

@@ -4,6 +4,7 @@ import * as oauth from 'oauth4webapi';
 import { nowSeconds } from '../clock.js';
 import {
   InvalidArgumentError,
+  LinkUserMismatchError,
   MissingRequiredArgumentError,
   SessionExpiredError,
 } from '../errors.js';
@@ -58,6 +59,19 @@ export interface StartInteractiveLoginOptions<TStoreOptions> {
   storeOptions: TStoreOptions;
 }
 
+/** Account linking (`link_account` / `unlink_account` through `/authorize`), as Auth0 runs it. */
+export interface LinkRequest {
+  action: 'link' | 'unlink';
+  /** The connection of the identity to link or unlink, e.g. `github`. */
+  connection: string;
+  /** Scopes to ask of that connection (linking only). */
+  connectionScope?: string | undefined;
+  /** The session's ID token, as `id_token_hint`: who links. */
+  idToken: string;
+  /** The session's user: the login that completes the link must be this user. */
+  sub: string;
+}
+
 /** Options of `completeInteractiveLogin`. */
 export interface CompleteInteractiveLoginOptions<TStoreOptions> {
   /** The full callback URL the tenant redirected to, with its query. */
@@ -94,7 +108,9 @@ export interface InteractiveLoginContext<TStoreOptions> {
 export class InteractiveLogin<TStoreOptions> {
   constructor(private readonly context: InteractiveLoginContext<TStoreOptions>) {}
 
-  async start(options: StartInteractiveLoginOptions<TStoreOptions>): Promise<URL> {
+  async start(
+    options: StartInteractiveLoginOptions<TStoreOptions> & { link?: LinkRequest },
+  ): Promise<URL> {
     const { domains, params: configured } = this.context;
     const tenant = await domains.current(options.storeOptions);
     const as = await tenant.metadata();
@@ -102,11 +118,14 @@ export class InteractiveLogin<TStoreOptions> {
     const redirectUri = (perCall.redirect_uri ?? configured.redirect_uri) as string | undefined;
     if (!redirectUri) throw new MissingRequiredArgumentError('redirect_uri');
     const audience = (perCall.audience ?? configured.audience) as string | undefined;
-    const scope = loginScope(
-      configured.scope,
-      audience,
-      typeof perCall.scope === 'string' ? perCall.scope : undefined,
-    );
+    const { link } = options;
+    const scope = link
+      ? `openid ${link.action}_account`
+      : loginScope(
+          configured.scope,
+          audience,
+          typeof perCall.scope === 'string' ? perCall.scope : undefined,
+        );
 
     const maxAge = maxAgeOf(perCall.max_age ?? configured.max_age);
     // An organization given as a plain `/authorize` parameter is checked in the ID token too.
@@ -133,6 +152,7 @@ export class InteractiveLogin<TStoreOptions> {
       scope,
       ...(maxAge !== undefined ? { maxAge } : {}),
       ...(organization !== undefined ? { organization } : {}),
+      ...(link ? { linkSub: link.sub } : {}),
       appState: options.appState,
       createdAt: nowSeconds(),
     };
@@ -140,6 +160,7 @@ export class InteractiveLogin<TStoreOptions> {
     const organizationParams = {
       ...(organization !== undefined ? { organization } : {}),
       ...(invitation !== undefined ? { invitation } : {}),
+      ...(link ? linkParameters(link) : {}),
     };
     const params = authorizationParameters([configured, perCall, organizationParams], {
       clientId: tenant.client.client_id,
@@ -189,6 +210,10 @@ export class InteractiveLogin<TStoreOptions> {
         now,
       );
       checkOrganization(claims, transaction.organization);
+      if (transaction.linkSub !== undefined && claims.sub !== transaction.linkSub) {
+        // A link completes for the user who started it, never by switching to another account.
+        throw new LinkUserMismatchError();
+      }
       const ceiling = sanitizeSessionExpiry(claims.session_expiry);
       if (isCeilingInPast(ceiling, claims.iat, now)) throw new SessionExpiredError();
       const user: UserClaims = this.context.fetchUserInfo
@@ -210,6 +235,17 @@ export class InteractiveLogin<TStoreOptions> {
   }
 }
 
+/** The `/authorize` parameters of a link or unlink (Auth0's account linking). */
+function linkParameters(link: LinkRequest): Record<string, string> {
+  return {
+    id_token_hint: link.idToken,
+    requested_connection: link.connection,
+    ...(link.action === 'link' && link.connectionScope
+      ? { requested_connection_scope: link.connectionScope }
+      : {}),
+  };
+}
+
 /**
  * The `max_age` of a login's parameters, in seconds: a non-negative integer, or a string of one as
  * it would be sent. Anything else is refused now rather than sent and then unverifiable.
@@ -223,10 +259,10 @@ function maxAgeOf(value: unknown): number | undefined {
   return seconds;
 }
 
-/** The session a login creates, from the verified code exchange and its transaction. */
-function newSession(
+/** The session a login creates, from verified tokens and what was asked for (audience, scope). */
+export function newSession(
   { tokens, claims }: { tokens: oauth.TokenEndpointResponse; claims: UserClaims },
-  transaction: TransactionData,
+  transaction: Pick<TransactionData, 'audience' | 'scope'>,
   { domain, ceiling, nowMs }: { domain: string; ceiling: number | undefined; nowMs: number },
 ): SessionData {
   const now = Math.floor(nowMs / 1000);

@@ -81,9 +81,33 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 /**
  * Auth0's MFA API for a user the tenant asked to step up (`MfaRequiredError`): list, enrol and
  * challenge authenticators, then verify a code to get the token that needed MFA. Every method takes
- * the sealed `mfaToken` of the error, and talks to the domain that issued it.
+ * the sealed `mfaToken` of the error, and talks to the domain that issued it. (`client.mfa`.)
  */
-export class MfaClient<TStoreOptions> {
+export interface MfaClient<TStoreOptions> {
+  /** The authenticators the user has enrolled. */
+  listAuthenticators(options: { mfaToken: string }): Promise<Authenticator[]>;
+  /** Enrols a factor: `otp` (an authenticator app), `sms`, `voice` or `email`. */
+  enrollAuthenticator(options: {
+    mfaToken: string;
+    factorType: 'otp' | 'sms' | 'voice' | 'email';
+    phoneNumber?: string;
+    email?: string;
+  }): Promise<Enrollment>;
+  /** Starts a challenge: `otp` (the user reads their app), or `oob` (a code is sent). */
+  challengeAuthenticator(options: {
+    mfaToken: string;
+    challengeType: 'otp' | 'oob';
+    authenticatorId?: string;
+  }): Promise<MfaChallenge>;
+  /**
+   * Verifies a code (`otp`, `oobCode` with `bindingCode`, or `recoveryCode`) and gets the token
+   * that needed MFA; with `persist`, the new tokens go into the session.
+   */
+  verify(options: MfaVerifyOptions<TStoreOptions>): Promise<MfaVerifyResult>;
+}
+
+/** {@link MfaClient} over the tenant domains of one `ServerClient`. */
+export class TenantMfaClient<TStoreOptions> implements MfaClient<TStoreOptions> {
   constructor(private readonly context: MfaClientContext<TStoreOptions>) {}
 
   /** The authenticators the user has enrolled. */

@@ -28,6 +28,8 @@ export interface TransactionData {
   maxAge?: number;
   /** The organization asked for: the ID token must name it. */
   organization?: string;
+  /** A link or unlink started by this user: the login that completes it must be theirs. */
+  linkSub?: string;
   appState?: unknown;
   /** For a connect (My Account API): the session `complete` needs, and the connection. */
   authSession?: string;

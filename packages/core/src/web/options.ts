@@ -18,6 +18,10 @@ export interface WebRoutes {
   backchannelLogout: string | false;
   /** `GET`: connects an upstream account (`connection`, `scopes`, `returnTo`); needs a session. */
   connect: string | false;
+  /** `GET`: links another identity (`connection`, `returnTo`) to the signed-in user. */
+  link: string | false;
+  /** `GET`: unlinks the identity of `connection` from the signed-in user. */
+  unlink: string | false;
 }
 
 /** Where the routes are unless configured otherwise (DESIGN.md, framework packages). */
@@ -27,6 +31,8 @@ export const DEFAULT_ROUTES: Readonly<WebRoutes> = Object.freeze({
   logout: '/auth/logout',
   backchannelLogout: '/auth/backchannel-logout',
   connect: '/auth/connect',
+  link: '/auth/link',
+  unlink: '/auth/unlink',
 });
 
 /** Where sessions live: sealed cookies (stateless), or a {@link SessionBackend} on the server. */
@@ -262,10 +268,10 @@ export function resolveWebAuthOptions(
   const callbackUrl =
     configuredCallbackUrl ??
     (routes.callback ? appUrl(appBaseUrl, routes.callback).href : undefined);
-  if (!callbackUrl && (routes.login || routes.connect)) {
+  if (!callbackUrl && (routes.login || routes.connect || routes.link || routes.unlink)) {
     throw new ConfigurationError(
       'routes.callback',
-      'is turned off, so login and connect need authorizationParams.redirect_uri.',
+      'is turned off, so login, connect, link and unlink need authorizationParams.redirect_uri.',
     );
   }
 

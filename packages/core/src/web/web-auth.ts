@@ -22,6 +22,7 @@ import { backchannelLogout } from './routes/backchannel-logout.js';
 import { callback } from './routes/callback.js';
 import { connect } from './routes/connect.js';
 import type { RouteContext, RouteHandler } from './routes/context.js';
+import { link, unlink } from './routes/link.js';
 import { login } from './routes/login.js';
 import { logout } from './routes/logout.js';
 import { type RequiresAuthOptions, requiresAuth } from './routes/requires-auth.js';
@@ -51,6 +52,8 @@ const HANDLERS: Record<RouteName, { methods: RouteDefinition['methods']; handler
     logout: { methods: ['GET', 'POST'], handler: logout },
     backchannelLogout: { methods: ['POST'], handler: backchannelLogout },
     connect: { methods: ['GET'], handler: connect },
+    link: { methods: ['GET'], handler: link },
+    unlink: { methods: ['GET'], handler: unlink },
   };
 
 /**

@@ -94,6 +94,8 @@ describe('resolveWebAuthOptions', () => {
           logout: false,
           backchannelLogout: false,
           connect: false,
+          link: false,
+          unlink: false,
         },
       },
       NO_ENV,

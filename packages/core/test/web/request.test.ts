@@ -108,6 +108,8 @@ describe('WebAuth', () => {
       { name: 'logout', methods: ['GET', 'POST'], path: '/auth/logout' },
       { name: 'backchannelLogout', methods: ['POST'], path: '/auth/backchannel-logout' },
       { name: 'connect', methods: ['GET'], path: '/auth/connect' },
+      { name: 'link', methods: ['GET'], path: '/auth/link' },
+      { name: 'unlink', methods: ['GET'], path: '/auth/unlink' },
     ]);
   });
 

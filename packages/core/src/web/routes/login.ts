@@ -6,9 +6,16 @@ import { type RouteHandler, storeOptionsOf } from './context.js';
 
 /**
  * Query parameters the login route passes on: an organization and an invitation (Auth0's
- * invitation links), and what a step-up asks for. Nothing else of the query reaches `/authorize`.
+ * invitation links), what a step-up asks for, and a session transfer token (another app hands
+ * its session over). Nothing else of the query reaches `/authorize`.
  */
-const LOGIN_QUERY = ['organization', 'invitation', 'acr_values', 'max_age'] as const;
+const LOGIN_QUERY = [
+  'organization',
+  'invitation',
+  'acr_values',
+  'max_age',
+  'session_transfer_token',
+] as const;
 
 /**
  * `GET /auth/login?returnTo=/orders`: starts a login and redirects to the tenant. `returnTo` is
