@@ -22,6 +22,13 @@ import {
 } from './resource-metadata.js';
 import { checkScopes, type ScopeMatch } from './scopes.js';
 import { MUST_WAIT, runAsync, runSync, type Steps } from './steps.js';
+import {
+  type ExchangedToken,
+  processTokenExchangeResponse,
+  TokenExchangeError,
+  type TokenExchangeRequest,
+  tokenExchangeRequest,
+} from './token-exchange.js';
 import { TokenVerifier } from './token-verifier.js';
 import {
   type VerificationKit,
@@ -303,6 +310,74 @@ export class ApiClient {
       http,
     );
     return processConnectionTokenResponse(response, now() / 1000, http.maxResponseBytes);
+  }
+
+  /**
+   * Custom token exchange (RFC 8693): trades a token for one for `audience`, as an exchange
+   * profile at the tenant allows, authenticated with `clientId` and `clientSecret`.
+   *
+   * @example
+   * const { accessToken } = await api.getTokenByExchangeProfile({ subjectToken, subjectTokenType: 'urn:acme:legacy-token', audience: 'https://billing.example.com' });
+   */
+  async getTokenByExchangeProfile(options: TokenExchangeRequest): Promise<ExchangedToken> {
+    const { client, domainIssuer, http, now } = this.#options;
+    if (!client || !domainIssuer) {
+      throw new ConfigurationError(
+        'clientId',
+        'token exchange needs domain, clientId and clientSecret.',
+      );
+    }
+    if (!options?.subjectToken) throw new MissingRequiredArgumentError('subjectToken');
+    if (!options.subjectTokenType) throw new MissingRequiredArgumentError('subjectTokenType');
+    let tokenEndpoint: URL | undefined;
+    try {
+      tokenEndpoint = (await this.#keys.forIssuer(domainIssuer).metadata()).tokenEndpoint;
+    } catch (cause) {
+      throw new TokenExchangeError(
+        'token_exchange_failed',
+        `The tenant's discovery document is unavailable: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    if (!tokenEndpoint) {
+      throw new TokenExchangeError(
+        'token_exchange_failed',
+        'The tenant advertises no token_endpoint',
+      );
+    }
+    const response = await tokenExchangeRequest(
+      {
+        issuer: domainIssuer,
+        tokenEndpoint,
+        clientId: client.clientId,
+        authenticate: clientSecretBasic(client.clientSecret),
+      },
+      options,
+      http,
+    );
+    return processTokenExchangeResponse(response, now() / 1000, http.maxResponseBytes);
+  }
+
+  /**
+   * On behalf of the user: exchanges the access token this API received (verified already) for
+   * one for a downstream API. The new token names the same user, and its `act` claim this API
+   * (read it with `actorChain`).
+   *
+   * @example
+   * const { accessToken } = await api.getTokenOnBehalfOf({ accessToken: verified.token, audience: 'https://reports.example.com' });
+   */
+  getTokenOnBehalfOf(options: {
+    accessToken: string;
+    audience: string;
+    scope?: string;
+  }): Promise<ExchangedToken> {
+    if (!options?.accessToken) throw new MissingRequiredArgumentError('accessToken');
+    return this.getTokenByExchangeProfile({
+      subjectToken: options.accessToken,
+      subjectTokenType: ACCESS_TOKEN_TYPE,
+      audience: options.audience,
+      scope: options.scope,
+    });
   }
 
   /** Counters of the caches: to watch memory and traffic, and to test their bounds. */

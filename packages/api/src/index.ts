@@ -78,4 +78,11 @@ export {
   type ResourceMetadataOptions,
 } from './resource-metadata.js';
 export { grantedScopes, hasScopes, type ScopeMatch } from './scopes.js';
+export {
+  actorChain,
+  type ExchangedToken,
+  TOKEN_EXCHANGE_GRANT,
+  TokenExchangeError,
+  type TokenExchangeRequest,
+} from './token-exchange.js';
 export type { VerifiedRequest, VerifyRequestOptions } from './verification.js';
