@@ -4,6 +4,7 @@ import { BackchannelDeliveries, type BackchannelDelivery } from './backchannel-d
 import { type DevTenantConfig, resolveTenantConfig } from './config.js';
 import { checkStartOptions } from './config-check.js';
 import { ConnectedAccounts } from './connected-accounts.js';
+import { Delegations } from './delegations.js';
 import { type CustomDomainOptions, type DevTenantDomain, DomainServer } from './domain-server.js';
 import { Invitations } from './invitations.js';
 import { SigningKeys } from './keys.js';
@@ -107,6 +108,7 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
     config,
     accounts: new ConnectedAccounts(config),
     organizations: new Organizations(config.organizations),
+    delegations: new Delegations(),
     invitations: new Invitations(),
     authenticators,
     loginChallenges: new LoginChallenges(authenticators, outbox, config.users),

@@ -4,6 +4,7 @@ import type { Authenticators } from './authenticators.js';
 import type { BackchannelDeliveries } from './backchannel-deliveries.js';
 import type { DevApiConfig, ResolvedTenantConfig } from './config.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
+import type { Delegations } from './delegations.js';
 import type { Invitations } from './invitations.js';
 import type { SigningKeys } from './keys.js';
 import type { TenantStorage } from './memory-adapter.js';
@@ -30,6 +31,8 @@ export interface TenantState {
   accounts: ConnectedAccounts;
   /** Organizations, their members, and the organization of each grant. */
   organizations: Organizations;
+  /** The actor of each grant given by delegation (token exchange with an actor). */
+  delegations: Delegations;
   /** Invitations to organizations not yet accepted. */
   invitations: Invitations;
   /** The users' second factors. */
