@@ -167,6 +167,7 @@ function checker(problems: string[]) {
     backchannelLogout: simple('an object of maxAttempts, retryDelayMs, maxRetryDelayMs', isObject),
     tokenExchangeProfiles: arrayOf(tokenExchangeProfile),
     onBehalfOf: boolean,
+    sessionTransferTokenLifetime: seconds,
   });
 
   const port = simple(

@@ -226,6 +226,11 @@ export interface DevTenantConfig {
    * with `act: { sub: <its client_id> }`. Default true.
    */
   onBehalfOf?: boolean;
+  /**
+   * How long a session transfer token (a token exchange for `urn:{domain}:session_transfer`) can
+   * be used at `/authorize`, in seconds. Default 60.
+   */
+  sessionTransferTokenLifetime?: number;
 }
 
 /** The configuration after defaults are applied: every list present, every user with a `sub`. */
@@ -241,6 +246,7 @@ export interface ResolvedTenantConfig {
   backchannelLogout: ResolvedBackchannelLogoutConfig;
   tokenExchangeProfiles: DevTokenExchangeProfileConfig[];
   onBehalfOf: boolean;
+  sessionTransferTokenLifetime: number;
 }
 
 /** Secret of the default `demo-web` client. Printed by the CLI; never use it outside development. */
@@ -327,6 +333,7 @@ export function resolveTenantConfig(config: DevTenantConfig = {}): ResolvedTenan
     backchannelLogout: resolveBackchannelLogout(config.backchannelLogout),
     tokenExchangeProfiles,
     onBehalfOf: config.onBehalfOf ?? true,
+    sessionTransferTokenLifetime: config.sessionTransferTokenLifetime ?? 60,
   };
 }
 

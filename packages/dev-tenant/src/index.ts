@@ -30,6 +30,7 @@ export type { ActClaim } from './delegations.js';
 export type { CustomDomainOptions, DevTenantDomain } from './domain-server.js';
 export { MFA_ACR } from './mfa-login.js';
 export type { OutboxChannel, OutboxMessage } from './outbox.js';
+export { SESSION_TRANSFER_TOKEN_TYPE, sessionTransferAudience } from './session-transfer.js';
 export { type DevTenant, type StartDevTenantOptions, startDevTenant } from './start.js';
 export { TOKEN_EXCHANGE_GRANT } from './token-exchange.js';
 export { FEDERATED_TOKEN_TYPE, TOKEN_VAULT_GRANT } from './token-vault.js';

@@ -17,6 +17,7 @@ import { oidcProvider } from './oidc-provider.js';
 import { organizationParams } from './organization-login.js';
 import { requestedOrganization } from './organizations.js';
 import { sendLogoutsFromSessionDomain } from './session-domains.js';
+import { sessionTransferParams, transferredActor } from './session-transfer.js';
 import { findApi, resourceServerOf, type TenantState } from './tenant-state.js';
 import { registerTokenExchange, TOKEN_EXCHANGE_GRANT } from './token-exchange.js';
 import { registerTokenVault, TOKEN_VAULT_GRANT, upstreamApi } from './token-vault.js';
@@ -126,14 +127,17 @@ export function createProvider(issuer: string, state: TenantState): Provider {
     conformIdTokenClaims: false,
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
-    extraParams: organizationParams(state),
+    extraParams: { ...organizationParams(state), ...sessionTransferParams() },
     interactions: {
       policy: tenantInteractionPolicy(state),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
     async loadExistingGrant(ctx) {
+      const consented = ctx.oidc.result?.consent?.grantId;
+      // A login by a session transfer token with an actor gets a grant of its own, for `act`.
+      if (!consented && transferredActor(ctx.oidc.result)) return undefined;
       const grantId =
-        ctx.oidc.result?.consent?.grantId ??
+        consented ??
         (ctx.oidc.client ? ctx.oidc.session?.grantIdFor(ctx.oidc.client.clientId) : undefined);
       if (!grantId) return undefined;
       // A grant belongs to one organization (or none), so that its tokens carry that one's claims:

@@ -16,6 +16,7 @@ import { Organizations } from './organizations.js';
 import { Outbox } from './outbox.js';
 import { createProvider } from './provider.js';
 import { SessionDomains } from './session-domains.js';
+import { SessionTransfers } from './session-transfer.js';
 import type { TenantState } from './tenant-state.js';
 
 /** Options of {@link startDevTenant}; checked at start, an unknown or mistyped one throws. */
@@ -115,6 +116,7 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
     outbox,
     mfaTokens: new MfaTokens(config.mfaTokenLifetime),
     oobChallenges: new OobChallenges(),
+    sessionTransfers: new SessionTransfers(config.sessionTransferTokenLifetime),
     keys,
     storage: new TenantStorage(),
     cookieKeys: [randomBytes(32).toString('base64url')],

@@ -13,6 +13,7 @@ import type { MfaTokens, OobChallenges } from './mfa-tokens.js';
 import type { Organizations } from './organizations.js';
 import type { Outbox } from './outbox.js';
 import type { SessionDomains } from './session-domains.js';
+import type { SessionTransfers } from './session-transfer.js';
 
 /**
  * What every domain of the tenant shares: one provider per domain (the main one and each custom
@@ -44,6 +45,8 @@ export interface TenantState {
   /** The `mfa_token`s of `mfa_required` answers, and the codes sent out of band for them. */
   mfaTokens: MfaTokens;
   oobChallenges: OobChallenges;
+  /** Session transfer tokens not used yet. */
+  sessionTransfers: SessionTransfers;
   /** Back-channel logouts sent, and redelivered when an app did not take them. */
   deliveries: BackchannelDeliveries;
   /** The domain each client's part of a session was signed in on: its logout token's issuer. */

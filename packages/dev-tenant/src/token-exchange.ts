@@ -5,8 +5,13 @@ import type { DevApiConfig, DevTokenExchangeProfileConfig } from './config.js';
 import type { ActClaim } from './delegations.js';
 import { oidcProvider } from './oidc-provider.js';
 import type { Organization } from './organizations.js';
+import { isSessionTransferAudience, SESSION_TRANSFER_TOKEN_TYPE } from './session-transfer.js';
 import { findApi, resourceServerOf, type TenantState } from './tenant-state.js';
-import { verifyTenantAccessToken, verifyTenantJwt } from './verify-tenant-access-token.js';
+import {
+  verifyTenantAccessToken,
+  verifyTenantIdToken,
+  verifyTenantJwt,
+} from './verify-tenant-access-token.js';
 
 /** RFC 8693's grant: Auth0's Custom Token Exchange (and, for `session_transfer`, Native to Web). */
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -167,18 +172,53 @@ function onBehalfOfProfile(state: TenantState): ExchangeProfile {
 }
 
 /**
+ * The built-in profiles of a session transfer: an ID token this tenant issued to the client, or
+ * a refresh token of the client, stands for its user (Auth0's Native to Web SSO). The login they
+ * start keeps the methods (`amr`) and level (`acr`) of the one they came from.
+ */
+function sessionTransferProfiles(state: TenantState): ExchangeProfile[] {
+  return [
+    {
+      subjectTokenType: ID_TOKEN_TYPE,
+      async resolve(_ctx, request) {
+        const claims = await verifyTenantIdToken(state, request.subjectToken, request.clientId);
+        if (!claims?.sub) {
+          throw invalidGrant(
+            'subject_token is not a valid ID token of this tenant for this client',
+          );
+        }
+        const amr = Array.isArray(claims.amr) ? (claims.amr as string[]) : undefined;
+        const acr = typeof claims.acr === 'string' ? claims.acr : undefined;
+        const act = await actorOf(state, request, claims.sub, undefined);
+        return { sub: claims.sub, act, amr, acr };
+      },
+    },
+    {
+      subjectTokenType: REFRESH_TOKEN_TYPE,
+      async resolve(ctx, request) {
+        const token = await ctx.oidc.provider.RefreshToken.find(request.subjectToken);
+        if (!token || token.isExpired || token.consumed || token.clientId !== request.clientId) {
+          throw invalidGrant('subject_token is not a valid refresh token of this client');
+        }
+        const act = await actorOf(state, request, token.accountId, undefined);
+        return { sub: token.accountId, act, amr: token.amr, acr: token.acr };
+      },
+    },
+  ];
+}
+
+/**
  * The profile for a request: the first configured one of its `subject_token_type` (pinned to its
- * audience, or to none), else a built-in one (`extra`, then on-behalf-of when it is on).
+ * audience, or to none), else the first of `builtIn` of that type.
  */
 export function findProfile(
   state: TenantState,
   request: ExchangeRequest,
-  extra: readonly ExchangeProfile[] = [],
+  builtIn: readonly ExchangeProfile[],
 ): ExchangeProfile {
   const profiles: ExchangeProfile[] = [
     ...state.config.tokenExchangeProfiles.map((config) => configuredProfile(state, config)),
-    ...extra,
-    ...(state.config.onBehalfOf ? [onBehalfOfProfile(state)] : []),
+    ...builtIn,
   ];
   const profile = profiles.find(
     (candidate) =>
@@ -342,23 +382,59 @@ async function exchangeRefreshToken(
   return token.save();
 }
 
+/** RFC 8693's `requested_token_type`, when sent, must be the one the exchange issues. */
+function checkRequestedType(params: Params, issued: string): void {
+  const requested = params.requested_token_type;
+  if (requested !== undefined && requested !== issued) {
+    throw invalidRequest(`unsupported requested_token_type ${requested}`);
+  }
+}
+
+/**
+ * A session transfer token for the subject's user (and actor), which one `/authorize` turns into
+ * a login without the form (see `session-transfer.ts`). The organization, when named, is checked
+ * as for other exchanges; the authorization names the one it logs in to.
+ */
+async function issueSessionTransferToken(
+  state: TenantState,
+  ctx: KoaContextWithOIDC,
+  request: ExchangeRequest,
+): Promise<Record<string, unknown>> {
+  const params = ctx.oidc.params as Params;
+  checkRequestedType(params, SESSION_TRANSFER_TOKEN_TYPE);
+  const profile = findProfile(state, request, sessionTransferProfiles(state));
+  const { sub, act, amr, acr } = await profile.resolve(ctx, request);
+  existingUser(state, sub);
+  exchangeOrganization(state, params, sub);
+  const { value, lifetime } = state.sessionTransfers.issue({ sub, act, amr, acr });
+  return {
+    access_token: value,
+    issued_token_type: SESSION_TRANSFER_TOKEN_TYPE,
+    token_type: 'N_A',
+    expires_in: lifetime,
+  };
+}
+
 /**
  * Registers RFC 8693 token exchange on a provider, as Auth0's Custom Token Exchange:
  * `subject_token`, `subject_token_type` (matched to a profile), `audience?`, `scope?`,
  * `actor_token?` with `actor_token_type?`, `organization?`. oidc-provider authenticates the client.
+ * `audience=urn:{domain}:session_transfer` asks for a session transfer token instead.
  */
 export function registerTokenExchange(provider: Provider, state: TenantState): void {
   provider.registerGrantType(
     TOKEN_EXCHANGE_GRANT,
     async (ctx) => {
       const request = exchangeRequest(ctx);
-      const params = ctx.oidc.params as Params;
-      const requestedType = params.requested_token_type;
-      if (requestedType !== undefined && requestedType !== ACCESS_TOKEN_TYPE) {
-        throw invalidRequest(`unsupported requested_token_type ${requestedType}`);
+      if (isSessionTransferAudience(state, request.audience)) {
+        ctx.body = await issueSessionTransferToken(state, ctx, request);
+        return;
       }
+      const params = ctx.oidc.params as Params;
+      checkRequestedType(params, ACCESS_TOKEN_TYPE);
       const api = exchangeApi(state, request.audience);
-      const subject = await findProfile(state, request).resolve(ctx, request);
+      const builtIn = state.config.onBehalfOf ? [onBehalfOfProfile(state)] : [];
+      const subject = await findProfile(state, request, builtIn).resolve(ctx, request);
       existingUser(state, subject.sub);
       const organization = exchangeOrganization(state, params, subject.sub);
       ctx.body = await issueExchangeTokens(state, ctx, subject, api, organization);

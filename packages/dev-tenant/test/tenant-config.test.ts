@@ -264,12 +264,14 @@ describe('configuration checked at startDevTenant()', () => {
           { validate: () => ({ sub: 'a' }) },
         ],
         onBehalfOf: 'yes',
+        sessionTransferTokenLifetime: -1,
       },
       /tokenExchangeProfiles\[0\]\.subjectTokenType must be a URI string, e\.g\. "urn:acme:legacy-token", got the string "legacy-token"/,
       /tokenExchangeProfiles\[0\]\.validate must be a function \(subjectToken, context\) returning \{ sub \}/,
       /tokenExchangeProfiles\[1\]\.audience must be an API identifier string, got a number/,
       /tokenExchangeProfiles\[2\]\.subjectTokenType is required/,
       /onBehalfOf must be true or false, got the string "yes"/,
+      /sessionTransferTokenLifetime must be a positive number of seconds/,
     );
   });
 
