@@ -4,8 +4,8 @@ import type { TenantState } from './tenant-state.js';
 
 /**
  * A user of the tenant as oidc-provider sees an account: the claims its tokens may carry. Those
- * of a login to an organization carry `org_id` and `org_name`, known from `grantId`, the grant
- * the tokens are issued from.
+ * of a login to an organization carry `org_id` and `org_name`, and those given by delegation
+ * `act`, known from `grantId`, the grant the tokens are issued from.
  */
 export function tenantAccount(
   state: TenantState,
@@ -26,6 +26,7 @@ export function tenantAccount(
         updated_at: Math.floor(Date.now() / 1000),
         ...extraIdTokenClaims(user),
         ...state.organizations.claimsOf(grantId),
+        ...state.delegations.claimsOf(grantId),
       };
     },
   };

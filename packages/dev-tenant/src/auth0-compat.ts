@@ -10,6 +10,7 @@ import {
   MY_ACCOUNT_SCOPES,
   type TenantState,
 } from './tenant-state.js';
+import { TOKEN_EXCHANGE_GRANT } from './token-exchange.js';
 
 /**
  * Marks "no audience" as the first resource of a widened refresh token: a refresh without an
@@ -246,10 +247,12 @@ async function translate(state: TenantState, ctx: Context): Promise<boolean> {
       }
     }
     const audience = params.get('audience');
-    if (params.get('grant_type') === 'client_credentials' && audience && !params.has('resource')) {
+    const grantType = params.get('grant_type');
+    if (grantType === 'client_credentials' && audience && !params.has('resource')) {
       params.set('resource', audience);
     }
-    params.delete('audience');
+    // Token exchange takes RFC 8693's `audience` as it is (see `token-exchange.ts`).
+    if (grantType !== TOKEN_EXCHANGE_GRANT) params.delete('audience');
     passBodyOn(ctx, params);
   } else if (ctx.path === '/v2/logout' && ctx.method === 'GET') {
     return translateAuth0Logout(state, ctx);

@@ -105,6 +105,20 @@ function checker(problems: string[]) {
     ['identifier', 'scopes'],
   );
   const connection = object({ name: string(), scopes, tokenLifetime: seconds }, ['name', 'scopes']);
+  const tokenExchangeProfile = object(
+    {
+      subjectTokenType: simple(
+        'a URI string, e.g. "urn:acme:legacy-token"',
+        (value) => typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\S+$/i.test(value),
+      ),
+      audience: string('an API identifier string'),
+      validate: simple(
+        'a function (subjectToken, context) returning { sub } or a promise of it',
+        (value) => typeof value === 'function',
+      ),
+    },
+    ['subjectTokenType', 'validate'],
+  );
   const user = object(
     {
       sub: string(),
@@ -151,6 +165,9 @@ function checker(problems: string[]) {
     mfaTokenLifetime: seconds,
     // Its members are checked where it is resolved (`resolveBackchannelLogout`).
     backchannelLogout: simple('an object of maxAttempts, retryDelayMs, maxRetryDelayMs', isObject),
+    tokenExchangeProfiles: arrayOf(tokenExchangeProfile),
+    onBehalfOf: boolean,
+    sessionTransferTokenLifetime: seconds,
   });
 
   const port = simple(

@@ -103,6 +103,47 @@ export interface DevConnectedAccountConfig {
   scopes?: string;
 }
 
+/** What a token exchange profile's `validate` is told besides the subject token. */
+export interface TokenExchangeContext {
+  /** The `actor_token` of the request, when it has one. */
+  actorToken?: string;
+  /** Its `actor_token_type`. */
+  actorTokenType?: string;
+  /** The client doing the exchange (authenticated by then). */
+  clientId: string;
+}
+
+/** Whom a subject token stands for, as a profile's `validate` decides. */
+export interface TokenExchangeSubject {
+  /** The `sub` of a user of the tenant: the tokens are issued for that user. */
+  sub: string;
+  /**
+   * Who acts for the user (Auth0's `api.authentication.setActor`): the `act.sub` of the tokens.
+   * Default: the `sub` of the `actor_token` when it is a JWT this tenant signed.
+   */
+  actor?: string;
+}
+
+/**
+ * A Custom Token Exchange profile, as Auth0's: the token endpoint's
+ * `grant_type=urn:ietf:params:oauth:grant-type:token-exchange` with this `subject_token_type`
+ * (and `audience`, when the profile pins one) runs `validate` on the subject token.
+ */
+export interface DevTokenExchangeProfileConfig {
+  /** The `subject_token_type` the app sends: a URI it chooses, e.g. `urn:acme:legacy-token`. */
+  subjectTokenType: string;
+  /** Only exchanges for this `audience` (an API identifier) use the profile. Default: any. */
+  audience?: string;
+  /**
+   * Decides whom the subject token stands for, as the profile's Action does at Auth0; throws to
+   * refuse the exchange (the answer is 400 `invalid_grant` with the error's message).
+   */
+  validate(
+    subjectToken: string,
+    context: TokenExchangeContext,
+  ): TokenExchangeSubject | Promise<TokenExchangeSubject>;
+}
+
 /** Claims added to a user's ID tokens: fixed values, or a function evaluated at each issue. */
 export type ExtraIdTokenClaims =
   | Record<string, unknown>
@@ -174,6 +215,22 @@ export interface DevTenantConfig {
    * default, the wait doubling each time. Checked at start: an unknown key or a wrong type throws.
    */
   backchannelLogout?: BackchannelLogoutConfig;
+  /**
+   * Custom Token Exchange profiles (`grant_type=urn:ietf:params:oauth:grant-type:token-exchange`),
+   * matched by `subject_token_type`. Default: none, besides the built-in on-behalf-of profile.
+   */
+  tokenExchangeProfiles?: DevTokenExchangeProfileConfig[];
+  /**
+   * The built-in on-behalf-of profile: an API exchanges an access token this tenant issued
+   * (`subject_token_type=urn:ietf:params:oauth:token-type:access_token`) for one for another API,
+   * with `act: { sub: <its client_id> }`. Default true.
+   */
+  onBehalfOf?: boolean;
+  /**
+   * How long a session transfer token (a token exchange for `urn:{domain}:session_transfer`) can
+   * be used at `/authorize`, in seconds. Default 60.
+   */
+  sessionTransferTokenLifetime?: number;
 }
 
 /** The configuration after defaults are applied: every list present, every user with a `sub`. */
@@ -187,6 +244,9 @@ export interface ResolvedTenantConfig {
   refreshTokenLifetime: number;
   mfaTokenLifetime: number;
   backchannelLogout: ResolvedBackchannelLogoutConfig;
+  tokenExchangeProfiles: DevTokenExchangeProfileConfig[];
+  onBehalfOf: boolean;
+  sessionTransferTokenLifetime: number;
 }
 
 /** Secret of the default `demo-web` client. Printed by the CLI; never use it outside development. */
@@ -257,18 +317,60 @@ export function resolveTenantConfig(config: DevTenantConfig = {}): ResolvedTenan
   });
   const organizations = config.organizations ?? DEFAULT_ORGANIZATIONS;
   checkOrganizations(organizations, users);
+  const apis = config.apis ?? DEFAULT_APIS;
+  const connections = config.connections ?? DEFAULT_CONNECTIONS;
+  const tokenExchangeProfiles = config.tokenExchangeProfiles ?? [];
+  checkTokenExchangeProfiles(tokenExchangeProfiles, apis);
   return {
     clients,
-    apis: config.apis ?? DEFAULT_APIS,
+    apis,
     users,
     organizations,
-    connections: config.connections ?? DEFAULT_CONNECTIONS,
+    connections,
     idTokenLifetime: config.idTokenLifetime ?? 36_000,
     refreshTokenLifetime: config.refreshTokenLifetime ?? 30 * 24 * 3600,
     mfaTokenLifetime: config.mfaTokenLifetime ?? 600,
     backchannelLogout: resolveBackchannelLogout(config.backchannelLogout),
+    tokenExchangeProfiles,
+    onBehalfOf: config.onBehalfOf ?? true,
+    sessionTransferTokenLifetime: config.sessionTransferTokenLifetime ?? 60,
   };
 }
+
+/**
+ * Token exchange profiles that could never be used: two for the same `subject_token_type` and
+ * audience (the second would never match), or one pinned to an audience that is not an API.
+ */
+function checkTokenExchangeProfiles(
+  profiles: readonly DevTokenExchangeProfileConfig[],
+  apis: readonly DevApiConfig[],
+): void {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const [index, profile] of profiles.entries()) {
+    const key = `${profile.subjectTokenType} ${profile.audience ?? ''}`;
+    if (seen.has(key)) {
+      problems.push(
+        `tokenExchangeProfiles[${index}] repeats subjectTokenType ${profile.subjectTokenType}${profile.audience ? ` for audience ${profile.audience}` : ''}`,
+      );
+    }
+    seen.add(key);
+    const audience = profile.audience;
+    if (
+      audience !== undefined &&
+      !SESSION_TRANSFER_AUDIENCE.test(audience) &&
+      !apis.some((api) => api.identifier === audience)
+    ) {
+      problems.push(
+        `tokenExchangeProfiles[${index}].audience ${audience} is not the identifier of one of apis`,
+      );
+    }
+  }
+  if (problems.length > 0) throw new DevTenantConfigError(problems);
+}
+
+/** The shape of a session transfer audience, `urn:{domain}:session_transfer`. */
+const SESSION_TRANSFER_AUDIENCE = /^urn:.+:session_transfer$/;
 
 /**
  * What the field checks cannot see: organizations named twice, and members who are not users of

@@ -16,16 +16,22 @@ export {
   type DevConnectionConfig,
   type DevOrganizationConfig,
   type DevTenantConfig,
+  type DevTokenExchangeProfileConfig,
   type DevUserConfig,
   type DevUserMfaConfig,
   type ExtraIdTokenClaims,
   type RefreshTokenPolicy,
   type TokenEndpointAuthMethod,
+  type TokenExchangeContext,
+  type TokenExchangeSubject,
 } from './config.js';
 export { DevTenantConfigError } from './config-check.js';
+export type { ActClaim } from './delegations.js';
 export type { CustomDomainOptions, DevTenantDomain } from './domain-server.js';
 export { MFA_ACR } from './mfa-login.js';
 export type { OutboxChannel, OutboxMessage } from './outbox.js';
+export { SESSION_TRANSFER_TOKEN_TYPE, sessionTransferAudience } from './session-transfer.js';
 export { type DevTenant, type StartDevTenantOptions, startDevTenant } from './start.js';
+export { TOKEN_EXCHANGE_GRANT } from './token-exchange.js';
 export { FEDERATED_TOKEN_TYPE, TOKEN_VAULT_GRANT } from './token-vault.js';
 export { newTotpSecret } from './totp.js';

@@ -6,6 +6,7 @@ import { escapeHtml, page } from './html.js';
 import { MFA_ACR, MFA_AMR, MFA_PROMPT, needsSecondFactor, secondFactorForm } from './mfa-login.js';
 import { invitedEmail, ORGANIZATION_PROMPT, organizationStep } from './organization-login.js';
 import { requestedOrganization } from './organizations.js';
+import { sessionTransferLogin, transferredActor } from './session-transfer.js';
 import type { TenantState } from './tenant-state.js';
 
 const INTERACTION_PATH = /^\/interaction\/([\w-]+)(\/login|\/otp)?$/;
@@ -58,6 +59,13 @@ async function grantRequestedAccess(
     grantId,
     requestedOrganization(state.organizations, details.params),
   );
+  // A session a session transfer token with an actor started: each of its grants carries `act`.
+  const sessionUid = details.session?.uid;
+  const act = transferredActor(details.lastSubmission) ?? state.delegations.ofSession(sessionUid);
+  if (act) {
+    state.delegations.bind(grantId, act);
+    if (sessionUid) state.delegations.bindSession(sessionUid, act);
+  }
   return provider.interactionResult(
     ctx.req,
     ctx.res,
@@ -90,8 +98,9 @@ async function finish(
 }
 
 /**
- * `GET /interaction/:uid`: the step the authorization is at. The login form, or the second
- * factor once the password was right; the second factor of a signed-in user (step-up); the
+ * `GET /interaction/:uid`: the step the authorization is at. The login form (or, for a live
+ * session transfer token, the login it gives, without the form), or the second factor once the
+ * password was right; the second factor of a signed-in user (step-up); the
  * organization check; consent.
  */
 async function showStep(
@@ -104,6 +113,11 @@ async function showStep(
   const { name } = details.prompt;
   const pending = state.loginChallenges.get(uid);
   if (name === 'login' && pending) return html(ctx, secondFactorForm(uid, pending));
+  const transferred =
+    name === 'login'
+      ? sessionTransferLogin(state, details.params, details.session?.accountId)
+      : undefined;
+  if (transferred) return finish(provider, ctx, transferred, false);
   if (name === 'login') {
     const email = details.params.login_hint ?? invitedEmail(state, details.params) ?? '';
     return html(ctx, loginForm(uid, String(details.params.client_id), String(email)));

@@ -17,7 +17,9 @@ import { oidcProvider } from './oidc-provider.js';
 import { organizationParams } from './organization-login.js';
 import { requestedOrganization } from './organizations.js';
 import { sendLogoutsFromSessionDomain } from './session-domains.js';
+import { sessionTransferParams, transferredActor } from './session-transfer.js';
 import { findApi, resourceServerOf, type TenantState } from './tenant-state.js';
+import { registerTokenExchange, TOKEN_EXCHANGE_GRANT } from './token-exchange.js';
 import { registerTokenVault, TOKEN_VAULT_GRANT, upstreamApi } from './token-vault.js';
 
 /** Auth0's endpoint paths, so SDKs (and our tests) address the dev tenant as a real tenant. */
@@ -52,6 +54,7 @@ function clientMetadata(config: ResolvedTenantConfig): ClientMetadata[] {
         'refresh_token',
         'client_credentials',
         TOKEN_VAULT_GRANT,
+        TOKEN_EXCHANGE_GRANT,
         ...MFA_GRANTS,
       ],
       response_types: ['code'],
@@ -75,7 +78,8 @@ function claimsByScope(config: ResolvedTenantConfig): Configuration['claims'] {
     // Auth0's claims of a login to an organization (see `organizations.ts`).
     org_id: null,
     org_name: null,
-    openid: ['sub', ...extra],
+    // `act`: who acts for the user, in the tokens of a grant given by delegation.
+    openid: ['sub', 'act', ...extra],
     email: ['email', 'email_verified'],
     profile: ['name', 'nickname', 'picture', 'updated_at'],
   };
@@ -123,14 +127,17 @@ export function createProvider(issuer: string, state: TenantState): Provider {
     conformIdTokenClaims: false,
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
-    extraParams: organizationParams(state),
+    extraParams: { ...organizationParams(state), ...sessionTransferParams() },
     interactions: {
       policy: tenantInteractionPolicy(state),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
     async loadExistingGrant(ctx) {
+      const consented = ctx.oidc.result?.consent?.grantId;
+      // A login by a session transfer token with an actor gets a grant of its own, for `act`.
+      if (!consented && transferredActor(ctx.oidc.result)) return undefined;
       const grantId =
-        ctx.oidc.result?.consent?.grantId ??
+        consented ??
         (ctx.oidc.client ? ctx.oidc.session?.grantIdFor(ctx.oidc.client.clientId) : undefined);
       if (!grantId) return undefined;
       // A grant belongs to one organization (or none), so that its tokens carry that one's claims:
@@ -211,10 +218,14 @@ export function createProvider(issuer: string, state: TenantState): Provider {
       );
     },
     async extraTokenClaims(_ctx, token) {
-      // Auth0's JWT access tokens name the client in `azp` as well as `client_id`, and the
-      // organization of the login in `org_id` and `org_name`.
+      // Auth0's JWT access tokens name the client in `azp` as well as `client_id`, the
+      // organization of the login in `org_id` and `org_name`, and an actor in `act`.
       return 'clientId' in token && token.kind === 'AccessToken'
-        ? { azp: token.clientId, ...state.organizations.claimsOf(token.grantId) }
+        ? {
+            azp: token.clientId,
+            ...state.organizations.claimsOf(token.grantId),
+            ...state.delegations.claimsOf(token.grantId),
+          }
         : undefined;
     },
     async renderError(ctx, out) {
@@ -232,6 +243,7 @@ export function createProvider(issuer: string, state: TenantState): Provider {
   const provider = new (oidcProvider().Provider)(issuer, configuration);
   registerTokenVault(provider, state, state.accounts);
   registerMfaGrants(provider, state);
+  registerTokenExchange(provider, state);
   sendLogoutsFromSessionDomain(provider, state);
   provider.on('backchannel.error', (_ctx, error, client) => {
     // The logout itself succeeds; the app that missed it is told on the tenant's console.

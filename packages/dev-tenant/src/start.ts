@@ -4,6 +4,7 @@ import { BackchannelDeliveries, type BackchannelDelivery } from './backchannel-d
 import { type DevTenantConfig, resolveTenantConfig } from './config.js';
 import { checkStartOptions } from './config-check.js';
 import { ConnectedAccounts } from './connected-accounts.js';
+import { Delegations } from './delegations.js';
 import { type CustomDomainOptions, type DevTenantDomain, DomainServer } from './domain-server.js';
 import { Invitations } from './invitations.js';
 import { SigningKeys } from './keys.js';
@@ -15,6 +16,7 @@ import { Organizations } from './organizations.js';
 import { Outbox } from './outbox.js';
 import { createProvider } from './provider.js';
 import { SessionDomains } from './session-domains.js';
+import { SessionTransfers } from './session-transfer.js';
 import type { TenantState } from './tenant-state.js';
 
 /** Options of {@link startDevTenant}; checked at start, an unknown or mistyped one throws. */
@@ -107,12 +109,14 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
     config,
     accounts: new ConnectedAccounts(config),
     organizations: new Organizations(config.organizations),
+    delegations: new Delegations(),
     invitations: new Invitations(),
     authenticators,
     loginChallenges: new LoginChallenges(authenticators, outbox, config.users),
     outbox,
     mfaTokens: new MfaTokens(config.mfaTokenLifetime),
     oobChallenges: new OobChallenges(),
+    sessionTransfers: new SessionTransfers(config.sessionTransferTokenLifetime),
     keys,
     storage: new TenantStorage(),
     cookieKeys: [randomBytes(32).toString('base64url')],

@@ -4,6 +4,7 @@ import type { Authenticators } from './authenticators.js';
 import type { BackchannelDeliveries } from './backchannel-deliveries.js';
 import type { DevApiConfig, ResolvedTenantConfig } from './config.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
+import type { Delegations } from './delegations.js';
 import type { Invitations } from './invitations.js';
 import type { SigningKeys } from './keys.js';
 import type { TenantStorage } from './memory-adapter.js';
@@ -12,6 +13,7 @@ import type { MfaTokens, OobChallenges } from './mfa-tokens.js';
 import type { Organizations } from './organizations.js';
 import type { Outbox } from './outbox.js';
 import type { SessionDomains } from './session-domains.js';
+import type { SessionTransfers } from './session-transfer.js';
 
 /**
  * What every domain of the tenant shares: one provider per domain (the main one and each custom
@@ -30,6 +32,8 @@ export interface TenantState {
   accounts: ConnectedAccounts;
   /** Organizations, their members, and the organization of each grant. */
   organizations: Organizations;
+  /** The actor of each grant given by delegation (token exchange with an actor). */
+  delegations: Delegations;
   /** Invitations to organizations not yet accepted. */
   invitations: Invitations;
   /** The users' second factors. */
@@ -41,6 +45,8 @@ export interface TenantState {
   /** The `mfa_token`s of `mfa_required` answers, and the codes sent out of band for them. */
   mfaTokens: MfaTokens;
   oobChallenges: OobChallenges;
+  /** Session transfer tokens not used yet. */
+  sessionTransfers: SessionTransfers;
   /** Back-channel logouts sent, and redelivered when an app did not take them. */
   deliveries: BackchannelDeliveries;
   /** The domain each client's part of a session was signed in on: its logout token's issuer. */

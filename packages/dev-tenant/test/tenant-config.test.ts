@@ -255,6 +255,41 @@ describe('configuration checked at startDevTenant()', () => {
     );
   });
 
+  it('names wrong token exchange profiles and settings', async () => {
+    await refused(
+      {
+        tokenExchangeProfiles: [
+          { subjectTokenType: 'legacy-token', validate: 'sub' },
+          { subjectTokenType: 'urn:acme:x', audience: 7, validate: () => ({ sub: 'a' }) },
+          { validate: () => ({ sub: 'a' }) },
+        ],
+        onBehalfOf: 'yes',
+        sessionTransferTokenLifetime: -1,
+      },
+      /tokenExchangeProfiles\[0\]\.subjectTokenType must be a URI string, e\.g\. "urn:acme:legacy-token", got the string "legacy-token"/,
+      /tokenExchangeProfiles\[0\]\.validate must be a function \(subjectToken, context\) returning \{ sub \}/,
+      /tokenExchangeProfiles\[1\]\.audience must be an API identifier string, got a number/,
+      /tokenExchangeProfiles\[2\]\.subjectTokenType is required/,
+      /onBehalfOf must be true or false, got the string "yes"/,
+      /sessionTransferTokenLifetime must be a positive number of seconds/,
+    );
+  });
+
+  it('names token exchange profiles that could never be used', async () => {
+    const validate = () => ({ sub: 'auth0|alice' });
+    await refused(
+      {
+        tokenExchangeProfiles: [
+          { subjectTokenType: 'urn:acme:a', validate },
+          { subjectTokenType: 'urn:acme:a', validate },
+          { subjectTokenType: 'urn:acme:b', audience: 'https://nope.example.com', validate },
+        ],
+      },
+      /tokenExchangeProfiles\[1\] repeats subjectTokenType urn:acme:a/,
+      /tokenExchangeProfiles\[2\]\.audience https:\/\/nope\.example\.com is not the identifier of one of apis/,
+    );
+  });
+
   it('leaves nothing listening when it refuses', async () => {
     await refused({ apis: 'none' }, /apis must be an array/);
   });

@@ -1,0 +1,444 @@
+import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { tenantAccount } from './accounts.js';
+import type { DevApiConfig, DevTokenExchangeProfileConfig } from './config.js';
+import type { ActClaim } from './delegations.js';
+import { oidcProvider } from './oidc-provider.js';
+import type { Organization } from './organizations.js';
+import { isSessionTransferAudience, SESSION_TRANSFER_TOKEN_TYPE } from './session-transfer.js';
+import { findApi, resourceServerOf, type TenantState } from './tenant-state.js';
+import {
+  verifyTenantAccessToken,
+  verifyTenantIdToken,
+  verifyTenantJwt,
+} from './verify-tenant-access-token.js';
+
+/** RFC 8693's grant: Auth0's Custom Token Exchange (and, for `session_transfer`, Native to Web). */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+/** RFC 8693's token type identifiers the tenant takes or issues. */
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
+export const REFRESH_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token';
+
+const PARAMETERS = [
+  'subject_token',
+  'subject_token_type',
+  'audience',
+  'scope',
+  'actor_token',
+  'actor_token_type',
+  'organization',
+  'requested_token_type',
+];
+
+/** The OpenID Connect scopes an exchange may be granted (those of the tenant). */
+const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
+
+type Params = Record<string, string | undefined>;
+
+/** An error answered with Auth0's `{ error, error_description }` (oidc-provider's hides details). */
+export function tokenError(error: string, description: string, status = 400): Error {
+  const thrown = new (oidcProvider().errors.CustomOIDCProviderError)(error, description);
+  thrown.status = status;
+  thrown.statusCode = status;
+  return thrown;
+}
+
+export const invalidRequest = (description: string) => tokenError('invalid_request', description);
+export const invalidGrant = (description: string) => tokenError('invalid_grant', description);
+
+const words = (value: string | undefined) => (value ?? '').split(' ').filter(Boolean);
+
+/** What a request asks of an exchange, its client authenticated. */
+export interface ExchangeRequest {
+  subjectToken: string;
+  subjectTokenType: string;
+  actorToken?: string;
+  actorTokenType?: string;
+  audience?: string;
+  clientId: string;
+}
+
+/** Whom the tokens of an exchange are for, and who acts for them. */
+export interface ExchangeSubject {
+  sub: string;
+  act?: ActClaim;
+  /** The authentication methods and level of the login a tenant token subject came from. */
+  amr?: string[];
+  acr?: string;
+}
+
+/** A profile the grant matches a request to, configured or built in. */
+export interface ExchangeProfile {
+  subjectTokenType: string;
+  audience?: string;
+  resolve(ctx: KoaContextWithOIDC, request: ExchangeRequest): Promise<ExchangeSubject>;
+}
+
+/** The request's parameters, checked as RFC 8693 §2.1 has them. */
+export function exchangeRequest(ctx: KoaContextWithOIDC): ExchangeRequest {
+  const params = ctx.oidc.params as Params;
+  for (const name of ['subject_token', 'subject_token_type']) {
+    if (!params[name]) throw invalidRequest(`missing required parameter ${name}`);
+  }
+  if (params.actor_token && !params.actor_token_type) {
+    throw invalidRequest('actor_token_type is required when actor_token is sent');
+  }
+  if (params.actor_token_type && !params.actor_token) {
+    throw invalidRequest('actor_token is required when actor_token_type is sent');
+  }
+  return {
+    subjectToken: params.subject_token as string,
+    subjectTokenType: params.subject_token_type as string,
+    actorToken: params.actor_token || undefined,
+    actorTokenType: params.actor_token_type || undefined,
+    audience: params.audience || undefined,
+    clientId: ctx.oidc.client?.clientId as string,
+  };
+}
+
+/**
+ * The actor of an exchange: the one the profile's `validate` named, else the `sub` of the
+ * `actor_token` when it is a JWT this tenant signed (an ID token or an access token, of any of its
+ * domains, unexpired). An `actor_token` that is neither is refused. No `actor_token` and no actor
+ * named: no actor. An actor who is the subject is none (a user does not act for themself).
+ */
+export async function actorOf(
+  state: TenantState,
+  request: ExchangeRequest,
+  sub: string,
+  named: string | undefined,
+): Promise<ActClaim | undefined> {
+  let actor = named;
+  if (actor === undefined && request.actorToken) {
+    const claims = await verifyTenantJwt(state, request.actorToken);
+    if (typeof claims?.sub !== 'string') {
+      throw invalidGrant(
+        'actor_token is not a valid token of this tenant, and the profile named no actor',
+      );
+    }
+    actor = claims.sub;
+  }
+  return actor === undefined || actor === sub ? undefined : { sub: actor };
+}
+
+/** A configured profile: its `validate` decides, as the profile's Action does at Auth0. */
+function configuredProfile(state: TenantState, config: DevTokenExchangeProfileConfig) {
+  return {
+    subjectTokenType: config.subjectTokenType,
+    audience: config.audience,
+    async resolve(_ctx: KoaContextWithOIDC, request: ExchangeRequest): Promise<ExchangeSubject> {
+      let decided: unknown;
+      try {
+        decided = await config.validate(request.subjectToken, {
+          ...(request.actorToken
+            ? { actorToken: request.actorToken, actorTokenType: request.actorTokenType }
+            : {}),
+          clientId: request.clientId,
+        });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw invalidGrant(message || 'the subject token was refused');
+      }
+      const { sub, actor } = (decided ?? {}) as { sub?: unknown; actor?: unknown };
+      if (typeof sub !== 'string' || (actor !== undefined && typeof actor !== 'string')) {
+        throw invalidGrant(
+          `the token exchange profile for ${config.subjectTokenType} returned no sub (validate must return { sub, actor? } with strings)`,
+        );
+      }
+      return { sub, act: await actorOf(state, request, sub, actor) };
+    },
+  } satisfies ExchangeProfile;
+}
+
+/**
+ * The built-in on-behalf-of profile: an API that received an access token of this tenant
+ * exchanges it for one for another API. The subject is the token's user; the actor, the client
+ * doing the exchange, after whoever acted before it (the token's own `act`, RFC 8693 §4.1).
+ */
+function onBehalfOfProfile(state: TenantState): ExchangeProfile {
+  return {
+    subjectTokenType: ACCESS_TOKEN_TYPE,
+    async resolve(_ctx, request) {
+      const claims = await verifyTenantAccessToken(state, request.subjectToken);
+      if (typeof claims?.sub !== 'string') {
+        throw invalidGrant('subject_token is not a valid access token of this tenant');
+      }
+      const previous = claims.act as ActClaim | undefined;
+      const act: ActClaim = { sub: request.clientId, ...(previous ? { act: previous } : {}) };
+      return { sub: claims.sub, act };
+    },
+  };
+}
+
+/**
+ * The built-in profiles of a session transfer: an ID token this tenant issued to the client, or
+ * a refresh token of the client, stands for its user (Auth0's Native to Web SSO). The login they
+ * start keeps the methods (`amr`) and level (`acr`) of the one they came from.
+ */
+function sessionTransferProfiles(state: TenantState): ExchangeProfile[] {
+  return [
+    {
+      subjectTokenType: ID_TOKEN_TYPE,
+      async resolve(_ctx, request) {
+        const claims = await verifyTenantIdToken(state, request.subjectToken, request.clientId);
+        if (!claims?.sub) {
+          throw invalidGrant(
+            'subject_token is not a valid ID token of this tenant for this client',
+          );
+        }
+        const amr = Array.isArray(claims.amr) ? (claims.amr as string[]) : undefined;
+        const acr = typeof claims.acr === 'string' ? claims.acr : undefined;
+        const act = await actorOf(state, request, claims.sub, undefined);
+        return { sub: claims.sub, act, amr, acr };
+      },
+    },
+    {
+      subjectTokenType: REFRESH_TOKEN_TYPE,
+      async resolve(ctx, request) {
+        const token = await ctx.oidc.provider.RefreshToken.find(request.subjectToken);
+        if (!token || token.isExpired || token.consumed || token.clientId !== request.clientId) {
+          throw invalidGrant('subject_token is not a valid refresh token of this client');
+        }
+        const act = await actorOf(state, request, token.accountId, undefined);
+        return { sub: token.accountId, act, amr: token.amr, acr: token.acr };
+      },
+    },
+  ];
+}
+
+/**
+ * The profile for a request: the first configured one of its `subject_token_type` (pinned to its
+ * audience, or to none), else the first of `builtIn` of that type.
+ */
+export function findProfile(
+  state: TenantState,
+  request: ExchangeRequest,
+  builtIn: readonly ExchangeProfile[],
+): ExchangeProfile {
+  const profiles: ExchangeProfile[] = [
+    ...state.config.tokenExchangeProfiles.map((config) => configuredProfile(state, config)),
+    ...builtIn,
+  ];
+  const profile = profiles.find(
+    (candidate) =>
+      candidate.subjectTokenType === request.subjectTokenType &&
+      (candidate.audience === undefined || candidate.audience === request.audience),
+  );
+  if (!profile) {
+    throw invalidRequest(
+      `no token exchange profile for subject_token_type ${request.subjectTokenType}${request.audience ? ` and audience ${request.audience}` : ''}`,
+    );
+  }
+  return profile;
+}
+
+/** The user of an exchange's subject; `invalid_grant` when the tenant has no such user. */
+export function existingUser(state: TenantState, sub: string) {
+  const user = state.config.users.find((candidate) => candidate.sub === sub);
+  if (!user) throw invalidGrant(`the user ${sub} does not exist`);
+  return user;
+}
+
+/**
+ * The organization an exchange names, which the user must be a member of: `invalid_request` for
+ * one the tenant does not have, `invalid_grant` for a user who is not a member, as at `/authorize`.
+ */
+export function exchangeOrganization(
+  state: TenantState,
+  params: Params,
+  sub: string,
+): Organization | undefined {
+  const idOrName = params.organization;
+  if (!idOrName) return undefined;
+  const organization = state.organizations.find(idOrName);
+  if (!organization) {
+    throw invalidRequest(`parameter organization is invalid: no organization ${idOrName}`);
+  }
+  if (!state.organizations.isMember(organization, sub)) {
+    throw invalidGrant(`user ${sub} is not part of the ${organization.id} organization`);
+  }
+  return organization;
+}
+
+/** The API an exchange asks for, or none; an unknown one is refused as at `/authorize`. */
+function exchangeApi(state: TenantState, audience: string | undefined): DevApiConfig | undefined {
+  if (audience === undefined) return undefined;
+  const api = findApi(state, audience);
+  if (!api) throw new (oidcProvider().errors.InvalidTarget)(`Service not found: ${audience}`);
+  return api;
+}
+
+/**
+ * The tokens of an exchange, from a grant of their own (so that its organization and actor are
+ * those of every token it gives): an access token for the audience's API (a JWT) or, without
+ * one, an opaque token for `/userinfo`; an ID token with `openid` (no `nonce`, `aud` the client);
+ * a refresh token with `offline_access`, unless an actor acts for the user: as at Auth0,
+ * delegated tokens are not refreshed (each new one goes through the profile again), and
+ * `offline_access` is left out of the answer's `scope`.
+ */
+async function issueExchangeTokens(
+  state: TenantState,
+  ctx: KoaContextWithOIDC,
+  subject: ExchangeSubject,
+  api: DevApiConfig | undefined,
+  organization: Organization | undefined,
+): Promise<Record<string, unknown>> {
+  const { provider } = ctx.oidc;
+  const client = ctx.oidc.client as NonNullable<typeof ctx.oidc.client>;
+  const requested = words((ctx.oidc.params as Params).scope);
+  const oidcScopes = requested.filter(
+    (scope) => OIDC_SCOPES.has(scope) && !(subject.act && scope === 'offline_access'),
+  );
+  const apiScopeSet = new Set(words(api?.scopes));
+  const apiScopes = requested.filter((scope) => apiScopeSet.has(scope));
+
+  const grant = new provider.Grant({ accountId: subject.sub, clientId: client.clientId });
+  if (oidcScopes.length > 0) grant.addOIDCScope(oidcScopes.join(' '));
+  if (api) grant.addResourceScope(api.identifier, apiScopes.join(' '));
+  const grantId = await grant.save();
+  state.organizations.bindGrant(grantId, organization);
+  if (subject.act) state.delegations.bind(grantId, subject.act);
+  ctx.oidc.entity('Grant', grant);
+
+  const at = new provider.AccessToken({
+    accountId: subject.sub,
+    client,
+    grantId,
+    gty: TOKEN_EXCHANGE_GRANT,
+  });
+  if (api) {
+    at.resourceServer = new provider.ResourceServer(api.identifier, resourceServerOf(api));
+    at.scope = apiScopes.join(' ');
+  } else {
+    at.scope = oidcScopes.join(' ');
+  }
+  ctx.oidc.entity('AccessToken', at);
+  const accessToken = await at.save();
+  const oidcScope = oidcScopes.join(' ');
+
+  const scope = [...new Set([...oidcScopes, ...words(at.scope)])].join(' ');
+  return {
+    access_token: accessToken,
+    issued_token_type: ACCESS_TOKEN_TYPE,
+    token_type: 'Bearer',
+    expires_in: at.expiration,
+    ...(scope ? { scope } : {}),
+    ...(oidcScopes.includes('openid')
+      ? { id_token: await exchangeIdToken(state, ctx, subject.sub, grantId, oidcScope) }
+      : {}),
+    ...(oidcScopes.includes('offline_access')
+      ? {
+          refresh_token: await exchangeRefreshToken(provider, ctx, subject.sub, grantId, {
+            scope: [...oidcScopes, ...apiScopes].join(' '),
+            resource: api?.identifier,
+          }),
+        }
+      : {}),
+  };
+}
+
+/** An ID token of an exchange: the user's claims for the scopes, the grant's organization and actor. */
+async function exchangeIdToken(
+  state: TenantState,
+  ctx: KoaContextWithOIDC,
+  sub: string,
+  grantId: string,
+  oidcScope: string,
+): Promise<string> {
+  const account = tenantAccount(state, sub, grantId);
+  if (!account) throw invalidGrant(`the user ${sub} does not exist`);
+  const token = new ctx.oidc.provider.IdToken(
+    { ...(await account.claims('id_token', oidcScope, {}, [])) },
+    { ctx },
+  );
+  (token as unknown as { scope: string }).scope = oidcScope;
+  const claims = {
+    ...state.organizations.claimsOf(grantId),
+    ...state.delegations.claimsOf(grantId),
+  };
+  for (const [claim, value] of Object.entries(claims)) token.set(claim, value);
+  return token.issue({ use: 'idtoken' });
+}
+
+/** A refresh token of an exchange's grant (no session: it lasts its own lifetime). */
+async function exchangeRefreshToken(
+  provider: Provider,
+  ctx: KoaContextWithOIDC,
+  sub: string,
+  grantId: string,
+  { scope, resource }: { scope: string; resource: string | undefined },
+): Promise<string> {
+  const token = new provider.RefreshToken({
+    accountId: sub,
+    client: ctx.oidc.client as NonNullable<typeof ctx.oidc.client>,
+    grantId,
+    gty: TOKEN_EXCHANGE_GRANT,
+    ...(resource ? { resource } : {}),
+    rotations: 0,
+    scope,
+    authTime: Math.floor(Date.now() / 1000),
+  });
+  return token.save();
+}
+
+/** RFC 8693's `requested_token_type`, when sent, must be the one the exchange issues. */
+function checkRequestedType(params: Params, issued: string): void {
+  const requested = params.requested_token_type;
+  if (requested !== undefined && requested !== issued) {
+    throw invalidRequest(`unsupported requested_token_type ${requested}`);
+  }
+}
+
+/**
+ * A session transfer token for the subject's user (and actor), which one `/authorize` turns into
+ * a login without the form (see `session-transfer.ts`). The organization, when named, is checked
+ * as for other exchanges; the authorization names the one it logs in to.
+ */
+async function issueSessionTransferToken(
+  state: TenantState,
+  ctx: KoaContextWithOIDC,
+  request: ExchangeRequest,
+): Promise<Record<string, unknown>> {
+  const params = ctx.oidc.params as Params;
+  checkRequestedType(params, SESSION_TRANSFER_TOKEN_TYPE);
+  const profile = findProfile(state, request, sessionTransferProfiles(state));
+  const { sub, act, amr, acr } = await profile.resolve(ctx, request);
+  existingUser(state, sub);
+  exchangeOrganization(state, params, sub);
+  const { value, lifetime } = state.sessionTransfers.issue({ sub, act, amr, acr });
+  return {
+    access_token: value,
+    issued_token_type: SESSION_TRANSFER_TOKEN_TYPE,
+    token_type: 'N_A',
+    expires_in: lifetime,
+  };
+}
+
+/**
+ * Registers RFC 8693 token exchange on a provider, as Auth0's Custom Token Exchange:
+ * `subject_token`, `subject_token_type` (matched to a profile), `audience?`, `scope?`,
+ * `actor_token?` with `actor_token_type?`, `organization?`. oidc-provider authenticates the client.
+ * `audience=urn:{domain}:session_transfer` asks for a session transfer token instead.
+ */
+export function registerTokenExchange(provider: Provider, state: TenantState): void {
+  provider.registerGrantType(
+    TOKEN_EXCHANGE_GRANT,
+    async (ctx) => {
+      const request = exchangeRequest(ctx);
+      if (isSessionTransferAudience(state, request.audience)) {
+        ctx.body = await issueSessionTransferToken(state, ctx, request);
+        return;
+      }
+      const params = ctx.oidc.params as Params;
+      checkRequestedType(params, ACCESS_TOKEN_TYPE);
+      const api = exchangeApi(state, request.audience);
+      const builtIn = state.config.onBehalfOf ? [onBehalfOfProfile(state)] : [];
+      const subject = await findProfile(state, request, builtIn).resolve(ctx, request);
+      existingUser(state, subject.sub);
+      const organization = exchangeOrganization(state, params, subject.sub);
+      ctx.body = await issueExchangeTokens(state, ctx, subject, api, organization);
+    },
+    PARAMETERS,
+  );
+}
