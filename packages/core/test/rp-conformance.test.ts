@@ -636,6 +636,40 @@ describe('a login into an organization', () => {
   });
 });
 
+describe('a token exchange', () => {
+  it.each<[string, IdTokenValidationError['check'], () => Promise<string>]>([
+    [
+      'a forged signature',
+      'signature',
+      () => signIdToken(op, idTokenClaims(op), { key: op.keys.rogue }),
+    ],
+    ['alg none', 'signature', () => signJws({ alg: 'none' }, idTokenClaims(op), 'none')],
+    ['another audience', 'aud', () => signIdToken(op, { ...idTokenClaims(op), aud: 'other' })],
+    ['an expired token', 'exp', () => signIdToken(op, { ...idTokenClaims(op), exp: now() - 3600 })],
+  ])(
+    'with %s in its ID token is refused as at login, and makes no session',
+    async (_what, check, idToken) => {
+      const rp = relyingParty();
+      const bad = await idToken();
+      op.script.token = () => ({ body: tokenResponse(bad) });
+      const storeOptions = { cookies: new MemoryCookieJar() };
+      const error = await rp
+        .loginWithCustomTokenExchange({
+          subjectToken: 'legacy',
+          subjectTokenType: 'urn:acme:legacy',
+          storeOptions,
+        })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(IdTokenValidationError);
+      expect((error as IdTokenValidationError).check).toBe(check);
+      expect(await rp.getSession({ storeOptions })).toBeUndefined();
+      expect(op.requests.at(-1)?.form.get('grant_type')).toBe(
+        'urn:ietf:params:oauth:grant-type:token-exchange',
+      );
+    },
+  );
+});
+
 describe('configuration', () => {
   it.each<[string, Overrides, string]>([
     ['none is never accepted', { idTokenSigningAlg: 'none' as never }, 'idTokenSigningAlg'],
