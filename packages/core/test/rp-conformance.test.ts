@@ -663,9 +663,11 @@ describe('a token exchange', () => {
       expect(error).toBeInstanceOf(IdTokenValidationError);
       expect((error as IdTokenValidationError).check).toBe(check);
       expect(await rp.getSession({ storeOptions })).toBeUndefined();
-      expect(op.requests.at(-1)?.form.get('grant_type')).toBe(
+      const exchange = op.requests[lastRequestTo('/oauth/token')];
+      expect(exchange?.form.get('grant_type')).toBe(
         'urn:ietf:params:oauth:grant-type:token-exchange',
       );
+      expectNothingAfter('/oauth/token');
     },
   );
 });
