@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import type { TenantState } from './tenant-state.js';
 
 const USER_LOGOUT = /^\/test\/users\/([^/]+)\/logout$/;
+const USER = /^\/test\/users\/([^/]+)$/;
 
 /**
  * Test-only admin endpoints, the same on every domain of the tenant. `POST /test/users/{sub}/logout`
@@ -13,7 +14,8 @@ const USER_LOGOUT = /^\/test\/users\/([^/]+)\/logout$/;
  * taken at the first attempt (the others are redelivered). `GET /test/backchannel-deliveries`
  * lists every back-channel logout sent and its attempts. `GET /test/outbox?to=` lists the emails
  * and text messages with codes sent to `to` (every one without it), oldest first, as
- * `{ messages }`.
+ * `{ messages }`. `GET /test/users/{sub}` answers a user as Auth0's Management API lists one:
+ * `{ sub, email, name, identities }` (404 for a `sub` the tenant does not have).
  */
 export function adminApi(state: TenantState): Middleware {
   return async (ctx, next) => {
@@ -24,6 +26,23 @@ export function adminApi(state: TenantState): Middleware {
     if (ctx.path === '/test/outbox' && ctx.method === 'GET') {
       const to = typeof ctx.query.to === 'string' ? ctx.query.to : undefined;
       ctx.body = { messages: state.outbox.list(to) };
+      return;
+    }
+    const user = USER.exec(ctx.path);
+    if (user && ctx.method === 'GET') {
+      const sub = decodeURIComponent(user[1] as string);
+      const found = state.config.users.find((candidate) => candidate.sub === sub);
+      if (!found) {
+        ctx.status = 404;
+        ctx.body = { error: 'not_found', error_description: `no user ${sub}` };
+        return;
+      }
+      ctx.body = {
+        sub,
+        email: found.email,
+        name: found.name,
+        identities: state.identities.list(sub),
+      };
       return;
     }
     const match = USER_LOGOUT.exec(ctx.path);

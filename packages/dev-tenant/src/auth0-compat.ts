@@ -8,6 +8,7 @@ import {
   findApi,
   isMyAccountAudience,
   MY_ACCOUNT_SCOPES,
+  myAccountAudience,
   type TenantState,
 } from './tenant-state.js';
 import { TOKEN_EXCHANGE_GRANT } from './token-exchange.js';
@@ -17,6 +18,9 @@ import { TOKEN_EXCHANGE_GRANT } from './token-exchange.js';
  * `audience` then yields an opaque `/userinfo` token again, as it did before the widening.
  */
 export const NO_AUDIENCE = 'urn:gatehouse:dev-tenant:no-audience';
+
+/** The audience Auth0's SDKs name the My Account API by when they link accounts. */
+const MY_ACCOUNT_ALIAS = 'my-account';
 
 const words = (value: string | null | undefined): string[] =>
   (value ?? '').split(' ').filter((word) => word.length > 0);
@@ -29,9 +33,13 @@ const words = (value: string | null | undefined): string[] =>
  * factor, `org_id` and `org_name` after a login to an organization), where oidc-provider releases
  * such claims only when the `claims` parameter asks for them; so they are asked for.
  */
-function translateAuthorizationParams(params: URLSearchParams): void {
-  const audience = params.get('audience');
+function translateAuthorizationParams(params: URLSearchParams, issuer: string): void {
+  let audience = params.get('audience');
   params.delete('audience');
+  // Auth0's SDKs link and unlink accounts with `audience=my-account`: the My Account API.
+  const scopes = words(params.get('scope'));
+  const linking = scopes.includes('link_account') || scopes.includes('unlink_account');
+  if (audience === MY_ACCOUNT_ALIAS && linking) audience = myAccountAudience(issuer);
   if (audience && !params.has('resource')) params.set('resource', audience);
   params.set('claims', withAuth0ClaimsRequested(params.get('claims')));
 
@@ -226,11 +234,11 @@ function includeOidcScopes(ctx: KoaContextWithOIDC): void {
 async function translate(state: TenantState, ctx: Context): Promise<boolean> {
   if (ctx.path === '/authorize' && ctx.method === 'GET') {
     const params = new URLSearchParams(ctx.querystring);
-    translateAuthorizationParams(params);
+    translateAuthorizationParams(params, (ctx.app as unknown as Provider).issuer);
     ctx.querystring = params.toString();
   } else if ((ctx.path === '/authorize' || ctx.path === '/oauth/par') && ctx.method === 'POST') {
     const params = await readFormBody(ctx.req);
-    translateAuthorizationParams(params);
+    translateAuthorizationParams(params, (ctx.app as unknown as Provider).issuer);
     passBodyOn(ctx, params);
   } else if (ctx.path === '/oauth/token' && ctx.method === 'POST' && ctx.is('urlencoded')) {
     const params = await readFormBody(ctx.req);

@@ -104,7 +104,14 @@ function checker(problems: string[]) {
     { identifier: string(), scopes, accessTokenLifetime: seconds, requireMfa: boolean },
     ['identifier', 'scopes'],
   );
-  const connection = object({ name: string(), scopes, tokenLifetime: seconds }, ['name', 'scopes']);
+  const connectionUser = object({ user_id: string(), email: string(), name: string() }, [
+    'user_id',
+    'email',
+  ]);
+  const connection = object(
+    { name: string(), scopes, tokenLifetime: seconds, users: arrayOf(connectionUser) },
+    ['name', 'scopes'],
+  );
   const tokenExchangeProfile = object(
     {
       subjectTokenType: simple(

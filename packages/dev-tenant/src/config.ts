@@ -92,6 +92,12 @@ export interface DevConnectionConfig {
   scopes: string;
   /** Lifetime of upstream access tokens, in seconds. Default 3600. */
   tokenLifetime?: number;
+  /**
+   * Accounts at the simulated provider that users may link to theirs (account linking:
+   * `/authorize?scope=openid link_account&requested_connection=<name>`). Default: none
+   * (`google-oauth2`: one for Alice and one for Bob).
+   */
+  users?: DevConnectionUserConfig[];
 }
 
 /** An upstream account a user has connected before the tenant starts. */
@@ -142,6 +148,15 @@ export interface DevTokenExchangeProfileConfig {
     subjectToken: string,
     context: TokenExchangeContext,
   ): TokenExchangeSubject | Promise<TokenExchangeSubject>;
+}
+
+/** An account at a connection's simulated provider, which a user may link to theirs. */
+export interface DevConnectionUserConfig {
+  /** The account's id at the provider: the `user_id` of the identity once linked. */
+  user_id: string;
+  email: string;
+  /** Default: the part of `email` before `@`. */
+  name?: string;
 }
 
 /** Claims added to a user's ID tokens: fixed values, or a function evaluated at each issue. */
@@ -293,7 +308,14 @@ export const DEFAULT_ORGANIZATIONS: DevOrganizationConfig[] = [
 ];
 
 export const DEFAULT_CONNECTIONS: DevConnectionConfig[] = [
-  { name: 'google-oauth2', scopes: 'openid email profile calendar.readonly' },
+  {
+    name: 'google-oauth2',
+    scopes: 'openid email profile calendar.readonly',
+    users: [
+      { user_id: '100000000000000000001', email: 'alice@gmail.com', name: 'Alice' },
+      { user_id: '100000000000000000002', email: 'bob@gmail.com', name: 'Bob' },
+    ],
+  },
 ];
 
 /** Applies the defaults and checks what would otherwise fail later with an obscure error. */
@@ -321,6 +343,7 @@ export function resolveTenantConfig(config: DevTenantConfig = {}): ResolvedTenan
   const connections = config.connections ?? DEFAULT_CONNECTIONS;
   const tokenExchangeProfiles = config.tokenExchangeProfiles ?? [];
   checkTokenExchangeProfiles(tokenExchangeProfiles, apis);
+  checkConnectionUsers(connections);
   return {
     clients,
     apis,
@@ -371,6 +394,23 @@ function checkTokenExchangeProfiles(
 
 /** The shape of a session transfer audience, `urn:{domain}:session_transfer`. */
 const SESSION_TRANSFER_AUDIENCE = /^urn:.+:session_transfer$/;
+
+/** A connection's accounts, each named once. */
+function checkConnectionUsers(connections: readonly DevConnectionConfig[]): void {
+  const problems: string[] = [];
+  for (const [index, connection] of connections.entries()) {
+    const seen = new Set<string>();
+    for (const [position, user] of (connection.users ?? []).entries()) {
+      if (seen.has(user.user_id)) {
+        problems.push(
+          `connections[${index}].users[${position}] repeats the user_id ${user.user_id}`,
+        );
+      }
+      seen.add(user.user_id);
+    }
+  }
+  if (problems.length > 0) throw new DevTenantConfigError(problems);
+}
 
 /**
  * What the field checks cannot see: organizations named twice, and members who are not users of

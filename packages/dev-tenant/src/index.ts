@@ -14,6 +14,7 @@ export {
   type DevClientConfig,
   type DevConnectedAccountConfig,
   type DevConnectionConfig,
+  type DevConnectionUserConfig,
   type DevOrganizationConfig,
   type DevTenantConfig,
   type DevTokenExchangeProfileConfig,
@@ -28,6 +29,7 @@ export {
 export { DevTenantConfigError } from './config-check.js';
 export type { ActClaim } from './delegations.js';
 export type { CustomDomainOptions, DevTenantDomain } from './domain-server.js';
+export { PRIMARY_CONNECTION, type UserIdentity } from './identities.js';
 export { MFA_ACR } from './mfa-login.js';
 export type { OutboxChannel, OutboxMessage } from './outbox.js';
 export { SESSION_TRANSFER_TOKEN_TYPE, sessionTransferAudience } from './session-transfer.js';

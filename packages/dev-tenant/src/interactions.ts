@@ -1,6 +1,13 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { InteractionResults, KoaContextWithOIDC } from 'oidc-provider';
+import {
+  LINK_PROMPT,
+  linkDecision,
+  linkingRequested,
+  linkPage,
+  unlinkStep,
+} from './account-linking.js';
 import { readFormBody } from './body.js';
 import { escapeHtml, page } from './html.js';
 import { MFA_ACR, MFA_AMR, MFA_PROMPT, needsSecondFactor, secondFactorForm } from './mfa-login.js';
@@ -9,7 +16,7 @@ import { requestedOrganization } from './organizations.js';
 import { sessionTransferLogin, transferredActor } from './session-transfer.js';
 import type { TenantState } from './tenant-state.js';
 
-const INTERACTION_PATH = /^\/interaction\/([\w-]+)(\/login|\/otp)?$/;
+const INTERACTION_PATH = /^\/interaction\/([\w-]+)(\/login|\/otp|\/link)?$/;
 
 function loginForm(uid: string, clientId: string, email: string, error?: string): string {
   return page(
@@ -101,7 +108,7 @@ async function finish(
  * `GET /interaction/:uid`: the step the authorization is at. The login form (or, for a live
  * session transfer token, the login it gives, without the form), or the second factor once the
  * password was right; the second factor of a signed-in user (step-up); the
- * organization check; consent.
+ * organization check; the account to link (an unlink is done at once); consent.
  */
 async function showStep(
   state: TenantState,
@@ -129,6 +136,15 @@ async function showStep(
   if (name === ORGANIZATION_PROMPT) {
     const result = organizationStep(state, details.params, sub);
     ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result));
+    return;
+  }
+  if (name === LINK_PROMPT && sub) {
+    if (linkingRequested(details.params) === 'link') {
+      return html(ctx, linkPage(state, uid, details.params));
+    }
+    ctx.redirect(
+      await provider.interactionResult(ctx.req, ctx.res, unlinkStep(state, details.params, sub)),
+    );
     return;
   }
   ctx.redirect(await grantRequestedAccess(state, provider, ctx));
@@ -185,6 +201,26 @@ async function submitCode(
   await finish(provider, ctx, { login }, true);
 }
 
+/**
+ * `POST /interaction/:uid/link`: the account chosen on the link page (or `deny`). Linked, the
+ * authorization goes on for the signed-in (primary) user.
+ */
+async function submitLink(
+  state: TenantState,
+  provider: Provider,
+  ctx: KoaContextWithOIDC,
+  uid: string,
+  details: Details,
+): Promise<void> {
+  const sub = details.session?.accountId;
+  if (details.prompt.name !== LINK_PROMPT || !sub) return expired(ctx);
+  const form = await readFormBody(ctx.req);
+  const result = linkDecision(state, details.params, sub, form);
+  if (!result)
+    return html(ctx, linkPage(state, uid, details.params, 'Choose one of the accounts.'), 400);
+  await finish(provider, ctx, result, true);
+}
+
 function expired(ctx: KoaContextWithOIDC, why = ''): void {
   html(
     ctx,
@@ -220,6 +256,9 @@ export function interactions(state: TenantState): Middleware {
       return submitPassword(state, provider, ctx, uid, details);
     }
     if (ctx.method === 'POST' && action === '/otp') return submitCode(state, provider, ctx, uid);
+    if (ctx.method === 'POST' && action === '/link') {
+      return submitLink(state, provider, ctx, uid, details);
+    }
     ctx.status = 405;
   };
 }

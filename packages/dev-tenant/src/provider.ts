@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { linkingParams } from './account-linking.js';
 import { tenantAccount } from './accounts.js';
 import { adminApi } from './admin.js';
 import { auth0Compatibility, NO_AUDIENCE } from './auth0-compat.js';
@@ -127,7 +128,11 @@ export function createProvider(issuer: string, state: TenantState): Provider {
     conformIdTokenClaims: false,
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
-    extraParams: { ...organizationParams(state), ...sessionTransferParams() },
+    extraParams: {
+      ...organizationParams(state),
+      ...sessionTransferParams(),
+      ...linkingParams(state),
+    },
     interactions: {
       policy: tenantInteractionPolicy(state),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,

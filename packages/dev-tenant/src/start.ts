@@ -6,6 +6,7 @@ import { checkStartOptions } from './config-check.js';
 import { ConnectedAccounts } from './connected-accounts.js';
 import { Delegations } from './delegations.js';
 import { type CustomDomainOptions, type DevTenantDomain, DomainServer } from './domain-server.js';
+import { Identities } from './identities.js';
 import { Invitations } from './invitations.js';
 import { SigningKeys } from './keys.js';
 import { TenantStorage } from './memory-adapter.js';
@@ -110,6 +111,7 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
     accounts: new ConnectedAccounts(config),
     organizations: new Organizations(config.organizations),
     delegations: new Delegations(),
+    identities: new Identities(),
     invitations: new Invitations(),
     authenticators,
     loginChallenges: new LoginChallenges(authenticators, outbox, config.users),

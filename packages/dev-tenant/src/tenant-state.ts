@@ -5,6 +5,7 @@ import type { BackchannelDeliveries } from './backchannel-deliveries.js';
 import type { DevApiConfig, ResolvedTenantConfig } from './config.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
 import type { Delegations } from './delegations.js';
+import type { Identities } from './identities.js';
 import type { Invitations } from './invitations.js';
 import type { SigningKeys } from './keys.js';
 import type { TenantStorage } from './memory-adapter.js';
@@ -34,6 +35,8 @@ export interface TenantState {
   organizations: Organizations;
   /** The actor of each grant given by delegation (token exchange with an actor). */
   delegations: Delegations;
+  /** The users' identities: their own, and the accounts of other connections linked to them. */
+  identities: Identities;
   /** Invitations to organizations not yet accepted. */
   invitations: Invitations;
   /** The users' second factors. */

@@ -290,6 +290,37 @@ describe('configuration checked at startDevTenant()', () => {
     );
   });
 
+  it('names wrong accounts of connections, and repeated ones', async () => {
+    await refused(
+      {
+        connections: [
+          {
+            name: 'github',
+            scopes: 'repo',
+            users: [{ user_id: 1, email: 'a@x' }, { email: 'b@x' }],
+          },
+        ],
+      },
+      /connections\[0\]\.users\[0\]\.user_id must be a string, got a number/,
+      /connections\[0\]\.users\[1\]\.user_id is required/,
+    );
+    await refused(
+      {
+        connections: [
+          {
+            name: 'github',
+            scopes: 'repo',
+            users: [
+              { user_id: 'octo', email: 'a@x' },
+              { user_id: 'octo', email: 'b@x' },
+            ],
+          },
+        ],
+      },
+      /connections\[0\]\.users\[1\] repeats the user_id octo/,
+    );
+  });
+
   it('leaves nothing listening when it refuses', async () => {
     await refused({ apis: 'none' }, /apis must be an array/);
   });

@@ -5,6 +5,7 @@
  */
 
 export type { BackchannelAttempt, BackchannelDelivery } from '../backchannel-deliveries.js';
+export type { UserIdentity } from '../identities.js';
 export type { OutboxChannel, OutboxMessage } from '../outbox.js';
 export { newTotpSecret, totpCode } from '../totp.js';
 export { BrowserClient, type NavigateOptions, type NavigationResult } from './browser-client.js';
@@ -17,6 +18,8 @@ export {
   type CreateInvitationOptions,
   createInvitation,
 } from './invitations.js';
+export { type ApproveAccountLinkOptions, approveAccountLink } from './linking.js';
 export { type LoginAsOptions, LoginFailedError, loginAs } from './login.js';
 export { DpopKey, type MachineTokenOptions, machineToken } from './machine-tokens.js';
 export { type ReadOutboxOptions, readOutbox } from './outbox.js';
+export { type GetUserOptions, getUser, type TenantUser } from './users.js';
