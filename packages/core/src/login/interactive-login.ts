@@ -8,6 +8,7 @@ import {
   MissingRequiredArgumentError,
   SessionExpiredError,
 } from '../errors.js';
+import { MyAccountClient } from '../my-account/my-account-client.js';
 import {
   authorizationParameters,
   authorizationUrl,
@@ -117,7 +118,10 @@ export class InteractiveLogin<TStoreOptions> {
     const perCall = options.authorizationParams ?? {};
     const redirectUri = (perCall.redirect_uri ?? configured.redirect_uri) as string | undefined;
     if (!redirectUri) throw new MissingRequiredArgumentError('redirect_uri');
-    const audience = (perCall.audience ?? configured.audience) as string | undefined;
+    // A link's tokens are for the My Account API (Auth0's `audience=my-account`).
+    const audience = options.link
+      ? MyAccountClient.audienceFor(tenant.address.origin)
+      : ((perCall.audience ?? configured.audience) as string | undefined);
     const { link } = options;
     const scope = link
       ? `openid ${link.action}_account`
@@ -238,6 +242,7 @@ export class InteractiveLogin<TStoreOptions> {
 /** The `/authorize` parameters of a link or unlink (Auth0's account linking). */
 function linkParameters(link: LinkRequest): Record<string, string> {
   return {
+    audience: 'my-account',
     id_token_hint: link.idToken,
     requested_connection: link.connection,
     ...(link.action === 'link' && link.connectionScope
