@@ -1,4 +1,4 @@
-import type { ApiClient } from '@gatehouse/api';
+import { type ApiClient, actorChain } from '@gatehouse/api';
 import { gatehouseApi } from '@gatehouse/fastify';
 import type { FastifyInstance } from 'fastify';
 import { SAMPLE_ORDERS, SAMPLE_VISITS } from './sample-data.js';
@@ -9,6 +9,11 @@ export interface DemoApiClients {
   analytics: ApiClient;
   /** The API's public URL; without it DPoP-bound tokens are refused (Bearer works). */
   baseUrl?: string;
+  /**
+   * The downstream reports API, which the orders API calls on the user's behalf: its verifier,
+   * its audience, and where this server listens (the call goes over HTTP, as to another service).
+   */
+  reports?: { client: ApiClient; audience: string; url: () => string };
 }
 
 /**
@@ -30,6 +35,30 @@ export async function fastifyRoutes(app: FastifyInstance, clients: DemoApiClient
         orders: SAMPLE_ORDERS,
       }),
     );
+    // On behalf of the user: the orders API exchanges the token it received for one for the
+    // reports API (RFC 8693), which sees the same user and, in `act`, the orders API acting.
+    const { reports } = clients;
+    if (reports) {
+      orders.get(
+        '/api/orders/report',
+        { preHandler: orders.requireAccessToken({ scopes: 'read:orders' }) },
+        async (request, reply) => {
+          const exchanged = await clients.orders.getTokenOnBehalfOf({
+            accessToken: request.accessToken?.token as string,
+            audience: reports.audience,
+            scope: 'read:reports',
+          });
+          const response = await fetch(new URL('/api/reports/summary', reports.url()), {
+            headers: { authorization: `Bearer ${exchanged.accessToken}` },
+          });
+          return reply.code(response.status).send({
+            served_by: 'fastify',
+            user: request.accessToken?.claims.sub,
+            downstream: await response.json(),
+          });
+        },
+      );
+    }
     // The web apps do not ask for write:orders, so their tokens get 403 insufficient_scope here.
     orders.post(
       '/api/orders',
@@ -42,6 +71,27 @@ export async function fastifyRoutes(app: FastifyInstance, clients: DemoApiClient
         }),
     );
   });
+
+  const { reports } = clients;
+  if (reports) {
+    await app.register(async (api) => {
+      await api.register(gatehouseApi, { client: reports.client, ...baseUrl });
+      api.get(
+        '/api/reports/summary',
+        { preHandler: api.requireAccessToken({ scopes: 'read:reports' }) },
+        async (request) => {
+          const claims = request.accessToken?.claims ?? {};
+          return {
+            served_by: 'fastify (reports API)',
+            user: claims.sub,
+            // Who acts for the user, outermost first: the orders API.
+            act: actorChain(claims),
+            orders_this_month: 3,
+          };
+        },
+      );
+    });
+  }
 
   await app.register(async (analytics) => {
     await analytics.register(gatehouseApi, { client: clients.analytics, ...baseUrl });

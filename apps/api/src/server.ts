@@ -22,6 +22,13 @@ export interface DemoApiOptions {
   host?: string;
   /** The API's public URL, for DPoP `htu` checks. Default: none (DPoP refused, Bearer works). */
   baseUrl?: string;
+  /**
+   * The API's own client at the tenant, with which the orders API exchanges tokens on its users'
+   * behalf for the reports API (`reportsAudience`). Without it, `/api/orders/report` is absent.
+   */
+  client?: { clientId: string; clientSecret: string };
+  /** Audience of the downstream reports API. */
+  reportsAudience?: string;
 }
 
 /** A running demo API. */
@@ -45,14 +52,32 @@ export async function startDemoApi(options: DemoApiOptions): Promise<DemoApiServ
       ? { domains: [options.domain, ...options.customDomains] }
       : {}),
   };
-  const orders = new ApiClient({ ...tenant, audience: options.ordersAudience });
+  const orders = new ApiClient({
+    ...tenant,
+    audience: options.ordersAudience,
+    ...(options.client ?? {}),
+  });
   const analytics = new ApiClient({ ...tenant, audience: options.analyticsAudience });
 
   const fastify = Fastify();
   fastify.get(FAVICON.path, async (_request, reply) =>
     reply.type(FAVICON.contentType).send(FAVICON.body),
   );
-  await fastifyRoutes(fastify, { orders, analytics, baseUrl: options.baseUrl });
+  let url = '';
+  const reports =
+    options.client && options.reportsAudience
+      ? {
+          client: new ApiClient({ ...tenant, audience: options.reportsAudience }),
+          audience: options.reportsAudience,
+          url: () => url,
+        }
+      : undefined;
+  await fastifyRoutes(fastify, {
+    orders,
+    analytics,
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+    ...(reports ? { reports } : {}),
+  });
   await fastify.ready();
   const express = expressRoutes(orders, options.baseUrl);
 
@@ -64,8 +89,9 @@ export async function startDemoApi(options: DemoApiOptions): Promise<DemoApiServ
     server.listen(options.port, options.host ?? '127.0.0.1', resolve);
   });
   const { address, port } = server.address() as AddressInfo;
+  url = `http://${address}:${port}`;
   return {
-    url: `http://${address}:${port}`,
+    url,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -159,6 +159,12 @@ export function demoConfig(app: DemoApp, env: NodeJS.ProcessEnv = process.env): 
             label: 'Order summary (Express)',
           },
           {
+            id: 'orders-report',
+            method: 'GET',
+            path: '/api/orders/report',
+            label: 'Report (the orders API calls the reports API on your behalf)',
+          },
+          {
             id: 'create-order',
             method: 'POST',
             path: '/api/orders',

@@ -61,6 +61,8 @@ export function profilePage(chrome: PageChrome, view: ProfileView): string {
         <tr><th>Session ends at the latest</th><td id="session-ends">${time(view.expiresAt)}</td></tr>
         <tr><th>Upstream ceiling (<code>session_expiry</code>)</th><td id="session-ceiling">${time(view.sessionExpiry)}</td></tr>
       </table></div>
+      <div class="card"><h2>Linked accounts</h2><p>Sign in once, with several identities: link another account to this user (the tenant asks which one), or unlink it again.</p>
+        <p><a class="button secondary" id="link-google" href="/auth/link?connection=google-oauth2&amp;returnTo=/profile">Link a Google account</a> <a class="button secondary" id="unlink-google" href="/auth/unlink?connection=google-oauth2&amp;returnTo=/profile">Unlink it</a></p></div>
       <div class="card"><h2>ID token claims</h2><table id="claims">${claimRows(view.user)}</table></div>`,
   );
 }

@@ -1,4 +1,17 @@
-import { DEFAULT_CLIENTS, DEFAULT_USERS, type DevTenantConfig } from '@gatehouse/dev-tenant';
+import {
+  DEFAULT_APIS,
+  DEFAULT_CLIENTS,
+  DEFAULT_USERS,
+  type DevTenantConfig,
+} from '@gatehouse/dev-tenant';
+
+/** The demo's downstream API: the demo API calls it on the user's behalf (token exchange). */
+export const REPORTS_AUDIENCE = 'https://reports.example.com';
+/** The demo API's own client at the tenant, with which it exchanges tokens. */
+export const DEMO_API_CLIENT = {
+  clientId: 'demo-api',
+  clientSecret: 'demo-api-secret-for-local-development-only',
+} as const;
 
 /** Options of {@link demoTenantConfig}. */
 export interface DemoTenantOptions {
@@ -26,12 +39,16 @@ export function demoTenantConfig(options: DemoTenantOptions): DevTenantConfig {
   if (!demoClient) throw new Error('the dev tenant has no default client');
   const sessionExpiry = options.aliceSessionExpiry ?? Math.floor(Date.now() / 1000) + EIGHT_HOURS;
   return {
+    apis: [...DEFAULT_APIS, { identifier: REPORTS_AUDIENCE, scopes: 'read:reports' }],
     clients: [
       {
         ...demoClient,
         redirectUris: options.appUrls.map((url) => `${url}/auth/callback`),
         allowedLogoutUrls: options.appUrls.flatMap((url) => [url, `${url}/`]),
       },
+      // A service, not a web app; the dev tenant registers every client for the code flow too, so
+      // it needs a callback URL, which nothing ever redirects to.
+      { ...DEMO_API_CLIENT, redirectUris: ['http://127.0.0.1/demo-api-has-no-login'] },
     ],
     users: DEFAULT_USERS.map((user) =>
       user.email === 'alice@example.com'

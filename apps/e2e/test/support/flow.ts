@@ -55,6 +55,8 @@ export async function demoFlow(page: Page, stack: DemoStack): Promise<void> {
   const calls = [
     { id: 'list-orders', status: '200', says: '"served_by": "fastify"' },
     { id: 'orders-summary', status: '200', says: '"served_by": "express"' },
+    // On behalf of Alice: the reports API sees her, and the orders API (demo-api) acting.
+    { id: 'orders-report', status: '200', says: '"act": [\n      "demo-api"\n    ]' },
     { id: 'create-order', status: '403', says: 'insufficient_scope' },
     { id: 'analytics', status: '200', says: '"visits"' },
   ];
@@ -64,6 +66,17 @@ export async function demoFlow(page: Page, stack: DemoStack): Promise<void> {
     expect(await text(page, '#api-result pre'), call.id).toContain(call.says);
   }
   expect(await text(page, '#api-result pre')).toContain('auth0|alice');
+
+  // Link a second identity (the tenant's simulated Google), come back signed in, unlink it.
+  await page.goto(`${appUrl}/profile`);
+  await clickAndLoad(page, '#link-google');
+  expect(page.url().startsWith(`${tenantUrl}/`)).toBe(true);
+  await page.click('form[action$="/link"] button');
+  await page.waitForURL(`${appUrl}/profile`);
+  expect(await text(page, '#profile-name')).toBe('Alice');
+  await clickAndLoad(page, '#unlink-google');
+  expect(page.url()).toBe(`${appUrl}/profile`);
+  expect(await text(page, '#profile-name')).toBe('Alice');
 
   await page.goto(`${appUrl}/accounts`);
   expect(await text(page, '#accounts')).toContain('No connected accounts yet');

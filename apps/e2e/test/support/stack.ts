@@ -2,7 +2,7 @@ import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startDemoApi } from '@gatehouse/demo-api';
 import { type DemoApp, type DemoConfig, demoAudiences, demoConfig } from '@gatehouse/demo-ui';
-import { demoTenantConfig } from '@gatehouse/demo-ui/tenant';
+import { DEMO_API_CLIENT, demoTenantConfig, REPORTS_AUDIENCE } from '@gatehouse/demo-ui/tenant';
 import { startDevTenant } from '@gatehouse/dev-tenant';
 
 /** Builds a demo web app from its configuration, as a request listener. */
@@ -29,6 +29,8 @@ export async function startDemoStack(app: DemoApp, createApp: WebAppFactory): Pr
   const audiences = demoAudiences({});
   const api = await startDemoApi({
     domain: tenant.domain,
+    client: DEMO_API_CLIENT,
+    reportsAudience: REPORTS_AUDIENCE,
     ordersAudience: audiences.orders,
     analyticsAudience: audiences.analytics,
     port: 0,

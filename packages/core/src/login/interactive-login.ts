@@ -30,7 +30,7 @@ import {
   type UserClaims,
 } from '../session/model.js';
 import { loginScope } from '../session/scopes.js';
-import { tokenSetFor } from '../session/token-sets.js';
+import { applyTokenUpdate, tokenSetFor } from '../session/token-sets.js';
 import type { Sessions } from '../stores/sessions.js';
 import type { TransactionData, TransactionStore } from '../stores/types.js';
 import { callbackTransaction } from './callback-transaction.js';
@@ -228,6 +228,16 @@ export class InteractiveLogin<TStoreOptions> {
         ceiling,
         nowMs,
       });
+      if (transaction.linkSub !== undefined) {
+        // A link keeps the user's session (its claims and tokens); it gains the link's token.
+        const kept = await sessions.peek(options.storeOptions);
+        if (kept && kept.user.sub === claims.sub) {
+          const [tokenSet] = session.tokenSets;
+          const updated = tokenSet ? applyTokenUpdate(kept, { tokenSet }, now) : kept;
+          await sessions.save(updated, options.storeOptions);
+          return { appState: transaction.appState, session: sessions.view(updated) };
+        }
+      }
       // A fresh session and session id replace whatever this browser had before (no fixation,
       // and a new user never inherits the previous user's tokens).
       await sessions.save(session, options.storeOptions, { rotateId: true });

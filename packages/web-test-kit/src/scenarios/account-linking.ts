@@ -22,7 +22,8 @@ export function describeAccountLinking(startApp: StartTestApp): void {
     });
     afterAll(() => app.close());
 
-    it('links a second identity, and Alice stays signed in', async () => {
+    it('links a second identity, and Alice stays signed in: her session, claims and tokens kept', async () => {
+      const before = JSON.parse((await browser.navigate(`${app.url}/session`)).body).session;
       const end = await approveAccountLink(browser, {
         startUrl: `${app.url}/auth/link?connection=google-oauth2&returnTo=/me`,
         headers: HTML,
