@@ -34,6 +34,10 @@ export function describeAccountLinking(startApp: StartTestApp): void {
         'Username-Password-Authentication',
         'google-oauth2',
       ]);
+      const after = JSON.parse((await browser.navigate(`${app.url}/session`)).body).session;
+      expect(after.user).toEqual(before.user);
+      expect(after.refreshToken).toBe(before.refreshToken);
+      expect(after.createdAt).toBe(before.createdAt);
     });
 
     it('unlinks it, and Alice stays signed in', async () => {
