@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { CLI_USAGE, parseCliOptions } from './cli-options.js';
 import type { DevTenantConfig } from './config.js';
+import { sessionTransferAudience } from './session-transfer.js';
 import { startDevTenant } from './start.js';
 
 async function main(): Promise<void> {
@@ -43,8 +44,15 @@ async function main(): Promise<void> {
       (organization) =>
         `  ${organization.id} (${organization.name})  members: ${organization.members.join(', ') || 'none'}${organization.requireMfa ? '  requires MFA' : ''}`,
     ),
+    'Connections (accounts to link):',
+    ...tenant.config.connections.map(
+      (connection) =>
+        `  ${connection.name}  ${(connection.users ?? []).map((user) => user.email).join(', ') || 'none'}`,
+    ),
     '',
     `Emailed codes: ${tenant.url}/test/outbox?to=<email>`,
+    `Session transfer audience: ${sessionTransferAudience(tenant.issuer)}`,
+    `Users and their identities: ${tenant.url}/test/users/<sub>`,
     '',
     'Local development only. Press Ctrl-C to stop.',
   ];

@@ -3,6 +3,7 @@
  * whose `validate` decides the user, `act` from an actor, organizations, and the built-in
  * on-behalf-of profile for APIs (nested `act`).
  */
+import { generateTestKey, jwksOf, signJws } from '@gatehouse/test-kit/tokens';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -239,6 +240,55 @@ describe('a custom token exchange', () => {
       }),
     });
     expect(response.status).toBe(200);
+  });
+
+  it('takes private_key_jwt, as every grant', async () => {
+    const key = await generateTestKey('RS256', { kid: 'exchange-key' });
+    const keyed = await startDevTenant({
+      config: {
+        ...config,
+        clients: [
+          {
+            clientId: 'pkjwt-app',
+            redirectUris: [CALLBACK],
+            tokenEndpointAuthMethod: 'private_key_jwt',
+            jwks: jwksOf(key),
+          },
+        ],
+      },
+    });
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const assertion = await signJws(
+        { alg: 'RS256', kid: 'exchange-key' },
+        {
+          iss: 'pkjwt-app',
+          sub: 'pkjwt-app',
+          aud: keyed.issuer,
+          jti: crypto.randomUUID(),
+          iat: now,
+          exp: now + 60,
+        },
+        key,
+      );
+      const response = await fetch(`${keyed.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: GRANT,
+          client_id: 'pkjwt-app',
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: assertion,
+          subject_token: 'legacy:alice',
+          subject_token_type: LEGACY,
+          scope: 'openid',
+        }),
+      });
+      expect(response.status).toBe(200);
+      expect(decodeJwt((await response.json()).id_token).aud).toBe('pkjwt-app');
+    } finally {
+      await keyed.close();
+    }
   });
 
   it('issues on a custom domain with that domain its issuer', async () => {
