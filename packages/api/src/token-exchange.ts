@@ -2,8 +2,8 @@ import {
   Auth0Error,
   type HttpPolicy,
   readJsonObject,
-  send,
   type TokenEndpointClient,
+  tokenEndpointRequest,
 } from '@gatehouse/base';
 
 /** RFC 8693's grant type. */
@@ -55,18 +55,8 @@ export async function tokenExchangeRequest(
   });
   if (exchange.audience) body.set('audience', exchange.audience);
   if (exchange.scope) body.set('scope', exchange.scope);
-  const headers = new Headers({
-    accept: 'application/json',
-    'content-type': 'application/x-www-form-urlencoded',
-  });
   try {
-    await client.authenticate(
-      { issuer: client.issuer, token_endpoint: client.tokenEndpoint.href },
-      { client_id: client.clientId },
-      body,
-      headers,
-    );
-    return await send(client.tokenEndpoint, http, { method: 'POST', headers, body });
+    return await tokenEndpointRequest(client, body, http);
   } catch (cause) {
     throw new TokenExchangeError(
       'token_exchange_failed',

@@ -91,4 +91,5 @@ export {
   REFRESH_TOKEN_TYPE,
   TOKEN_VAULT_GRANT_TYPE,
   type TokenEndpointClient,
+  tokenEndpointRequest,
 } from './token-vault.js';

@@ -91,18 +91,8 @@ export async function connectionTokenRequest(
     connection: exchange.connection,
   });
   if (exchange.loginHint) body.set('login_hint', exchange.loginHint);
-  const headers = new Headers({
-    accept: 'application/json',
-    'content-type': 'application/x-www-form-urlencoded',
-  });
   try {
-    await client.authenticate(
-      { issuer: client.issuer, token_endpoint: client.tokenEndpoint.href },
-      { client_id: client.clientId },
-      body,
-      headers,
-    );
-    return await send(client.tokenEndpoint, http, { method: 'POST', headers, body });
+    return await tokenEndpointRequest(client, body, http);
   } catch (cause) {
     throw new AccessTokenForConnectionError(
       'retrieval_error',
@@ -110,6 +100,28 @@ export async function connectionTokenRequest(
       { cause },
     );
   }
+}
+
+/**
+ * POSTs a grant's form to the token endpoint, authenticated as `client`, asking for JSON. Throws
+ * what sending throws; the caller turns it into its own error.
+ */
+export async function tokenEndpointRequest(
+  client: TokenEndpointClient,
+  body: URLSearchParams,
+  http: HttpPolicy,
+): Promise<Response> {
+  const headers = new Headers({
+    accept: 'application/json',
+    'content-type': 'application/x-www-form-urlencoded',
+  });
+  await client.authenticate(
+    { issuer: client.issuer, token_endpoint: client.tokenEndpoint.href },
+    { client_id: client.clientId },
+    body,
+    headers,
+  );
+  return send(client.tokenEndpoint, http, { method: 'POST', headers, body });
 }
 
 const invalidResponse = (message: string, cause?: unknown) =>

@@ -15,7 +15,7 @@ import {
 import { TenantDomains } from '../src/oidc/domains.js';
 import { resolveClientCredential, resolveIdTokenPolicy } from '../src/options.js';
 import type { SessionData } from '../src/session/model.js';
-import { MemoryCookieJar } from './support/hostile-op.js';
+import { MemoryCookieJar } from './support/memory-jar.js';
 import { SECRET } from './support/node-app.js';
 
 /** A fetch that records every URL asked for and answers nothing (connection refused). */

@@ -14,7 +14,7 @@ import {
   MfaTokenExpiredError,
   MfaTokenInvalidError,
 } from '../src/index.js';
-import { MemoryCookieJar } from './support/hostile-op.js';
+import { jarOf } from './support/memory-jar.js';
 import { countingFetch, startTestApp, type TestApp } from './support/node-app.js';
 
 const ORDERS = 'https://api.example.com';
@@ -22,16 +22,6 @@ const ALICE = { email: 'alice@example.com', password: 'alice-password' };
 const REQUIRE_MFA_FOR_ORDERS = DEFAULT_APIS.map((api) =>
   api.identifier === ORDERS ? { ...api, requireMfa: true } : api,
 );
-
-/** The app's cookies of a browser, as a jar `ServerClient` calls read and write. */
-function jarOf(browser: BrowserClient, appUrl: string): MemoryCookieJar {
-  const jar = new MemoryCookieJar();
-  for (const pair of browser.cookies.headerFor(new URL(appUrl))?.split('; ') ?? []) {
-    const separator = pair.indexOf('=');
-    jar.set(pair.slice(0, separator), pair.slice(separator + 1));
-  }
-  return jar;
-}
 
 describe('the MFA API, for an API that requires a second factor', () => {
   let app: TestApp;

@@ -20,12 +20,12 @@ import {
   CLIENT_SECRET,
   type HostileOp,
   idTokenClaims,
-  MemoryCookieJar,
   REDIRECT_URI,
   signIdToken,
   startHostileOp,
   tokenResponse,
 } from './support/hostile-op.js';
+import { MemoryCookieJar } from './support/memory-jar.js';
 import { SECRET } from './support/node-app.js';
 
 const TRUSTED = 'https://trusted.example';

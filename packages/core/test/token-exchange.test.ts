@@ -12,7 +12,7 @@ import {
   InvalidArgumentError,
   MissingRequiredArgumentError,
 } from '../src/index.js';
-import { MemoryCookieJar } from './support/hostile-op.js';
+import { jarOf, MemoryCookieJar } from './support/memory-jar.js';
 import { countingFetch, startTestApp, type TestApp } from './support/node-app.js';
 
 const LEGACY = 'urn:acme:legacy-token';
@@ -138,11 +138,7 @@ describe('session transfer', () => {
   it('a session transfer token signs a second browser in once; a replay gets the login form', async () => {
     const first = new BrowserClient();
     await loginAs(first, { startUrl: `${app.url}/auth/login`, ...ALICE });
-    const cookies = new MemoryCookieJar();
-    for (const pair of first.cookies.headerFor(new URL(app.url))?.split('; ') ?? []) {
-      const at = pair.indexOf('=');
-      cookies.set(pair.slice(0, at), pair.slice(at + 1));
-    }
+    const cookies = jarOf(first, app.url);
     const transfer = await app.client.requestSessionTransferToken({ storeOptions: { cookies } });
     expect(transfer).toMatchObject({
       tokenType: 'N_A',

@@ -8,7 +8,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateTestKey, signJws, type TestKey } from '@gatehouse/test-kit/tokens';
-import type { CookieJar } from '../../src/index.js';
 
 export const CLIENT_ID = 'conformance-rp';
 /** A secret with the punctuation form-encoding must survive inside HTTP Basic. */
@@ -180,21 +179,4 @@ export function tokenResponse(idToken: string | undefined, extra: Record<string,
     ...(idToken !== undefined ? { id_token: idToken } : {}),
     ...extra,
   };
-}
-
-/** A browser's cookies for direct `ServerClient` calls: what one call sets, the next one sends. */
-export class MemoryCookieJar implements CookieJar {
-  readonly #cookies = new Map<string, string>();
-  get(name: string) {
-    return this.#cookies.get(name);
-  }
-  getAll() {
-    return this.#cookies;
-  }
-  set(name: string, value: string) {
-    this.#cookies.set(name, value);
-  }
-  delete(name: string) {
-    this.#cookies.delete(name);
-  }
 }
