@@ -39,6 +39,7 @@ export type Auth0ErrorCode =
   | 'domain_resolver_error'
   | 'organization_token_validation_error'
   | 'start_link_user_error'
+  | 'session_refused'
   | 'link_user_mismatch'
   | MfaErrorCode
   | AccessTokenErrorCode
@@ -291,5 +292,13 @@ export class LinkUserMismatchError extends Auth0Error {
       'link_user_mismatch',
       'The account link was completed by another user than the one who started it; nothing changed.',
     );
+  }
+}
+
+/** The app's `beforeSessionSaved` hook refused the login (it threw): nothing was stored. */
+export class SessionRefusedError extends Auth0Error {
+  override name = 'SessionRefusedError';
+  constructor(options?: { cause?: unknown }) {
+    super('session_refused', 'The application refused this sign-in.', options);
   }
 }

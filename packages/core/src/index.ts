@@ -39,6 +39,7 @@ export {
   OidcError,
   OrganizationTokenValidationError,
   SessionExpiredError,
+  SessionRefusedError,
   SessionTooLargeError,
   StartLinkUserError,
 } from './errors.js';
@@ -113,6 +114,7 @@ export {
   type StartLinkOptions,
   type StoreOptionsArgument,
 } from './server-client.js';
+export type { BeforeSessionSaved, SessionHookTrigger, SessionShape } from './session/hook.js';
 export { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from './session/lifetime.js';
 export {
   type ConnectionTokenSet,

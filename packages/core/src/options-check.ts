@@ -31,6 +31,7 @@ const SHAPES: Record<OptionName, readonly [describe: string, test: (value: unkno
     'an org_ id or an organization name',
     (value) => typeof value === 'string' && value.trim() !== '',
   ],
+  beforeSessionSaved: ['a function', (value) => typeof value === 'function'],
   mfaTokenTtl: ['a positive number of seconds', (value) => isNonNegative(value) && value > 0],
   pushedAuthorizationRequests: ['a boolean', (value) => typeof value === 'boolean'],
   transactionStore: ['a TransactionStore (get, set, delete)', hasMethods('get', 'set', 'delete')],

@@ -9,6 +9,7 @@ import { ConfigurationError } from './errors.js';
 import type { DomainResolver } from './oidc/domains.js';
 import type { IdTokenPolicy, IdTokenSigningAlg } from './oidc/id-token.js';
 import { isHmacAlgorithm } from './oidc/signature.js';
+import type { BeforeSessionSaved } from './session/hook.js';
 import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from './session/lifetime.js';
 import type { ScopeOption } from './session/scopes.js';
 import type { LogoutRevocations } from './stores/revocations.js';
@@ -100,6 +101,18 @@ export interface ServerClientOptions<TStoreOptions> {
   organization?: string;
   /** Seconds an `MfaRequiredError`'s `mfaToken` may be used. Default 300. */
   mfaTokenTtl?: number;
+  /**
+   * Shapes every new session, and each session a refresh brings a new ID token to: add the app's
+   * data (`data`, kept sealed), drop claims the app does not need (smaller cookies), or throw to
+   * refuse the login (`SessionRefusedError`, nothing stored).
+   *
+   * @example
+   * beforeSessionSaved: async ({ user, data }) => {
+   *   const { picture, ...kept } = user; // not needed: a smaller cookie
+   *   return { user: kept, data: { ...data, role: await roles.of(user.sub) } };
+   * }
+   */
+  beforeSessionSaved?: BeforeSessionSaved;
   /** Use Pushed Authorization Requests (RFC 9126) for every login. Default false. */
   pushedAuthorizationRequests?: boolean;
   /** Where login transactions live. Default: sealed cookies, one per attempt. */

@@ -193,6 +193,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
       ...shared,
       clientId: options.clientId,
       organization: options.organization,
+      beforeSessionSaved: options.beforeSessionSaved,
       transactions,
       pushedAuthorizationRequests: options.pushedAuthorizationRequests ?? false,
       fetchUserInfo: options.fetchUserInfo ?? false,
@@ -202,13 +203,18 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
       ...shared,
       leeway: options.tokenRefreshLeeway ?? 60,
       mfaTokens,
+      beforeSessionSaved: options.beforeSessionSaved,
     });
     this.mfa = new TenantMfaClient({
       domains: this.#domains,
       tokens: mfaTokens,
       sessions: this.#sessions,
     });
-    this.#exchanges = new TokenExchanges({ domains: this.#domains, sessions: this.#sessions });
+    this.#exchanges = new TokenExchanges({
+      domains: this.#domains,
+      sessions: this.#sessions,
+      beforeSessionSaved: options.beforeSessionSaved,
+    });
     this.#connectedAccounts = new ConnectedAccounts({
       domains: this.#domains,
       transactions,
@@ -430,6 +436,21 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
         sub: session.user.sub,
       },
     });
+  }
+
+  /**
+   * Signs a user out everywhere in this app (after a password change, a "this wasn't me"): every
+   * server session of `sub` is deleted (through the backend's user index), and every cookie
+   * session of it that began before now is refused at its next read (the revocation list). With
+   * `@gatehouse/redis`, across every instance. Resolves to how many server sessions were deleted.
+   */
+  async logoutEverywhere(options: { sub: string }): Promise<{ deleted: number }> {
+    if (typeof options?.sub !== 'string' || options.sub === '') {
+      throw new MissingRequiredArgumentError('sub');
+    }
+    const deleted = await this.#sessions.endByLogout({ sub: options.sub });
+    this.#logger?.info({ deleted }, 'gatehouse: signed out everywhere');
+    return { deleted };
   }
 
   /**

@@ -7,6 +7,7 @@ import {
 import { newSession } from '../login/interactive-login.js';
 import { checkOrganization } from '../login/organization.js';
 import type { TenantDomains } from '../oidc/domains.js';
+import { type BeforeSessionSaved, shapeSession } from '../session/hook.js';
 import type { Session, UserClaims } from '../session/model.js';
 import type { Sessions } from '../stores/sessions.js';
 import {
@@ -38,6 +39,7 @@ export interface SessionTransferOptions<TStoreOptions> {
 export interface TokenExchangesContext<TStoreOptions> {
   domains: TenantDomains<TStoreOptions>;
   sessions: Sessions<TStoreOptions>;
+  beforeSessionSaved: BeforeSessionSaved | undefined;
 }
 
 /**
@@ -88,6 +90,13 @@ export class TokenExchanges<TStoreOptions> {
       { audience: options.audience, scope },
       { domain: tenant.address.origin, ceiling: undefined, nowMs },
     );
+    const shaped = await shapeSession(
+      this.context.beforeSessionSaved,
+      { user: session.user, data: {} },
+      { idTokenClaims: result.claims, trigger: 'token-exchange' },
+    );
+    session.user = shaped.user;
+    if (Object.keys(shaped.data).length > 0) session.data = shaped.data;
     await sessions.save(session, options.storeOptions, { rotateId: true });
     return sessions.view(session);
   }

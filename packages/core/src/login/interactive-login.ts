@@ -22,6 +22,7 @@ import {
 import type { TenantDomains } from '../oidc/domains.js';
 import { fetchUserInfo } from '../oidc/userinfo.js';
 import type { AuthorizationParams } from '../options.js';
+import { type BeforeSessionSaved, shapeSession } from '../session/hook.js';
 import { isCeilingInPast, sanitizeSessionExpiry } from '../session/lifetime.js';
 import {
   DEFAULT_AUDIENCE,
@@ -93,6 +94,8 @@ export interface InteractiveLoginContext<TStoreOptions> {
   clientId: string;
   /** The default organization of every login. */
   organization: string | undefined;
+  /** The app's hook that shapes (or refuses) each new session. */
+  beforeSessionSaved: BeforeSessionSaved | undefined;
   params: AuthorizationParams;
   pushedAuthorizationRequests: boolean;
   /** Fetch `/userinfo` after the code exchange and merge its claims into the user. */
@@ -228,6 +231,15 @@ export class InteractiveLogin<TStoreOptions> {
         ceiling,
         nowMs,
       });
+      if (transaction.linkSub === undefined) {
+        const shaped = await shapeSession(
+          this.context.beforeSessionSaved,
+          { user: session.user, data: {} },
+          { idTokenClaims: claims, trigger: 'login' },
+        );
+        session.user = shaped.user;
+        if (Object.keys(shaped.data).length > 0) session.data = shaped.data;
+      }
       if (transaction.linkSub !== undefined) {
         // A link keeps the user's session (its claims and tokens); it gains the link's token.
         const kept = await sessions.peek(options.storeOptions);
@@ -274,6 +286,13 @@ function maxAgeOf(value: unknown): number | undefined {
   return seconds;
 }
 
+/** The user claims a session keeps of verified ID-token claims: all but the protocol's. */
+export function sessionUser(claims: Readonly<Record<string, unknown>>): UserClaims {
+  const user = { ...claims } as UserClaims;
+  for (const claim of PROTOCOL_CLAIMS) delete user[claim];
+  return user;
+}
+
 /** The session a login creates, from verified tokens and what was asked for (audience, scope). */
 export function newSession(
   { tokens, claims }: { tokens: oauth.TokenEndpointResponse; claims: UserClaims },
@@ -281,8 +300,7 @@ export function newSession(
   { domain, ceiling, nowMs }: { domain: string; ceiling: number | undefined; nowMs: number },
 ): SessionData {
   const now = Math.floor(nowMs / 1000);
-  const user: UserClaims = { ...claims };
-  for (const claim of PROTOCOL_CLAIMS) delete user[claim];
+  const user = sessionUser(claims);
   if (ceiling === undefined) delete user.session_expiry;
   const expiresAt = now + (tokens.expires_in ?? 3600);
   return {

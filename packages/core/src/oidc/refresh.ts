@@ -127,13 +127,19 @@ export async function processRefreshResponse(
       { cause },
     );
   }
+  let idTokenClaims: Readonly<Record<string, unknown>> | undefined;
   if (parted.idToken !== undefined) {
     const expectations: IdTokenExpectations = {
       issuer: context.as.issuer,
       now,
       previous: { sub: session.sub, nonce: nonceOf(session.idToken) },
     };
-    await verifyIdToken(verifier.keys, verifier.idTokens, parted.idToken, expectations);
+    idTokenClaims = await verifyIdToken(
+      verifier.keys,
+      verifier.idTokens,
+      parted.idToken,
+      expectations,
+    );
   }
   if (request.audience) {
     const audiences = audiencesOf(tokens.access_token);
@@ -155,5 +161,6 @@ export async function processRefreshResponse(
     }),
     refreshToken: tokens.refresh_token,
     idToken: parted.idToken as string | undefined,
+    ...(idTokenClaims ? { idTokenClaims } : {}),
   };
 }

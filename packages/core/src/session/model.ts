@@ -65,6 +65,8 @@ export interface SessionData {
    * with multiple custom domains, the session is only this domain's.
    */
   domain?: string;
+  /** The app's own data, from its `beforeSessionSaved` hook. */
+  data?: Record<string, unknown>;
   idToken?: string;
   refreshToken?: string;
   tokenSets: TokenSet[];

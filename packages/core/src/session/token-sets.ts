@@ -8,6 +8,8 @@ export interface TokenUpdate {
   refreshToken?: string;
   /** A new ID token; absent means "keep the current one". */
   idToken?: string;
+  /** The new ID token's verified claims, when there is one. */
+  idTokenClaims?: Readonly<Record<string, unknown>>;
 }
 
 /** Whether two scope strings name the same set of scopes, in any order. */

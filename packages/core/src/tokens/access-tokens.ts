@@ -7,6 +7,7 @@ import {
   AccessTokenForConnectionError,
   MissingRequiredArgumentError,
 } from '../errors.js';
+import { sessionUser } from '../login/interactive-login.js';
 import { MfaRequiredError } from '../mfa/errors.js';
 import type { MfaTokens } from '../mfa/mfa-token.js';
 import type { TenantDomains } from '../oidc/domains.js';
@@ -19,6 +20,7 @@ import {
 import type { Tenant } from '../oidc/tenant.js';
 import { requestConnectionToken } from '../oidc/token-vault.js';
 import type { AuthorizationParams } from '../options.js';
+import { type BeforeSessionSaved, shapeSession } from '../session/hook.js';
 import { type ConnectionTokenSet, DEFAULT_AUDIENCE, type TokenSet } from '../session/model.js';
 import { mergeScopes, scopeForAudience } from '../session/scopes.js';
 import {
@@ -59,6 +61,8 @@ export interface AccessTokensContext<TStoreOptions> {
   leeway: number;
   /** Seals the tenant's MFA tokens into `MfaRequiredError`s. */
   mfaTokens: MfaTokens;
+  /** The app's hook, run again when a refresh brings a new ID token. */
+  beforeSessionSaved: BeforeSessionSaved | undefined;
   logger: Logger | undefined;
 }
 
@@ -247,7 +251,21 @@ export class AccessTokens<TStoreOptions> {
         'missing_session',
         'The session ended while the token was being refreshed.',
       );
-    await sessions.save(applyTokenUpdate(after, result, nowSeconds()), storeOptions);
+    let updated = applyTokenUpdate(after, result, nowSeconds());
+    const { beforeSessionSaved } = this.context;
+    if (beforeSessionSaved && result.idTokenClaims) {
+      // The hook keeps the session consistent with the new ID token; a refusal ends nothing and
+      // stores nothing (the session keeps its old tokens).
+      const user = sessionUser(result.idTokenClaims);
+      if (after.user.session_expiry !== undefined) user.session_expiry = after.user.session_expiry;
+      const shaped = await shapeSession(
+        beforeSessionSaved,
+        { user, data: after.data ?? {} },
+        { idTokenClaims: result.idTokenClaims, trigger: 'refresh' },
+      );
+      updated = { ...updated, user: shaped.user, data: shaped.data };
+    }
+    await sessions.save(updated, storeOptions);
     logger?.debug({ audience: request.audienceKey }, 'gatehouse: access token refreshed');
     return result;
   }

@@ -25,6 +25,7 @@ const STATUS_OF_CODE: Partial<Record<Auth0ErrorCode, number>> = {
   userinfo_error: 400,
   backchannel_logout_error: 400,
   cross_site_request: 403,
+  session_refused: 403,
   missing_session: 401,
   session_expired: 401,
 };

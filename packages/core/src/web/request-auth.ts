@@ -3,6 +3,7 @@ import type {
   ListConnectedAccountsOptions,
   ListConnectionsOptions,
 } from '../my-account/connected-accounts.js';
+import { AccessTokenError } from '../errors.js';
 import type { ConnectedAccountsPage, ConnectionsPage } from '../my-account/types.js';
 import type {
   GetAccessTokenForConnectionOptions,
@@ -50,6 +51,16 @@ export class RequestAuth {
    */
   async isAuthenticated(): Promise<boolean> {
     return (await this.getUser()) !== undefined;
+  }
+
+  /**
+   * Signs the current user out everywhere in this app: every session of theirs, on every device
+   * and instance (this one included). Resolves to how many server sessions were deleted.
+   */
+  async logoutEverywhere(): Promise<{ deleted: number }> {
+    const user = await this.getUser();
+    if (!user) throw new AccessTokenError('missing_session', 'There is no session to sign out.');
+    return this.#client.logoutEverywhere({ sub: user.sub });
   }
 
   /** An access token for an API (`audience`, `scope`, `forceRefresh`); refreshed when needed. */
