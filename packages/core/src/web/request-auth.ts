@@ -1,9 +1,9 @@
+import { AccessTokenError } from '../errors.js';
 import type {
   DeleteConnectedAccountOptions,
   ListConnectedAccountsOptions,
   ListConnectionsOptions,
 } from '../my-account/connected-accounts.js';
-import { AccessTokenError } from '../errors.js';
 import type { ConnectedAccountsPage, ConnectionsPage } from '../my-account/types.js';
 import type {
   GetAccessTokenForConnectionOptions,
