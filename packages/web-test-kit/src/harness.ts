@@ -11,6 +11,7 @@
  * - `GET /me` → `{ user, authenticated }` (no guard)
  * - `GET /session` → `{ session }` (no guard): `auth.getSession()`, tokens and `domain` included
  * - `GET /profile`, `POST /profile` behind `requiresAuth` → the user / `{ reached: true }`
+ * - `POST /logout-everywhere` behind `requiresAuth` → `auth.logoutEverywhere()`
  * - `GET /acme` behind `requiresAuth({ organization: 'org_acme' })` → the user
  * - `GET /admin` behind `requiresAuth({ acrValues: MFA_ACR, maxAge: 600 })` (step-up) → the user
  * - `GET /token?audience=` behind `requiresAuth` → `auth.getAccessToken({ audience })`

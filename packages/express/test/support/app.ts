@@ -72,6 +72,13 @@ function webRoutes(app: express.Express): void {
       res.json(await req.auth.getUser());
     }),
   );
+  app.post(
+    '/logout-everywhere',
+    requiresAuth(),
+    route(async (req, res) => {
+      res.json(await req.auth.logoutEverywhere());
+    }),
+  );
   app.post('/profile', requiresAuth(), (_req, res) => {
     res.json({ reached: true });
   });

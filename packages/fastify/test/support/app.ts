@@ -22,6 +22,9 @@ async function webRoutes(app: FastifyInstance): Promise<void> {
   app.get('/session', async (request) => ({ session: (await request.auth.getSession()) ?? null }));
   app.get('/profile', { preHandler: app.requiresAuth() }, (request) => request.auth.getUser());
   app.post('/profile', { preHandler: app.requiresAuth() }, async () => ({ reached: true }));
+  app.post('/logout-everywhere', { preHandler: app.requiresAuth() }, (request) =>
+    request.auth.logoutEverywhere(),
+  );
   app.get(
     '/admin',
     { preHandler: app.requiresAuth({ acrValues: MFA_ACR, maxAge: 600 }) },

@@ -192,6 +192,21 @@ export function describeSharedSessions(
       expect(await userOn(bob, a)).toMatchObject({ sub: 'auth0|bob' });
     });
 
+    it('signs Alice out everywhere from the app: both browsers, both instances; Bob stays', async () => {
+      const onA = await signIn(ALICE, a);
+      const onB = await signIn(ALICE, b);
+      const bob = await signIn(BOB, b);
+      const response = await onA.request(`${a}/logout-everywhere`, { method: 'POST' });
+      expect(response.status).toBe(200);
+      for (const browser of [onA, onB]) {
+        expect(await userOn(browser, a)).toBeNull();
+        expect(await userOn(browser, b)).toBeNull();
+      }
+      expect(await userOn(bob, a)).toMatchObject({ sub: 'auth0|bob' });
+      // Signing in again afterwards works: only sessions begun before were ended.
+      expect(await userOn(await signIn(ALICE, b), a)).toMatchObject({ sub: 'auth0|alice' });
+    });
+
     it('refuses a logout token replayed to either instance', async () => {
       const bob = await signIn(BOB, a);
       relay.deliveries.length = 0;
