@@ -302,3 +302,20 @@ export class SessionRefusedError extends Auth0Error {
     super('session_refused', 'The application refused this sign-in.', options);
   }
 }
+
+/**
+ * A silent login (`prompt=none`) came back without a session (`login_required`,
+ * `interaction_required`, ...): not a failure to show, the user is simply anonymous. Carries the
+ * login's `appState`, to send the browser back where it was.
+ */
+export class SilentLoginFailedError extends AuthorizationError {
+  override name = 'SilentLoginFailedError';
+  constructor(
+    error: string,
+    errorDescription: string | undefined,
+    /** The `appState` the silent login was started with. */
+    readonly appState: unknown,
+  ) {
+    super(error, errorDescription);
+  }
+}

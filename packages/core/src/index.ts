@@ -41,6 +41,7 @@ export {
   SessionExpiredError,
   SessionRefusedError,
   SessionTooLargeError,
+  SilentLoginFailedError,
   StartLinkUserError,
 } from './errors.js';
 export {

@@ -23,7 +23,10 @@ export function auth(options: AuthOptions = {}): Router {
 
   router.use((req, res, next) => {
     attach(web, req, res);
-    next();
+    if (!web.options.attemptSilentLogin) return next();
+    web
+      .silentLogin(toWebRequest(web, req, res))
+      .then((outcome) => (outcome ? reply(web, outcome, res, next) : next()), next);
   });
   for (const route of web.routes) {
     const handler: RequestHandler = (req, res, next) => {

@@ -18,4 +18,4 @@ export {
   scopeIncludesAny,
   type VerifiedAccessToken,
 } from './require-access-token.js';
-export { requiresAuth } from './requires-auth.js';
+export { attemptSilentLogin, requiresAuth } from './requires-auth.js';

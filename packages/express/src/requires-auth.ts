@@ -28,3 +28,29 @@ export function requiresAuth(options?: RequiresAuthOptions): RequestHandler {
       .then((outcome) => (outcome ? reply(web, outcome, res, next) : next()), next);
   };
 }
+
+/**
+ * Silent login for one route (or `auth({ attemptSilentLogin: true })` for every page): the first
+ * anonymous page view of a browser session goes once through the tenant with `prompt=none`,
+ * signing in a user the tenant knows without a click; an anonymous user comes back anonymous, and
+ * is not sent again in that browser session. POSTs and API calls are never redirected.
+ *
+ * @example
+ * app.get('/', attemptSilentLogin(), homePage);
+ */
+export function attemptSilentLogin(): RequestHandler {
+  return (req, res, next) => {
+    const web = integrationOf(req);
+    if (!web) {
+      return next(
+        new ConfigurationError(
+          'attemptSilentLogin',
+          'needs app.use(auth(...)) to be mounted before it.',
+        ),
+      );
+    }
+    web
+      .silentLogin(toWebRequest(web, req, res))
+      .then((outcome) => (outcome ? reply(web, outcome, res, next) : next()), next);
+  };
+}

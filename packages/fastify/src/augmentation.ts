@@ -28,6 +28,12 @@ declare module 'fastify' {
      * browser is sent through login again asking for it, others get 403.
      */
     requiresAuth(options?: RequiresAuthOptions): preHandlerAsyncHookHandler;
+    /**
+     * A `preHandler` for silent login on a route (or the plugin's `attemptSilentLogin: true` for
+     * every page): the first anonymous page view of a browser session goes once through the tenant
+     * with `prompt=none`; an anonymous user comes back anonymous, with no loop.
+     */
+    attemptSilentLogin(): preHandlerAsyncHookHandler;
     /** A `preHandler` that verifies the access token (the `gatehouseApi` plugin). */
     requireAccessToken(options?: RequireAccessTokenOptions): preHandlerHookHandler;
     /** The `ApiClient` of the `gatehouseApi` plugin, e.g. for `getAccessTokenForConnection`. */

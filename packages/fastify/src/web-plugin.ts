@@ -99,6 +99,13 @@ const plugin: FastifyPluginAsync<GatehouseOptions> = async (fastify, options) =>
     });
   });
 
+  const silent: preHandlerAsyncHookHandler = async (request, reply) => {
+    const outcome = await web.silentLogin(toWebRequest(web, request, reply));
+    if (outcome) return sendOutcome(web, outcome, reply);
+  };
+  fastify.decorate('attemptSilentLogin', (): preHandlerAsyncHookHandler => silent);
+  if (web.options.attemptSilentLogin) fastify.addHook('preHandler', silent);
+
   fastify.decorate('requiresAuth', (options?: RequiresAuthOptions): preHandlerAsyncHookHandler => {
     const checked = checkRequiresAuthOptions(options);
     return async (request, reply) => {

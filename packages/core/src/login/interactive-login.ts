@@ -3,10 +3,12 @@ import type { Logger } from '@gatehouse/base';
 import * as oauth from 'oauth4webapi';
 import { nowSeconds } from '../clock.js';
 import {
+  AuthorizationError,
   InvalidArgumentError,
   LinkUserMismatchError,
   MissingRequiredArgumentError,
   SessionExpiredError,
+  SilentLoginFailedError,
 } from '../errors.js';
 import { MyAccountClient } from '../my-account/my-account-client.js';
 import {
@@ -160,6 +162,7 @@ export class InteractiveLogin<TStoreOptions> {
       ...(maxAge !== undefined ? { maxAge } : {}),
       ...(organization !== undefined ? { organization } : {}),
       ...(link ? { linkSub: link.sub } : {}),
+      ...((perCall.prompt ?? configured.prompt) === 'none' ? { silent: true } : {}),
       appState: options.appState,
       createdAt: nowSeconds(),
     };
@@ -204,7 +207,9 @@ export class InteractiveLogin<TStoreOptions> {
     );
     const as = await tenant.metadata();
     try {
-      const callbackParams = validateCallback({ as, client: tenant.client }, url, transaction);
+      const callbackParams = silentAware(transaction, () =>
+        validateCallback({ as, client: tenant.client }, url, transaction),
+      );
       const context = await tenant.context();
       const response = await codeExchangeRequest(context, callbackParams, transaction);
       const nowMs = Date.now();
@@ -258,6 +263,30 @@ export class InteractiveLogin<TStoreOptions> {
       // The code is spent whatever happened: the transaction cannot be used twice.
       await transactions.delete(state, options.storeOptions);
     }
+  }
+}
+
+/** What a tenant answers a silent login (`prompt=none`) that cannot be silent. */
+const SILENT_LOGIN_ERRORS = new Set([
+  'login_required',
+  'interaction_required',
+  'consent_required',
+  'account_selection_required',
+]);
+
+/** Runs `check`; for a silent login, a "no session" answer becomes a SilentLoginFailedError. */
+function silentAware<T>(transaction: TransactionData, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (
+      transaction.silent &&
+      error instanceof AuthorizationError &&
+      SILENT_LOGIN_ERRORS.has(error.error)
+    ) {
+      throw new SilentLoginFailedError(error.error, error.errorDescription, transaction.appState);
+    }
+    throw error;
   }
 }
 

@@ -30,6 +30,8 @@ export interface TransactionData {
   organization?: string;
   /** A link or unlink started by this user: the login that completes it must be theirs. */
   linkSub?: string;
+  /** A silent login (`prompt=none`): its "no session" answers are not errors. */
+  silent?: boolean;
   appState?: unknown;
   /** For a connect (My Account API): the session `complete` needs, and the connection. */
   authSession?: string;

@@ -42,4 +42,5 @@ export {
   type RequiresAuthOptions,
   signInResponse,
 } from './routes/requires-auth.js';
+export { SILENT_LOGIN_COOKIE } from './routes/silent-login.js';
 export { type RouteDefinition, type RouteName, type RouteOutcome, WebAuth } from './web-auth.js';

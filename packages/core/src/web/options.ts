@@ -77,6 +77,13 @@ export interface WebAuthOptions
    * code. `'next'`: they go to the framework's error handling (Express `next(err)`).
    */
   errors?: ErrorMode;
+  /**
+   * Silent login on every page: a browser's first anonymous page view (a `GET` that accepts
+   * HTML) makes one `prompt=none` round trip to the tenant, signing in a user the tenant knows
+   * without a click; the attempt is remembered for the browser session (a cookie), so an anonymous
+   * user stays anonymous with no loop. Default false; per route: `attemptSilentLogin()`.
+   */
+  attemptSilentLogin?: boolean;
 }
 
 /** The environment variables read for defaults. */
@@ -92,6 +99,8 @@ export interface ResolvedWebAuthOptions {
   appBaseUrls: readonly URL[];
   routes: WebRoutes;
   errors: ErrorMode;
+  /** Silent login on every page. */
+  attemptSilentLogin: boolean;
   /** Cookies carry `Secure`: the app is served over https. */
   secure: boolean;
   /** The absolute callback URL (`redirect_uri`) on the first address, when there is one. */
@@ -106,6 +115,7 @@ const WEB_OPTIONS: readonly (keyof WebAuthOptions)[] = [
   'routes',
   'session',
   'errors',
+  'attemptSilentLogin',
 ];
 
 const ROUTE_PATH = /^\/(?![/\\])[^\s?#\\]*$/;
@@ -232,8 +242,12 @@ export function resolveWebAuthOptions(
     routes: routesOption,
     session = {},
     errors: errorsOption,
+    attemptSilentLogin = false,
     ...client
   } = options;
+  if (typeof attemptSilentLogin !== 'boolean') {
+    throw new ConfigurationError('attemptSilentLogin', 'must be a boolean.');
+  }
   const errors = errorModeOf(errorsOption, 'render');
   const domain = required(client.domain ?? fromEnv(env, 'AUTH0_DOMAIN'), 'domain', 'AUTH0_DOMAIN');
   const clientId = required(
@@ -285,6 +299,7 @@ export function resolveWebAuthOptions(
     appBaseUrl,
     appBaseUrls,
     configuredCallbackUrl,
+    attemptSilentLogin,
     routes,
     errors,
     secure,

@@ -26,6 +26,7 @@ import { link, unlink } from './routes/link.js';
 import { login } from './routes/login.js';
 import { logout } from './routes/logout.js';
 import { type RequiresAuthOptions, requiresAuth } from './routes/requires-auth.js';
+import { silentLogin } from './routes/silent-login.js';
 
 /** The name of a route. */
 export type RouteName = keyof WebRoutes;
@@ -135,6 +136,20 @@ export class WebAuth {
   ): Promise<RouteOutcome | undefined> {
     try {
       const response = await requiresAuth(this.#context, request, options);
+      return response && { ok: true, response: finish(response, request.cookies) };
+    } catch (error) {
+      return this.#failure(error, request, 'negotiate');
+    }
+  }
+
+  /**
+   * Silent login (`prompt=none`, once per browser session): `undefined` lets the request through;
+   * otherwise the redirect to send. Only for anonymous `GET` page views outside the integration's
+   * own routes; never loops.
+   */
+  async silentLogin(request: WebRequest): Promise<RouteOutcome | undefined> {
+    try {
+      const response = await silentLogin(this.#context, request);
       return response && { ok: true, response: finish(response, request.cookies) };
     } catch (error) {
       return this.#failure(error, request, 'negotiate');

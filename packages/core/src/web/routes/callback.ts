@@ -1,3 +1,4 @@
+import { SilentLoginFailedError } from '../../errors.js';
 import { redirect } from '../response.js';
 import { returnToFromAppState } from '../return-to.js';
 import { type RouteHandler, storeOptionsOf } from './context.js';
@@ -9,6 +10,14 @@ import { type RouteHandler, storeOptionsOf } from './context.js';
  */
 export const callback: RouteHandler = async ({ client }, request) => {
   const storeOptions = storeOptionsOf(request);
-  const { appState } = await client.completeCallback({ url: request.url, storeOptions });
-  return redirect(returnToFromAppState(appState, request.appBaseUrl));
+  try {
+    const { appState } = await client.completeCallback({ url: request.url, storeOptions });
+    return redirect(returnToFromAppState(appState, request.appBaseUrl));
+  } catch (error) {
+    // A silent login the tenant could not complete: back to the page, anonymous, no error page.
+    if (error instanceof SilentLoginFailedError) {
+      return redirect(returnToFromAppState(error.appState, request.appBaseUrl));
+    }
+    throw error;
+  }
 };

@@ -32,9 +32,15 @@ export const login: RouteHandler = async ({ client, options }, request) => {
     }),
   );
   const { organization, invitation, ...stepUp } = asked;
+  // Only a silent login's prompt is taken from the query (what attemptSilentLogin sends).
+  const prompt = field(request, 'prompt') === 'none' ? { prompt: 'none' } : {};
   const url = await client.startInteractiveLogin({
     appState: { returnTo: returnTo.href },
-    authorizationParams: { ...(redirectUri ? { redirect_uri: redirectUri } : {}), ...stepUp },
+    authorizationParams: {
+      ...(redirectUri ? { redirect_uri: redirectUri } : {}),
+      ...stepUp,
+      ...prompt,
+    },
     ...(organization ? { organization } : {}),
     ...(invitation ? { invitation } : {}),
     storeOptions: storeOptionsOf(request),
