@@ -19,6 +19,11 @@ export function authOptions(config: DemoConfig): WebAuthOptions {
     appBaseUrl: config.appBaseUrls.length > 1 ? config.appBaseUrls : config.appBaseUrl,
     // Route errors (a refused consent, an expired login) reach the app's own friendly page.
     errors: 'next',
+    // The app's own data in the session: the user's role, from the app's (tiny) user table.
+    beforeSessionSaved: ({ user, data }) => ({
+      user,
+      data: { ...data, role: DEMO_ROLES[user.sub] ?? 'member' },
+    }),
     // Cookies ignore ports: both demo apps on localhost would otherwise read and overwrite each
     // other's cookies, so each app names its own.
     session: { cookieName: `${config.appId}.session` },
@@ -67,3 +72,6 @@ export const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-fa
 
 /** What the admin page asks of a session: a multi-factor sign-in from the last ten minutes. */
 export const ADMIN_STEP_UP = { acrValues: MFA_ACR, maxAge: 600 } as const;
+
+/** The demo app's "database" of roles, which its session hook copies into each session. */
+export const DEMO_ROLES: Readonly<Record<string, string>> = { 'auth0|alice': 'admin' };

@@ -60,6 +60,7 @@ export class DemoPages {
     return profilePage(await this.#chrome(auth), {
       user,
       ...(session?.domain ? { domain: session.domain } : {}),
+      ...(typeof session?.data?.role === 'string' ? { role: session.data.role } : {}),
       ...(session ? { createdAt: session.createdAt, expiresAt: session.expiresAt } : {}),
       ...(typeof user.session_expiry === 'number' ? { sessionExpiry: user.session_expiry } : {}),
     });

@@ -43,6 +43,8 @@ export interface ProfileView {
   user: Record<string, unknown>;
   /** The tenant domain the session was created on (it differs per app hostname with custom domains). */
   domain?: string;
+  /** The role the app's session hook added (`data.role`). */
+  role?: string;
   /** When the session began and when it ends at the latest, seconds since the epoch. */
   createdAt?: number;
   expiresAt?: number;
@@ -56,11 +58,14 @@ export function profilePage(chrome: PageChrome, view: ProfileView): string {
     'Profile',
     html`<div class="card"><h1 id="profile-name">${String(view.user.name ?? view.user.sub)}</h1>
       <table id="session-times">
+        <tr><th>Role (added by the app's session hook)</th><td id="session-role">${view.role ?? '–'}</td></tr>
         <tr><th>Signed in through</th><td id="session-domain">${view.domain ?? '–'}</td></tr>
         <tr><th>Signed in</th><td id="session-created">${time(view.createdAt)}</td></tr>
         <tr><th>Session ends at the latest</th><td id="session-ends">${time(view.expiresAt)}</td></tr>
         <tr><th>Upstream ceiling (<code>session_expiry</code>)</th><td id="session-ceiling">${time(view.sessionExpiry)}</td></tr>
       </table></div>
+      <div class="card"><h2>Sign out everywhere</h2><p>Ends every session of yours in this app, on every device (after a password change, or a sign-in you do not recognise), then this browser's tenant session.</p>
+        <form method="post" action="/sign-out-everywhere"><button class="secondary" id="sign-out-everywhere">Sign out everywhere</button></form></div>
       <div class="card"><h2>Linked accounts</h2><p>Sign in once, with several identities: link another account to this user (the tenant asks which one), or unlink it again.</p>
         <p><a class="button secondary" id="link-google" href="/auth/link?connection=google-oauth2&amp;returnTo=/profile">Link a Google account</a> <a class="button secondary" id="unlink-google" href="/auth/unlink?connection=google-oauth2&amp;returnTo=/profile">Unlink it</a></p></div>
       <div class="card"><h2>ID token claims</h2><table id="claims">${claimRows(view.user)}</table></div>`,

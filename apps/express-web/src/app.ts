@@ -94,6 +94,15 @@ export function createExpressWebApp(
     requiresAuth(),
     page((req) => pages.callUpstream(req.auth, req.body?.connection)),
   );
+  // Every session of the user ends (all devices); then this browser's tenant session too.
+  app.post('/sign-out-everywhere', requiresAuth(), async (req, res, next) => {
+    try {
+      await req.auth.logoutEverywhere();
+      res.redirect(303, '/auth/logout');
+    } catch (error) {
+      next(error);
+    }
+  });
   app.post('/accounts/delete', requiresAuth(), async (req, res, next) => {
     try {
       await pages.deleteAccount(req.auth, req.body?.id);

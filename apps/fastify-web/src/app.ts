@@ -107,6 +107,11 @@ export async function createFastifyWebApp(
     await pages.deleteAccount(request.auth, form(request).id);
     return reply.redirect('/accounts', 303);
   });
+  // Every session of the user ends (all devices); then this browser's tenant session too.
+  app.post('/sign-out-everywhere', signedIn, async (request, reply) => {
+    await request.auth.logoutEverywhere();
+    return reply.redirect('/auth/logout', 303);
+  });
   app.setNotFoundHandler(page((request) => pages.notFound(request.auth)));
 
   await app.ready();

@@ -2,7 +2,14 @@ import type { DemoApp } from '@gatehouse/demo-ui';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { launchChromium, withScreenshotOnFailure } from './browser.js';
-import { demoFlow, errorPagesFlow, PHONE_WIDTH, phoneFlow, stepUpFlow } from './flow.js';
+import {
+  demoFlow,
+  errorPagesFlow,
+  PHONE_WIDTH,
+  phoneFlow,
+  signOutEverywhereFlow,
+  stepUpFlow,
+} from './flow.js';
 import { type DemoStack, startDemoStack, type WebAppFactory } from './stack.js';
 
 /**
@@ -47,6 +54,17 @@ export function describeDemoInBrowser(app: DemoApp, createApp: WebAppFactory): v
       'the Admin page steps up: a second factor (emailed code), then the page, then no new ask',
       inBrowser('step-up', stepUpFlow),
     );
+    test('sign out everywhere ends the session in another browser too', async () => {
+      const [first, second] = await Promise.all([browser.newContext(), browser.newContext()]);
+      const page = await first.newPage();
+      try {
+        await withScreenshotOnFailure(page, `${app.appId}-everywhere`, async () =>
+          signOutEverywhereFlow(page, stack, await second.newPage()),
+        );
+      } finally {
+        await Promise.all([first.close(), second.close()]);
+      }
+    });
     test(
       'fits a 360 px phone: no page wider than the screen, name and log out visible; favicons',
       inBrowser('phone', phoneFlow, true),

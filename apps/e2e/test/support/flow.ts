@@ -46,6 +46,8 @@ export async function demoFlow(page: Page, stack: DemoStack): Promise<void> {
   // Alice's tenant sends a session_expiry ceiling, earlier than the session's own lifetime.
   expect(await text(page, '#session-ceiling')).toMatch(PEOPLE_TIME);
   expect(await text(page, '#session-ends')).toBe(await text(page, '#session-ceiling'));
+  // The app's session hook added Alice's role from its own table.
+  expect(await text(page, '#session-role')).toBe('admin');
 
   await page.goto(`${appUrl}/tokens`);
   expect(await text(page, '[data-api="orders"]')).toContain('"aud": "https://api.example.com"');
@@ -219,4 +221,25 @@ export async function stepUpFlow(page: Page, stack: DemoStack): Promise<void> {
   await page.goto(`${appUrl}/admin`);
   expect(page.url()).toBe(`${appUrl}/admin`);
   expect(await text(page, '#admin-title')).toBe('Admin');
+}
+
+/**
+ * "Sign out everywhere": Alice is signed in in two browsers (two contexts); from one, she signs
+ * out everywhere; the other's session in the app is over too.
+ */
+export async function signOutEverywhereFlow(
+  page: Page,
+  stack: DemoStack,
+  other: Page,
+): Promise<void> {
+  const { appUrl } = stack;
+  await logIn(page, stack);
+  await logIn(other, stack);
+  await page.goto(`${appUrl}/profile`);
+  await clickAndLoad(page, '#sign-out-everywhere');
+  expect(await page.isVisible('#login')).toBe(true);
+  // The other browser's session in the app has ended: its home page offers the login again.
+  // (Its tenant session is its own: a protected page would sign it in again without a form.)
+  await other.goto(`${appUrl}/`);
+  expect(await other.isVisible('#login')).toBe(true);
 }
