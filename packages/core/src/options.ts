@@ -6,6 +6,7 @@ import {
   type ReplayStore,
 } from '@gatehouse/base';
 import { ConfigurationError } from './errors.js';
+import { wholeSeconds } from './login/max-age.js';
 import type { DomainResolver } from './oidc/domains.js';
 import type { IdTokenPolicy, IdTokenSigningAlg } from './oidc/id-token.js';
 import { isHmacAlgorithm } from './oidc/signature.js';
@@ -321,11 +322,7 @@ export function resolveAuthorizationParams(
     }
   }
   const maxAge = resolved.max_age;
-  if (
-    maxAge !== undefined &&
-    !(typeof maxAge === 'number' && Number.isSafeInteger(maxAge) && maxAge >= 0) &&
-    !(typeof maxAge === 'string' && /^\d+$/.test(maxAge))
-  ) {
+  if (maxAge !== undefined && wholeSeconds(maxAge) === undefined) {
     throw new ConfigurationError(
       'authorizationParams.max_age',
       'must be a whole number of seconds.',

@@ -287,8 +287,9 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
    */
   async #visibleSession(storeOptions: TStoreOptions): Promise<SessionData | undefined> {
     const { session } = await this.#sessions.load(storeOptions);
-    if (!session || !(await this.#domains.shows(session, storeOptions))) return undefined;
-    return session;
+    // With a fixed domain every session is this call's: no second await on a session read.
+    if (!session || !this.#domains.resolved) return session;
+    return (await this.#domains.shows(session, storeOptions)) ? session : undefined;
   }
 
   /** Counters of the client's caches: tenant domains whose discovery and keys are held. */

@@ -134,18 +134,13 @@ async function showStep(
     return html(ctx, secondFactorForm(uid, state.loginChallenges.start(uid, sub)));
   }
   if (name === ORGANIZATION_PROMPT) {
-    const result = organizationStep(state, details.params, sub);
-    ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result));
-    return;
+    return finish(provider, ctx, organizationStep(state, details.params, sub), false);
   }
   if (name === LINK_PROMPT && sub) {
     if (linkingRequested(details.params) === 'link') {
       return html(ctx, linkPage(state, uid, details.params));
     }
-    ctx.redirect(
-      await provider.interactionResult(ctx.req, ctx.res, unlinkStep(state, details.params, sub)),
-    );
-    return;
+    return finish(provider, ctx, unlinkStep(state, details.params, sub), false);
   }
   ctx.redirect(await grantRequestedAccess(state, provider, ctx));
 }

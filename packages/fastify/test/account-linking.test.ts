@@ -1,4 +1,8 @@
-import { describeAccountLinking } from '@gatehouse/web-test-kit/scenarios/account-linking';
+import {
+  describeAccountLinking,
+  describeAccountLinkingSessionId,
+} from '@gatehouse/web-test-kit/scenarios/account-linking';
 import { startApp } from './support/app.js';
 
 describeAccountLinking(startApp);
+describeAccountLinkingSessionId(startApp);

@@ -1,3 +1,4 @@
+import { isSecureOrLoopback } from '@gatehouse/base';
 import { nowSeconds } from '../clock.js';
 import {
   CustomTokenExchangeError,
@@ -141,8 +142,6 @@ export class TokenExchanges<TStoreOptions> {
   }
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
  * The URL that hands a session transfer token to another app's login route:
  * `targetLoginUrl?session_transfer_token=…` (and `organization`). The target must be an absolute
@@ -165,9 +164,7 @@ export function buildSessionTransferRedirect(
   const url = URL.parse(targetLoginUrl);
   if (!url)
     throw new InvalidArgumentError('targetLoginUrl', 'targetLoginUrl must be an absolute URL.');
-  const secure =
-    url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
-  if (!secure) {
+  if (!isSecureOrLoopback(url)) {
     throw new InvalidArgumentError(
       'targetLoginUrl',
       'targetLoginUrl must use https (http only on loopback).',

@@ -37,6 +37,7 @@ import { applyTokenUpdate, tokenSetFor } from '../session/token-sets.js';
 import type { Sessions } from '../stores/sessions.js';
 import type { TransactionData, TransactionStore } from '../stores/types.js';
 import { callbackTransaction } from './callback-transaction.js';
+import { wholeSeconds } from './max-age.js';
 import { checkOrganization, loginOrganization } from './organization.js';
 
 /** How long a login attempt may take between the redirect and the callback. */
@@ -246,12 +247,13 @@ export class InteractiveLogin<TStoreOptions> {
         if (Object.keys(shaped.data).length > 0) session.data = shaped.data;
       }
       if (transaction.linkSub !== undefined) {
-        // A link keeps the user's session (its claims and tokens); it gains the link's token.
+        // A link keeps the user's session (its claims and tokens); it gains the link's token, and,
+        // as every login, a new session id (SECURITY.md rule 6).
         const kept = await sessions.peek(options.storeOptions);
         if (kept && kept.user.sub === claims.sub) {
           const [tokenSet] = session.tokenSets;
           const updated = tokenSet ? applyTokenUpdate(kept, { tokenSet }, now) : kept;
-          await sessions.save(updated, options.storeOptions);
+          await sessions.save(updated, options.storeOptions, { rotateId: true });
           return { appState: transaction.appState, session: sessions.view(updated) };
         }
       }
@@ -308,8 +310,8 @@ function linkParameters(link: LinkRequest): Record<string, string> {
  */
 function maxAgeOf(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const seconds = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds < 0) {
+  const seconds = wholeSeconds(value);
+  if (seconds === undefined) {
     throw new InvalidArgumentError('max_age', 'max_age must be a whole number of seconds.');
   }
   return seconds;

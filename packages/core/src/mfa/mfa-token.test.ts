@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Sealer } from '../cookies/sealer.js';
 import { MfaTokenExpiredError, MfaTokenInvalidError } from './errors.js';
 import { type MfaTokenContext, MfaTokens } from './mfa-token.js';
 
@@ -42,5 +43,8 @@ describe('MfaTokens: the sealed MFA token of an MfaRequiredError', () => {
     await expect(tokens.open(await other.seal(context), NOW)).rejects.toBeInstanceOf(
       MfaTokenInvalidError,
     );
+    // The same secret, another purpose (a session cookie's): keys are derived per purpose.
+    const asSession = await new Sealer([SECRET], 'session').seal(context, NOW + 300);
+    await expect(tokens.open(asSession, NOW)).rejects.toBeInstanceOf(MfaTokenInvalidError);
   });
 });

@@ -134,12 +134,7 @@ export class WebAuth {
     request: WebRequest,
     options?: RequiresAuthOptions,
   ): Promise<RouteOutcome | undefined> {
-    try {
-      const response = await requiresAuth(this.#context, request, options);
-      return response && { ok: true, response: finish(response, request.cookies) };
-    } catch (error) {
-      return this.#failure(error, request, 'negotiate');
-    }
+    return this.#guard(request, () => requiresAuth(this.#context, request, options));
   }
 
   /**
@@ -148,8 +143,16 @@ export class WebAuth {
    * own routes; never loops.
    */
   async silentLogin(request: WebRequest): Promise<RouteOutcome | undefined> {
+    return this.#guard(request, () => silentLogin(this.#context, request));
+  }
+
+  /** A check before the app's handler: its response if it answers, errors as an error page. */
+  async #guard(
+    request: WebRequest,
+    check: () => Promise<WebResponse | undefined>,
+  ): Promise<RouteOutcome | undefined> {
     try {
-      const response = await silentLogin(this.#context, request);
+      const response = await check();
       return response && { ok: true, response: finish(response, request.cookies) };
     } catch (error) {
       return this.#failure(error, request, 'negotiate');
@@ -161,7 +164,10 @@ export class WebAuth {
    * headers) is what a `domain` resolver decides from.
    */
   bind(cookies: CookieJar, request?: Pick<WebRequestInit, 'target' | 'headers'>): RequestAuth {
-    if (!request) return new RequestAuth(this.client, { cookies });
+    // Only a domain resolver reads the request: with a fixed domain, no URL is built per request.
+    if (!request || typeof this.options.clientOptions.domain !== 'function') {
+      return new RequestAuth(this.client, { cookies });
+    }
     const headers = request.headers ?? {};
     const url = requestUrl(this.#addressOf(headers), request.target).href;
     return new RequestAuth(this.client, { cookies, request: { url, headers } });

@@ -1,4 +1,6 @@
+import { MemoryBackend } from '@gatehouse/core';
 import { approveAccountLink, BrowserClient, getUser, loginAs } from '@gatehouse/dev-tenant/testing';
+import { OPEN_REDIRECT_VECTORS } from '@gatehouse/test-kit/web/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, errorCode, HTML, type StartTestApp, type TestApp } from '../harness.js';
 
@@ -61,6 +63,17 @@ export function describeAccountLinking(startApp: StartTestApp): void {
       expect(await connectionsOf(app)).toEqual(['Username-Password-Authentication']);
     });
 
+    it.each(OPEN_REDIRECT_VECTORS)(
+      'link returnTo: %s stays on the app',
+      async (_attack, returnTo) => {
+        const end = await approveAccountLink(browser, {
+          startUrl: `${app.url}/auth/link?connection=google-oauth2&returnTo=${encodeURIComponent(returnTo)}`,
+          headers: HTML,
+        });
+        expect(end.url.href).toBe(`${app.url}/`);
+      },
+    );
+
     it('sends a browser without a session to sign in first; needs a connection', async () => {
       const anonymous = await new BrowserClient().request(
         `${app.url}/auth/link?connection=google-oauth2`,
@@ -72,6 +85,37 @@ export function describeAccountLinking(startApp: StartTestApp): void {
       expect(new URL(anonymous.headers.get('location') as string).pathname).toBe('/auth/login');
       const missing = await browser.request(`${app.url}/auth/link`, { headers: HTML });
       expect(errorCode(await missing.text())).toBe('missing_required_argument');
+    });
+  });
+}
+
+/** With server sessions: a completed link keeps the session's data under a new session id. */
+export function describeAccountLinkingSessionId(startApp: StartTestApp): void {
+  describe('account linking with server sessions', () => {
+    let app: TestApp;
+    beforeAll(async () => {
+      app = await startApp({
+        auth: () => ({ session: { store: { backend: new MemoryBackend() } } }),
+      });
+    });
+    afterAll(() => app.close());
+
+    it('gives the session a new id, as every login does (SECURITY.md rule 6)', async () => {
+      const browser = new BrowserClient();
+      await loginAs(browser, { startUrl: `${app.url}/auth/login`, ...ALICE });
+      const before = browser.cookies.get(app.url, 'gatehouse.sid') as string;
+      expect(before).toBeTruthy();
+      await approveAccountLink(browser, {
+        startUrl: `${app.url}/auth/link?connection=google-oauth2&returnTo=/me`,
+        headers: HTML,
+      });
+      const user = async (client: BrowserClient) =>
+        JSON.parse((await client.navigate(`${app.url}/me`)).body).user;
+      expect(await user(browser)).toMatchObject({ sub: 'auth0|alice' });
+      // The id from before the link no longer opens the session.
+      const replay = new BrowserClient();
+      replay.cookies.set(app.url, 'gatehouse.sid', before);
+      expect(await user(replay)).toBeNull();
     });
   });
 }

@@ -1,4 +1,5 @@
 import { BrowserClient, loginAs } from '@gatehouse/dev-tenant/testing';
+import { AUTH_COOKIE_ATTRIBUTES } from '@gatehouse/test-kit/web/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, HTML, type StartTestApp, type TestApp } from '../harness.js';
 
@@ -25,6 +26,10 @@ export function describeSilentLogin(startApp: StartTestApp): void {
       expect(first.url.href).toBe(`${app.url}/me?tab=1`);
       expect(JSON.parse(first.body).user).toBeNull();
       expect(authorizeHops(first.history, app.tenant.url)).toBe(1);
+      // The remembered attempt is an auth cookie like the others (SECURITY.md rule 7).
+      expect(browser.cookies.attributes(app.url, 'gatehouse.silent')).toMatchObject(
+        AUTH_COOKIE_ATTRIBUTES,
+      );
       const again = await browser.navigate(`${app.url}/me`, { headers: HTML });
       expect(again.history).toHaveLength(1);
       expect(JSON.parse(again.body).user).toBeNull();
