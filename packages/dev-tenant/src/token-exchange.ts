@@ -1,12 +1,12 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { tenantAccount } from './accounts.js';
 import type { DevApiConfig, DevTokenExchangeProfileConfig } from './config.js';
 import type { ActClaim } from './delegations.js';
+import { issueGrantTokens } from './grant-tokens.js';
 import { oidcProvider } from './oidc-provider.js';
 import type { Organization } from './organizations.js';
 import { isSessionTransferAudience, SESSION_TRANSFER_TOKEN_TYPE } from './session-transfer.js';
-import { findApi, resourceServerOf, type TenantState } from './tenant-state.js';
+import { findApi, type TenantState } from './tenant-state.js';
 import {
   verifyTenantAccessToken,
   verifyTenantIdToken,
@@ -31,9 +31,6 @@ const PARAMETERS = [
   'requested_token_type',
 ];
 
-/** The OpenID Connect scopes an exchange may be granted (those of the tenant). */
-const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
-
 type Params = Record<string, string | undefined>;
 
 /** An error answered with Auth0's `{ error, error_description }` (oidc-provider's hides details). */
@@ -46,8 +43,6 @@ export function tokenError(error: string, description: string, status = 400): Er
 
 export const invalidRequest = (description: string) => tokenError('invalid_request', description);
 export const invalidGrant = (description: string) => tokenError('invalid_grant', description);
-
-const words = (value: string | undefined) => (value ?? '').split(' ').filter(Boolean);
 
 /** What a request asks of an exchange, its client authenticated. */
 export interface ExchangeRequest {
@@ -269,119 +264,6 @@ function exchangeApi(state: TenantState, audience: string | undefined): DevApiCo
   return api;
 }
 
-/**
- * The tokens of an exchange, from a grant of their own (so that its organization and actor are
- * those of every token it gives): an access token for the audience's API (a JWT) or, without
- * one, an opaque token for `/userinfo`; an ID token with `openid` (no `nonce`, `aud` the client);
- * a refresh token with `offline_access`, unless an actor acts for the user: as at Auth0,
- * delegated tokens are not refreshed (each new one goes through the profile again), and
- * `offline_access` is left out of the answer's `scope`.
- */
-async function issueExchangeTokens(
-  state: TenantState,
-  ctx: KoaContextWithOIDC,
-  subject: ExchangeSubject,
-  api: DevApiConfig | undefined,
-  organization: Organization | undefined,
-): Promise<Record<string, unknown>> {
-  const { provider } = ctx.oidc;
-  const client = ctx.oidc.client as NonNullable<typeof ctx.oidc.client>;
-  const requested = words((ctx.oidc.params as Params).scope);
-  const oidcScopes = requested.filter(
-    (scope) => OIDC_SCOPES.has(scope) && !(subject.act && scope === 'offline_access'),
-  );
-  const apiScopeSet = new Set(words(api?.scopes));
-  const apiScopes = requested.filter((scope) => apiScopeSet.has(scope));
-
-  const grant = new provider.Grant({ accountId: subject.sub, clientId: client.clientId });
-  if (oidcScopes.length > 0) grant.addOIDCScope(oidcScopes.join(' '));
-  if (api) grant.addResourceScope(api.identifier, apiScopes.join(' '));
-  const grantId = await grant.save();
-  state.organizations.bindGrant(grantId, organization);
-  if (subject.act) state.delegations.bind(grantId, subject.act);
-  ctx.oidc.entity('Grant', grant);
-
-  const at = new provider.AccessToken({
-    accountId: subject.sub,
-    client,
-    grantId,
-    gty: TOKEN_EXCHANGE_GRANT,
-  });
-  if (api) {
-    at.resourceServer = new provider.ResourceServer(api.identifier, resourceServerOf(api));
-    at.scope = apiScopes.join(' ');
-  } else {
-    at.scope = oidcScopes.join(' ');
-  }
-  ctx.oidc.entity('AccessToken', at);
-  const accessToken = await at.save();
-  const oidcScope = oidcScopes.join(' ');
-
-  const scope = [...new Set([...oidcScopes, ...words(at.scope)])].join(' ');
-  return {
-    access_token: accessToken,
-    issued_token_type: ACCESS_TOKEN_TYPE,
-    token_type: 'Bearer',
-    expires_in: at.expiration,
-    ...(scope ? { scope } : {}),
-    ...(oidcScopes.includes('openid')
-      ? { id_token: await exchangeIdToken(state, ctx, subject.sub, grantId, oidcScope) }
-      : {}),
-    ...(oidcScopes.includes('offline_access')
-      ? {
-          refresh_token: await exchangeRefreshToken(provider, ctx, subject.sub, grantId, {
-            scope: [...oidcScopes, ...apiScopes].join(' '),
-            resource: api?.identifier,
-          }),
-        }
-      : {}),
-  };
-}
-
-/** An ID token of an exchange: the user's claims for the scopes, the grant's organization and actor. */
-async function exchangeIdToken(
-  state: TenantState,
-  ctx: KoaContextWithOIDC,
-  sub: string,
-  grantId: string,
-  oidcScope: string,
-): Promise<string> {
-  const account = tenantAccount(state, sub, grantId);
-  if (!account) throw invalidGrant(`the user ${sub} does not exist`);
-  const token = new ctx.oidc.provider.IdToken(
-    { ...(await account.claims('id_token', oidcScope, {}, [])) },
-    { ctx },
-  );
-  (token as unknown as { scope: string }).scope = oidcScope;
-  const claims = {
-    ...state.organizations.claimsOf(grantId),
-    ...state.delegations.claimsOf(grantId),
-  };
-  for (const [claim, value] of Object.entries(claims)) token.set(claim, value);
-  return token.issue({ use: 'idtoken' });
-}
-
-/** A refresh token of an exchange's grant (no session: it lasts its own lifetime). */
-async function exchangeRefreshToken(
-  provider: Provider,
-  ctx: KoaContextWithOIDC,
-  sub: string,
-  grantId: string,
-  { scope, resource }: { scope: string; resource: string | undefined },
-): Promise<string> {
-  const token = new provider.RefreshToken({
-    accountId: sub,
-    client: ctx.oidc.client as NonNullable<typeof ctx.oidc.client>,
-    grantId,
-    gty: TOKEN_EXCHANGE_GRANT,
-    ...(resource ? { resource } : {}),
-    rotations: 0,
-    scope,
-    authTime: Math.floor(Date.now() / 1000),
-  });
-  return token.save();
-}
-
 /** RFC 8693's `requested_token_type`, when sent, must be the one the exchange issues. */
 function checkRequestedType(params: Params, issued: string): void {
   const requested = params.requested_token_type;
@@ -437,7 +319,15 @@ export function registerTokenExchange(provider: Provider, state: TenantState): v
       const subject = await findProfile(state, request, builtIn).resolve(ctx, request);
       existingUser(state, subject.sub);
       const organization = exchangeOrganization(state, params, subject.sub);
-      ctx.body = await issueExchangeTokens(state, ctx, subject, api, organization);
+      ctx.body = {
+        ...(await issueGrantTokens(state, ctx, {
+          ...subject,
+          api,
+          organization,
+          gty: TOKEN_EXCHANGE_GRANT,
+        })),
+        issued_token_type: ACCESS_TOKEN_TYPE,
+      };
     },
     PARAMETERS,
   );
