@@ -1,9 +1,8 @@
 import * as oauth from 'oauth4webapi';
-import { CustomTokenExchangeError } from '../errors.js';
+import { Auth0Error, CustomTokenExchangeError } from '../errors.js';
 import { tenantErrorOf } from '../oidc/context.js';
-import { type IdTokenClaims, verifyIdToken } from '../oidc/id-token.js';
+import { type GrantTokens, tokenGrant } from '../oidc/grant.js';
 import type { Tenant } from '../oidc/tenant.js';
-import { withoutIdToken } from '../oidc/token-response.js';
 
 /** RFC 8693's grant type. */
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -42,19 +41,9 @@ export interface CustomTokenExchangeOptions {
 }
 
 /** What an exchange gives. */
-export interface TokenExchangeResult {
-  accessToken: string;
-  /** `Bearer`, or `N_A` for a session transfer token. */
-  tokenType: string;
-  /** Seconds since the epoch. */
-  expiresAt: number;
-  scope: string | undefined;
+export interface TokenExchangeResult extends Omit<GrantTokens, 'response'> {
   /** RFC 8693 `issued_token_type`, when the tenant said. */
   issuedTokenType: string | undefined;
-  refreshToken: string | undefined;
-  idToken: string | undefined;
-  /** The verified ID token's claims, when there was one. */
-  claims: IdTokenClaims | undefined;
   /** The `act` claim of the ID token: who acts for the subject. */
   act: Readonly<Record<string, unknown>> | undefined;
 }
@@ -114,9 +103,8 @@ function exchangeParameters(options: CustomTokenExchangeOptions): URLSearchParam
 }
 
 /**
- * One token exchange at the tenant's token endpoint, authenticated as every other grant. The
- * response's shape is checked by oauth4webapi (`N_A` accepted as a token type, for session
- * transfer tokens), and an ID token, when one comes back, goes through the one ID-token check.
+ * One token exchange at the tenant's token endpoint, authenticated as every other grant, through
+ * {@link tokenGrant} (`N_A` accepted as a token type, for session transfer tokens).
  *
  * @param now Seconds since the epoch.
  */
@@ -126,27 +114,14 @@ export async function exchangeToken(
   now: number,
 ): Promise<TokenExchangeResult> {
   checkExchangeArguments(options);
-  const context = await tenant.context();
-  let tokens: oauth.TokenEndpointResponse;
-  let idToken: unknown;
+  let tokens: GrantTokens;
   try {
-    const response = await oauth.genericTokenEndpointRequest(
-      context.as,
-      context.client,
-      context.clientAuth,
-      TOKEN_EXCHANGE_GRANT,
-      exchangeParameters(options),
-      context.http,
-    );
-    const parted = await withoutIdToken(response);
-    idToken = parted.idToken;
-    tokens = await oauth.processGenericTokenEndpointResponse(
-      context.as,
-      context.client,
-      parted.response,
-      { recognizedTokenTypes: { n_a: () => undefined } },
-    );
+    tokens = await tokenGrant(tenant, TOKEN_EXCHANGE_GRANT, exchangeParameters(options), now, {
+      recognizedTokenTypes: { n_a: () => undefined },
+    });
   } catch (cause) {
+    // The ID token's own check (and the keys it needs) fail with their own errors.
+    if (cause instanceof Auth0Error) throw cause;
     const details = tenantErrorOf(cause);
     throw new CustomTokenExchangeError(
       (details?.error ??
@@ -157,25 +132,12 @@ export async function exchangeToken(
       { cause },
     );
   }
-  const claims =
-    idToken === undefined
-      ? undefined
-      : await verifyIdToken(tenant.keys, tenant.idTokens, idToken, {
-          issuer: context.as.issuer,
-          now,
-        });
-  const act = claims?.act;
-  const extra = tokens as Record<string, unknown>;
+  const { response, ...result } = tokens;
+  const act = tokens.claims?.act;
+  const issuedTokenType = (response as Record<string, unknown>).issued_token_type;
   return {
-    accessToken: tokens.access_token,
-    tokenType: tokens.token_type === 'n_a' ? 'N_A' : 'Bearer',
-    expiresAt: now + (tokens.expires_in ?? 3600),
-    scope: tokens.scope,
-    issuedTokenType:
-      typeof extra.issued_token_type === 'string' ? extra.issued_token_type : undefined,
-    refreshToken: tokens.refresh_token,
-    idToken: typeof idToken === 'string' ? idToken : undefined,
-    claims,
+    ...result,
+    issuedTokenType: typeof issuedTokenType === 'string' ? issuedTokenType : undefined,
     act:
       typeof act === 'object' && act !== null && !Array.isArray(act)
         ? (act as Record<string, unknown>)

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from '@gatehouse/base';
 import * as oauth from 'oauth4webapi';
 import { nowSeconds } from '../clock.js';
@@ -24,16 +23,12 @@ import {
 import type { TenantDomains } from '../oidc/domains.js';
 import { fetchUserInfo } from '../oidc/userinfo.js';
 import type { AuthorizationParams } from '../options.js';
-import { type BeforeSessionSaved, shapeSession } from '../session/hook.js';
+import type { BeforeSessionSaved } from '../session/hook.js';
 import { isCeilingInPast, sanitizeSessionExpiry } from '../session/lifetime.js';
-import {
-  DEFAULT_AUDIENCE,
-  type Session,
-  type SessionData,
-  type UserClaims,
-} from '../session/model.js';
+import type { Session, UserClaims } from '../session/model.js';
 import { loginScope } from '../session/scopes.js';
-import { applyTokenUpdate, tokenSetFor } from '../session/token-sets.js';
+import { newSession, startSession } from '../session/start-session.js';
+import { applyTokenUpdate } from '../session/token-sets.js';
 import type { Sessions } from '../stores/sessions.js';
 import type { TransactionData, TransactionStore } from '../stores/types.js';
 import { callbackTransaction } from './callback-transaction.js';
@@ -42,12 +37,6 @@ import { checkOrganization, loginOrganization } from './organization.js';
 
 /** How long a login attempt may take between the redirect and the callback. */
 const TRANSACTION_LIFETIME_SECONDS = 3600;
-
-/**
- * ID-token claims that only mattered for validating the login, not worth a cookie byte. (`acr`,
- * `amr` and `auth_time` stay: step-up decides from them.)
- */
-const PROTOCOL_CLAIMS = ['nonce', 'at_hash', 'c_hash', 's_hash'];
 
 /** Options of `startInteractiveLogin`. */
 export interface StartInteractiveLoginOptions<TStoreOptions> {
@@ -227,40 +216,39 @@ export class InteractiveLogin<TStoreOptions> {
         // A link completes for the user who started it, never by switching to another account.
         throw new LinkUserMismatchError();
       }
-      const ceiling = sanitizeSessionExpiry(claims.session_expiry);
-      if (isCeilingInPast(ceiling, claims.iat, now)) throw new SessionExpiredError();
       const user: UserClaims = this.context.fetchUserInfo
         ? { ...claims, ...(await fetchUserInfo(context, tokens.access_token, claims.sub)) }
         : (claims as UserClaims);
-      const session = newSession({ tokens, claims: user }, transaction, {
-        domain: tenant.address.origin,
-        ceiling,
-        nowMs,
-      });
-      if (transaction.linkSub === undefined) {
-        const shaped = await shapeSession(
-          this.context.beforeSessionSaved,
-          { user: session.user, data: {} },
-          { idTokenClaims: claims, trigger: 'login' },
-        );
-        session.user = shaped.user;
-        if (Object.keys(shaped.data).length > 0) session.data = shaped.data;
-      }
       if (transaction.linkSub !== undefined) {
         // A link keeps the user's session (its claims and tokens); it gains the link's token, and,
         // as every login, a new session id (SECURITY.md rule 6).
         const kept = await sessions.peek(options.storeOptions);
         if (kept && kept.user.sub === claims.sub) {
-          const [tokenSet] = session.tokenSets;
+          const ceiling = sanitizeSessionExpiry(claims.session_expiry);
+          if (isCeilingInPast(ceiling, claims.iat, now)) throw new SessionExpiredError();
+          const [tokenSet] = newSession({ tokens, claims: user }, transaction, {
+            domain: tenant.address.origin,
+            ceiling,
+            nowMs,
+          }).tokenSets;
           const updated = tokenSet ? applyTokenUpdate(kept, { tokenSet }, now) : kept;
           await sessions.save(updated, options.storeOptions, { rotateId: true });
           return { appState: transaction.appState, session: sessions.view(updated) };
         }
       }
-      // A fresh session and session id replace whatever this browser had before (no fixation,
-      // and a new user never inherits the previous user's tokens).
-      await sessions.save(session, options.storeOptions, { rotateId: true });
-      return { appState: transaction.appState, session: sessions.view(session) };
+      const session = await startSession(
+        this.context,
+        {
+          tokens: { ...tokens, id_token: tokens.id_token as string },
+          idTokenClaims: claims,
+          user,
+          requested: transaction,
+          domain: tenant.address.origin,
+          trigger: 'login',
+        },
+        options.storeOptions,
+      );
+      return { appState: transaction.appState, session };
     } finally {
       // The code is spent whatever happened: the transaction cannot be used twice.
       await transactions.delete(state, options.storeOptions);
@@ -315,48 +303,4 @@ function maxAgeOf(value: unknown): number | undefined {
     throw new InvalidArgumentError('max_age', 'max_age must be a whole number of seconds.');
   }
   return seconds;
-}
-
-/** The user claims a session keeps of verified ID-token claims: all but the protocol's. */
-export function sessionUser(claims: Readonly<Record<string, unknown>>): UserClaims {
-  const user = { ...claims } as UserClaims;
-  for (const claim of PROTOCOL_CLAIMS) delete user[claim];
-  return user;
-}
-
-/** The session a login creates, from verified tokens and what was asked for (audience, scope). */
-export function newSession(
-  { tokens, claims }: { tokens: oauth.TokenEndpointResponse; claims: UserClaims },
-  transaction: Pick<TransactionData, 'audience' | 'scope'>,
-  { domain, ceiling, nowMs }: { domain: string; ceiling: number | undefined; nowMs: number },
-): SessionData {
-  const now = Math.floor(nowMs / 1000);
-  const user = sessionUser(claims);
-  if (ceiling === undefined) delete user.session_expiry;
-  const expiresAt = now + (tokens.expires_in ?? 3600);
-  return {
-    user,
-    domain,
-    idToken: tokens.id_token,
-    refreshToken: tokens.refresh_token,
-    tokenSets: tokens.access_token
-      ? [
-          tokenSetFor({
-            audience: transaction.audience ?? DEFAULT_AUDIENCE,
-            accessToken: tokens.access_token,
-            grantedScope: tokens.scope,
-            requestedScope: transaction.scope,
-            expiresAt,
-          }),
-        ]
-      : [],
-    connectionTokenSets: [],
-    internal: {
-      sid: typeof claims.sid === 'string' ? claims.sid : randomBytes(16).toString('hex'),
-      createdAt: now,
-      createdAtMs: nowMs,
-      updatedAt: now,
-      ...(ceiling !== undefined ? { sessionExpiresAt: ceiling } : {}),
-    },
-  };
 }

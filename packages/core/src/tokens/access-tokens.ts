@@ -7,7 +7,6 @@ import {
   AccessTokenForConnectionError,
   MissingRequiredArgumentError,
 } from '../errors.js';
-import { sessionUser } from '../login/interactive-login.js';
 import { MfaRequiredError } from '../mfa/errors.js';
 import type { MfaTokens } from '../mfa/mfa-token.js';
 import type { TenantDomains } from '../oidc/domains.js';
@@ -23,6 +22,7 @@ import type { AuthorizationParams } from '../options.js';
 import { type BeforeSessionSaved, shapeSession } from '../session/hook.js';
 import { type ConnectionTokenSet, DEFAULT_AUDIENCE, type TokenSet } from '../session/model.js';
 import { mergeScopes, scopeForAudience } from '../session/scopes.js';
+import { sessionUser } from '../session/start-session.js';
 import {
   applyConnectionTokenSet,
   applyTokenUpdate,
