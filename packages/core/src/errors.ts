@@ -319,3 +319,69 @@ export class SilentLoginFailedError extends AuthorizationError {
     super(error, errorDescription);
   }
 }
+
+/**
+ * Codes of {@link BackchannelAuthenticationError}, as auth0-server-python's; the tenant's own
+ * answers pass through: `authorization_pending`, `slow_down`, `access_denied`, `expired_token`,
+ * `invalid_grant`, `unknown_user_id`, `invalid_request`, ...
+ */
+export type BackchannelAuthenticationErrorCode =
+  | 'backchannel_error'
+  | 'configuration_error'
+  | 'invalid_response'
+  | 'timeout'
+  | (string & {});
+
+/**
+ * Client-Initiated Backchannel Authentication (CIBA) failed, or one poll's answer was not tokens
+ * yet. `retryAfter` is the tenant's `Retry-After` in seconds, when it sent one (with `slow_down`).
+ */
+export class BackchannelAuthenticationError extends Auth0Error {
+  override name = 'BackchannelAuthenticationError';
+  declare readonly code: BackchannelAuthenticationErrorCode;
+  constructor(
+    code: BackchannelAuthenticationErrorCode,
+    message: string,
+    /** Seconds the tenant asked to wait before the next poll. */
+    readonly retryAfter?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
+/**
+ * Codes of the passwordless errors, as auth0-server-python's; the tenant's own answers pass
+ * through (`bad.email`, `bad.phone_number`, `bad.connection`, `invalid_grant`, ...).
+ */
+export type PasswordlessErrorCode =
+  | 'too_many_requests'
+  | 'passwordless_start_failed'
+  | 'passwordless_verify_failed'
+  | 'invalid_grant'
+  | (string & {});
+
+/** A passwordless call failed. `retryAfter`: seconds to wait, when the tenant rate-limited it. */
+export class PasswordlessError extends Auth0Error {
+  override name = 'PasswordlessError';
+  declare readonly code: PasswordlessErrorCode;
+  constructor(
+    code: PasswordlessErrorCode,
+    message: string,
+    /** The tenant's `Retry-After`, in seconds (with `too_many_requests`). */
+    readonly retryAfter?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
+/** `passwordless.start` failed: no code or link was sent. */
+export class PasswordlessStartError extends PasswordlessError {
+  override name = 'PasswordlessStartError';
+}
+
+/** `passwordless.verify` refused the code (wrong, expired, used or locked) or failed. */
+export class PasswordlessVerifyError extends PasswordlessError {
+  override name = 'PasswordlessVerifyError';
+}

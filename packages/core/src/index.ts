@@ -6,6 +6,13 @@ export {
   type ReplayStore,
 } from '@gatehouse/base';
 export {
+  type BackchannelAuthenticationOptions,
+  type BackchannelAuthorizationParams,
+  type BackchannelRequest,
+  CIBA_GRANT,
+  type PollOptions,
+} from './ciba/backchannel.js';
+export {
   type CookieJar,
   type CookieOptions,
   parseCookieHeader,
@@ -21,6 +28,8 @@ export {
   Auth0Error,
   type Auth0ErrorCode,
   AuthorizationError,
+  BackchannelAuthenticationError,
+  type BackchannelAuthenticationErrorCode,
   BackchannelLogoutError,
   ConfigurationError,
   CrossSiteRequestError,
@@ -38,6 +47,10 @@ export {
   type MyAccountValidationError,
   OidcError,
   OrganizationTokenValidationError,
+  PasswordlessError,
+  type PasswordlessErrorCode,
+  PasswordlessStartError,
+  PasswordlessVerifyError,
   SessionExpiredError,
   SessionRefusedError,
   SessionTooLargeError,
@@ -94,6 +107,7 @@ export {
   type RequestContext,
   type RequestHeaders,
 } from './oidc/domains.js';
+export type { GrantTokens } from './oidc/grant.js';
 export type { IdTokenSigningAlg } from './oidc/id-token.js';
 export type {
   AuthorizationParams,
@@ -101,6 +115,15 @@ export type {
   ServerClientOptions,
   TokenEndpointAuthMethod,
 } from './options.js';
+export {
+  PASSWORDLESS_OTP_GRANT,
+  type PasswordlessClient,
+  type PasswordlessEmail,
+  type PasswordlessSms,
+  type StartPasswordlessOptions,
+  type StartPasswordlessResult,
+  type VerifyPasswordlessOptions,
+} from './passwordless/passwordless-client.js';
 export { safeReturnTo } from './redirects.js';
 export {
   type BackchannelLogoutOptions,

@@ -4,6 +4,12 @@ import {
   MemoryReplayStore,
   type ReplayStore,
 } from '@gatehouse/base';
+import type {
+  BackchannelAuthenticationOptions,
+  BackchannelRequest,
+  PollOptions,
+} from './ciba/backchannel.js';
+import { BackchannelAuthentication } from './ciba/backchannel-client.js';
 import { nowSeconds } from './clock.js';
 import {
   ConfigurationError,
@@ -38,6 +44,7 @@ import {
 import { MyAccountClient } from './my-account/my-account-client.js';
 import type { ConnectedAccountsPage, ConnectionsPage } from './my-account/types.js';
 import { TenantDomains } from './oidc/domains.js';
+import type { GrantTokens } from './oidc/grant.js';
 import { logoutUrl } from './oidc/logout.js';
 import { verifyLogoutToken } from './oidc/logout-token.js';
 import {
@@ -50,6 +57,10 @@ import {
   type ServerClientOptions,
 } from './options.js';
 import { checkServerClientOptions } from './options-check.js';
+import {
+  type PasswordlessClient,
+  TenantPasswordlessClient,
+} from './passwordless/passwordless-client.js';
 import type {
   ConnectionTokenSet,
   Session,
@@ -134,6 +145,11 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
    * authenticators, and verify a code to get the token that needed MFA.
    */
   readonly mfa: MfaClient<TStoreOptions>;
+  /**
+   * Passwordless login: `start` sends a one-time code (email or text message) or a magic link,
+   * `verify` checks the code and starts a session. Links complete at the callback.
+   */
+  readonly passwordless: PasswordlessClient<TStoreOptions>;
   readonly #domains: TenantDomains<TStoreOptions>;
   readonly #clientId: string;
   readonly #sessions: Sessions<TStoreOptions>;
@@ -144,6 +160,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   readonly #logoutTokenReplay: ReplayStore;
   readonly #exchanges: TokenExchanges<TStoreOptions>;
   readonly #transactions: TransactionStore<TStoreOptions>;
+  readonly #backchannel: BackchannelAuthentication<TStoreOptions>;
 
   constructor(options: ServerClientOptions<TStoreOptions>) {
     checkServerClientOptions(options);
@@ -213,6 +230,16 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
     this.#exchanges = new TokenExchanges({
       domains: this.#domains,
       sessions: this.#sessions,
+      beforeSessionSaved: options.beforeSessionSaved,
+    });
+    this.passwordless = new TenantPasswordlessClient({
+      ...shared,
+      login: this.#login,
+      mfaTokens,
+      beforeSessionSaved: options.beforeSessionSaved,
+    });
+    this.#backchannel = new BackchannelAuthentication({
+      ...shared,
       beforeSessionSaved: options.beforeSessionSaved,
     });
     this.#connectedAccounts = new ConnectedAccounts({
@@ -378,6 +405,57 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
     options: SessionTransferOptions<TStoreOptions>,
   ): Promise<TokenExchangeResult> {
     return this.#exchanges.sessionTransferToken(options);
+  }
+
+  /**
+   * Client-Initiated Backchannel Authentication (CIBA): asks the tenant to have the user
+   * (`loginHint.sub`) approve on their own device, showing `bindingMessage`. Returns the request
+   * to poll with {@link ServerClient.backchannelAuthenticationGrant}.
+   */
+  initiateBackchannelAuthentication(
+    options: BackchannelAuthenticationOptions & { storeOptions?: TStoreOptions },
+  ): Promise<BackchannelRequest> {
+    return this.#backchannel.initiate(options);
+  }
+
+  /**
+   * One poll of a CIBA request: the tokens once the user approved; otherwise rejects with a
+   * `BackchannelAuthenticationError` whose code is the tenant's answer (`authorization_pending`,
+   * `slow_down` with `retryAfter`, `access_denied`, `expired_token`).
+   */
+  backchannelAuthenticationGrant(options: {
+    authReqId: string;
+    storeOptions?: TStoreOptions;
+  }): Promise<GrantTokens> {
+    return this.#backchannel.grant(options);
+  }
+
+  /**
+   * Polls a started CIBA request until the user approves (the tokens), denies (`access_denied`) or
+   * it expires (`expired_token`), honouring `interval`, `slow_down` and `Retry-After`. Rejects with
+   * the signal's reason when `signal` aborts.
+   */
+  pollBackchannelAuthentication(
+    request: BackchannelRequest & PollOptions & { storeOptions?: TStoreOptions },
+  ): Promise<GrantTokens> {
+    return this.#backchannel.await(request);
+  }
+
+  /** {@link ServerClient.initiateBackchannelAuthentication}, then polls until it ends. */
+  backchannelAuthentication(
+    options: BackchannelAuthenticationOptions & PollOptions & { storeOptions?: TStoreOptions },
+  ): Promise<GrantTokens> {
+    return this.#backchannel.authenticate(options);
+  }
+
+  /**
+   * CIBA that signs the approving user in: their ID token is checked as at login and a session
+   * with a new id is saved (when the browser's session is already theirs, the tokens join it).
+   */
+  loginBackchannel(
+    options: BackchannelAuthenticationOptions & PollOptions & { storeOptions: TStoreOptions },
+  ): Promise<Session> {
+    return this.#backchannel.login(options);
   }
 
   /**

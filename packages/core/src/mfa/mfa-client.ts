@@ -1,10 +1,10 @@
-import { type HttpPolicy, send } from '@gatehouse/base';
 import * as oauth from 'oauth4webapi';
 import { nowSeconds } from '../clock.js';
 import { tenantErrorOf } from '../oidc/context.js';
 import type { TenantDomains } from '../oidc/domains.js';
 import { verifyIdToken } from '../oidc/id-token.js';
 import type { Tenant } from '../oidc/tenant.js';
+import { callTenantApi, type TenantApiAnswer, withClientAuth } from '../oidc/tenant-api.js';
 import { withoutIdToken } from '../oidc/token-response.js';
 import { DEFAULT_AUDIENCE, type TokenSet } from '../session/model.js';
 import { applyTokenUpdate, tokenSetFor } from '../session/token-sets.js';
@@ -18,9 +18,6 @@ const GRANTS = {
   oob: 'http://auth0.com/oauth/grant-type/mfa-oob',
   recoveryCode: 'http://auth0.com/oauth/grant-type/mfa-recovery-code',
 } as const;
-
-/** Largest MFA API response read. */
-const MAX_RESPONSE_BYTES = 65_536;
 
 /** An authenticator the user has enrolled (`GET /mfa/authenticators`). */
 export interface Authenticator {
@@ -192,18 +189,15 @@ export class TenantMfaClient<TStoreOptions> implements MfaClient<TStoreOptions> 
     const { context, tenant } = await this.#open(options.mfaToken);
     // The client authenticates in the body (`client_secret` or a client assertion), as Auth0's
     // /mfa/challenge takes it.
-    const form = new URLSearchParams({
+    const request = await withClientAuth(tenant, {
       mfa_token: context.mfaToken,
-      client_id: tenant.client.client_id,
       challenge_type: options.challengeType,
       ...(options.authenticatorId ? { authenticator_id: options.authenticatorId } : {}),
     });
-    const as = await tenant.metadata();
-    await (await tenant.bodyClientAuth())(as, tenant.client, form, new Headers());
     const body = await this.#call(tenant, 'mfa_challenge_error', '/mfa/challenge', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(Object.fromEntries(form)),
+      body: JSON.stringify(request),
     });
     const type = body?.challenge_type;
     if (type !== 'otp' && type !== 'oob') throw invalid('mfa_challenge_error');
@@ -307,28 +301,20 @@ export class TenantMfaClient<TStoreOptions> implements MfaClient<TStoreOptions> 
     init: RequestInit,
     // biome-ignore lint/suspicious/noExplicitAny: a JSON body, checked field by field by each caller.
   ): Promise<any> {
-    const policy: HttpPolicy = tenant.httpPolicy;
-    let response: Response;
-    let body: unknown;
+    let answer: TenantApiAnswer;
     try {
-      response = await send(new URL(path, tenant.address.origin), policy, init);
-      const raw = await response.text();
-      if (raw.length > MAX_RESPONSE_BYTES) throw new Error('the response is too large');
-      body = raw === '' ? undefined : JSON.parse(raw);
+      answer = await callTenantApi(tenant, path, init);
     } catch (cause) {
       throw new MfaError(code, `The MFA request failed: ${(cause as Error).message}`, { cause });
     }
-    if (!response.ok) {
-      const error = text((body as { error?: unknown } | undefined)?.error);
-      const description = text(
-        (body as { error_description?: unknown } | undefined)?.error_description,
-      );
-      throw new MfaError(code, `The tenant answered ${response.status}: ${error ?? 'an error'}`, {
+    if (!answer.ok) {
+      const { error, errorDescription } = answer;
+      throw new MfaError(code, `The tenant answered ${answer.status}: ${error ?? 'an error'}`, {
         ...(error ? { tenantError: error } : {}),
-        ...(description ? { tenantErrorDescription: description } : {}),
+        ...(errorDescription ? { tenantErrorDescription: errorDescription } : {}),
       });
     }
-    return body;
+    return answer.body;
   }
 }
 

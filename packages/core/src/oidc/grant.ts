@@ -35,6 +35,8 @@ export async function tokenGrant(
   now: number,
   options: {
     recognizedTokenTypes?: oauth.ProcessTokenResponseOptions['recognizedTokenTypes'];
+    /** Extra request headers, e.g. `auth0-forwarded-for`. */
+    headers?: Record<string, string>;
   } = {},
 ): Promise<GrantTokens> {
   const context = await tenant.context();
@@ -44,7 +46,7 @@ export async function tokenGrant(
     context.clientAuth,
     grantType,
     parameters,
-    context.http,
+    options.headers ? { ...context.http, headers: options.headers } : context.http,
   );
   const parted = await withoutIdToken(response);
   const tokens = await oauth.processGenericTokenEndpointResponse(

@@ -1,7 +1,6 @@
 import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { AccessTokenError } from '../errors.js';
-import type { MfaRequirements } from '../mfa/errors.js';
 import { type TokenUpdate, tokenSetFor } from '../session/token-sets.js';
 import type { IdTokenVerifier } from './callback.js';
 import { type TenantContext, tenantErrorOf } from './context.js';
@@ -57,25 +56,6 @@ function audiencesOf(accessToken: string): string[] | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * The tenant's `mfa_token` and `mfa_requirements` when a refresh was answered `mfa_required`
- * (Auth0 puts them in the error body), else undefined.
- */
-export function mfaChallengeOf(
-  error: unknown,
-): { mfaToken: string; requirements: MfaRequirements | undefined } | undefined {
-  if (!(error instanceof AccessTokenError) || error.code !== 'mfa_required') return undefined;
-  const cause = error.cause;
-  const body =
-    cause instanceof oauth.ResponseBodyError ? (cause.cause as Record<string, unknown>) : {};
-  if (typeof body.mfa_token !== 'string' || body.mfa_token === '') return undefined;
-  const requirements =
-    typeof body.mfa_requirements === 'object' && body.mfa_requirements !== null
-      ? (body.mfa_requirements as MfaRequirements)
-      : undefined;
-  return { mfaToken: body.mfa_token, requirements };
 }
 
 /** The session a refresh is for, as a refreshed ID token is compared with it. */

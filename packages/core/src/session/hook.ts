@@ -13,7 +13,13 @@ export interface SessionShape {
 }
 
 /** When the hook runs. */
-export type SessionHookTrigger = 'login' | 'refresh' | 'token-exchange';
+export type SessionHookTrigger =
+  | 'login'
+  | 'refresh'
+  | 'token-exchange'
+  | 'backchannel'
+  | 'passwordless'
+  | 'passkey';
 
 /**
  * Runs at every login (interactive, custom token exchange) and after each refresh that brings a

@@ -5,7 +5,7 @@ import type { Sessions } from '../stores/sessions.js';
 import { type BeforeSessionSaved, type SessionHookTrigger, shapeSession } from './hook.js';
 import { isCeilingInPast, sanitizeSessionExpiry } from './lifetime.js';
 import { DEFAULT_AUDIENCE, type Session, type SessionData, type UserClaims } from './model.js';
-import { tokenSetFor } from './token-sets.js';
+import { applyTokenUpdate, tokenSetFor } from './token-sets.js';
 
 /** The tokens a session is made of. */
 export interface SessionTokens {
@@ -29,6 +29,12 @@ export interface SignIn {
   /** The origin of the tenant domain that signed the user in. */
   domain: string;
   trigger: SessionHookTrigger;
+  /**
+   * When the browser's session is already this user's (same `sub`, same domain), add the new
+   * tokens to it (a new session id all the same) instead of starting over: a sign-in that asks
+   * for more (CIBA for another API) keeps the user's other tokens. Default: start over.
+   */
+  mergeSameUser?: boolean;
 }
 
 /** What {@link startSession} needs from the client. */
@@ -59,6 +65,19 @@ export async function startSession<TStoreOptions>(
     signIn.requested,
     { domain: signIn.domain, ceiling, nowMs },
   );
+  if (signIn.mergeSameUser) {
+    const kept = await sessions.peek(storeOptions);
+    const [tokenSet] = session.tokenSets;
+    if (kept && tokenSet && kept.user.sub === claims.sub && kept.domain === signIn.domain) {
+      const merged = applyTokenUpdate(
+        kept,
+        { tokenSet, refreshToken: signIn.tokens.refresh_token, idToken: signIn.tokens.id_token },
+        Math.floor(nowMs / 1000),
+      );
+      await sessions.save(merged, storeOptions, { rotateId: true });
+      return sessions.view(merged);
+    }
+  }
   const shaped = await shapeSession(
     beforeSessionSaved,
     { user: session.user, data: {} },

@@ -7,11 +7,10 @@ import {
   AccessTokenForConnectionError,
   MissingRequiredArgumentError,
 } from '../errors.js';
-import { MfaRequiredError } from '../mfa/errors.js';
+import { mfaRequiredErrorOf } from '../mfa/mfa-required.js';
 import type { MfaTokens } from '../mfa/mfa-token.js';
 import type { TenantDomains } from '../oidc/domains.js';
 import {
-  mfaChallengeOf,
   processRefreshResponse,
   type RefreshRequest,
   refreshTokenRequest,
@@ -204,17 +203,14 @@ export class AccessTokens<TStoreOptions> {
    * sealed with what it was for (domain, audience, scope); any other error is returned as it is.
    */
   async #withMfaToken(error: unknown, tenant: Tenant, request: RefreshRequest): Promise<unknown> {
-    const challenge = mfaChallengeOf(error);
-    if (!challenge) return error;
-    const mfaToken = await this.context.mfaTokens.seal({
-      mfaToken: challenge.mfaToken,
-      audience: request.audience,
-      scope: request.scope,
-      domain: tenant.address.origin,
-      createdAt: nowSeconds(),
-    });
-    const { details } = error as AccessTokenError;
-    return new MfaRequiredError(mfaToken, challenge.requirements, details);
+    return (
+      (await mfaRequiredErrorOf(error, this.context.mfaTokens, {
+        audience: request.audience,
+        scope: request.scope,
+        domain: tenant.address.origin,
+        createdAt: nowSeconds(),
+      })) ?? error
+    );
   }
 
   /**

@@ -4,6 +4,7 @@ import {
   AuthorizationError,
   CrossSiteRequestError,
   MyAccountApiError,
+  PasswordlessError,
 } from '../errors.js';
 import { acceptsHtml } from './request.js';
 import { json, NO_STORE, type WebResponse } from './response.js';
@@ -56,8 +57,22 @@ export function httpStatusOf(error: unknown): number {
   if (error instanceof MyAccountApiError) {
     return error.status >= 400 && error.status <= CLIENT_ERROR_MAX ? error.status : 500;
   }
+  if (error instanceof PasswordlessError) return passwordlessStatus(error);
   if (error instanceof Auth0Error) return STATUS_OF_CODE[error.code as Auth0ErrorCode] ?? 500;
   return 500;
+}
+
+/**
+ * A refused code or address is the user's (400), a rate limit is 429; a tenant that could not be
+ * reached or answered nonsense is the server's (502 is not ours to claim: 500).
+ */
+function passwordlessStatus(error: PasswordlessError): number {
+  if (error.code === 'too_many_requests') return 429;
+  return error.code === 'passwordless_start_failed' ||
+    error.code === 'passwordless_verify_failed' ||
+    error.code === 'invalid_response'
+    ? 500
+    : 400;
 }
 
 /** The code an error is reported with: its own stable code, or `internal_error`. */
@@ -148,8 +163,12 @@ export function errorResponse(
     response = json(status, { error: code, error_description: message });
     response.headers['cache-control'] = NO_STORE;
   }
-  // A store outage says when to retry; only a plain number of seconds is passed on.
-  const retryAfter = isStoreOutage(error) ? error.headers?.['retry-after'] : undefined;
+  // A store outage or the tenant's rate limit says when to retry; only plain seconds pass on.
+  const retryAfter = isStoreOutage(error)
+    ? error.headers?.['retry-after']
+    : error instanceof PasswordlessError && error.retryAfter !== undefined
+      ? String(error.retryAfter)
+      : undefined;
   if (typeof retryAfter === 'string' && /^\d{1,5}$/.test(retryAfter)) {
     response.headers['retry-after'] = retryAfter;
   }

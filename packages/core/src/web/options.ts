@@ -22,6 +22,14 @@ export interface WebRoutes {
   link: string | false;
   /** `GET`: unlinks the identity of `connection` from the signed-in user. */
   unlink: string | false;
+  /**
+   * `POST`: sends a one-time code (`email` or `phone_number`) or a sign-in link (`send=link`);
+   * `returnTo` after sign-in, `next` the code form's page. Needs a passwordless connection at
+   * the tenant.
+   */
+  passwordlessStart: string | false;
+  /** `POST`: checks the `code` and starts the session, then goes to `returnTo`. */
+  passwordlessVerify: string | false;
 }
 
 /** Where the routes are unless configured otherwise (DESIGN.md, framework packages). */
@@ -33,6 +41,8 @@ export const DEFAULT_ROUTES: Readonly<WebRoutes> = Object.freeze({
   connect: '/auth/connect',
   link: '/auth/link',
   unlink: '/auth/unlink',
+  passwordlessStart: '/auth/passwordless/start',
+  passwordlessVerify: '/auth/passwordless/verify',
 });
 
 /** Where sessions live: sealed cookies (stateless), or a {@link SessionBackend} on the server. */

@@ -1,4 +1,6 @@
 import type { CookieJar } from '../cookies/cookie-jar.js';
+import { Sealer, type SealPurpose } from '../cookies/sealer.js';
+import { resolveSecrets } from '../options.js';
 import { ServerClient } from '../server-client.js';
 import { errorCodeOf, errorResponse } from './errors.js';
 import {
@@ -25,6 +27,7 @@ import type { RouteContext, RouteHandler } from './routes/context.js';
 import { link, unlink } from './routes/link.js';
 import { login } from './routes/login.js';
 import { logout } from './routes/logout.js';
+import { passwordlessStart, passwordlessVerify } from './routes/passwordless.js';
 import { type RequiresAuthOptions, requiresAuth } from './routes/requires-auth.js';
 import { silentLogin } from './routes/silent-login.js';
 
@@ -55,6 +58,8 @@ const HANDLERS: Record<RouteName, { methods: RouteDefinition['methods']; handler
     connect: { methods: ['GET'], handler: connect },
     link: { methods: ['GET'], handler: link },
     unlink: { methods: ['GET'], handler: unlink },
+    passwordlessStart: { methods: ['POST'], handler: passwordlessStart },
+    passwordlessVerify: { methods: ['POST'], handler: passwordlessVerify },
   };
 
 /**
@@ -80,7 +85,14 @@ export class WebAuth {
   constructor(options: WebAuthOptions = {}, env: WebAuthEnv = process.env) {
     this.options = resolveWebAuthOptions(options, env);
     this.client = new ServerClient(this.options.clientOptions);
-    this.#context = { client: this.client, options: this.options };
+    const secrets = resolveSecrets(this.options.clientOptions.secret);
+    const sealers = new Map<SealPurpose, Sealer>();
+    const sealer = (purpose: SealPurpose) => {
+      let found = sealers.get(purpose);
+      if (!found) sealers.set(purpose, (found = new Sealer(secrets, purpose)));
+      return found;
+    };
+    this.#context = { client: this.client, options: this.options, sealer };
     this.routes = (Object.keys(HANDLERS) as RouteName[]).flatMap((name) => {
       const path = this.options.routes[name];
       return path === false ? [] : [{ name, methods: HANDLERS[name].methods, path }];

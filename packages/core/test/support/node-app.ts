@@ -106,6 +106,16 @@ async function route(
         });
         return send(200, { ok: true });
       }
+      case '/auth/passwordless-link': {
+        const email = url.searchParams.get('email') ?? '';
+        const started = await client.passwordless.start({
+          email,
+          send: 'link',
+          storeOptions,
+          appState: { returnTo: '/me' },
+        });
+        return send(200, started);
+      }
       case '/auth/logout':
         return redirect(await client.logout({ storeOptions, returnTo: `${appUrl}/` }));
       case '/':

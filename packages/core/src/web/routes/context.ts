@@ -1,3 +1,4 @@
+import type { Sealer, SealPurpose } from '../../cookies/sealer.js';
 import type { ServerClient } from '../../server-client.js';
 import type { CookieStoreOptions } from '../../stores/types.js';
 import type { ResolvedWebAuthOptions } from '../options.js';
@@ -8,6 +9,8 @@ import type { WebResponse } from '../response.js';
 export interface RouteContext {
   client: ServerClient;
   options: ResolvedWebAuthOptions;
+  /** The app's sealer for one purpose (keys derived once), for the routes' own short cookies. */
+  sealer(purpose: SealPurpose): Sealer;
 }
 
 /** A route handler: a request in, a response description out; errors are thrown. */

@@ -1,0 +1,4 @@
+import { describePasswordless } from '@gatehouse/web-test-kit/scenarios/passwordless';
+import { startApp } from './support/app.js';
+
+describePasswordless(startApp);
