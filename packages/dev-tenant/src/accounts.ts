@@ -1,6 +1,6 @@
 import type { Account } from 'oidc-provider';
-import { extraIdTokenClaims } from './config.js';
 import type { TenantState } from './tenant-state.js';
+import { findUser } from './users.js';
 
 /**
  * A user of the tenant as oidc-provider sees an account: the claims its tokens may carry. Those
@@ -12,19 +12,14 @@ export function tenantAccount(
   sub: string,
   grantId: string | undefined,
 ): Account | undefined {
-  const user = state.config.users.find((candidate) => candidate.sub === sub);
+  const user = findUser(state, sub);
   if (!user) return undefined;
   return {
     accountId: user.sub,
     async claims() {
       return {
         sub: user.sub,
-        email: user.email,
-        email_verified: true,
-        name: user.name,
-        nickname: user.email.split('@')[0],
-        updated_at: Math.floor(Date.now() / 1000),
-        ...extraIdTokenClaims(user),
+        ...user.claims(),
         ...state.organizations.claimsOf(grantId),
         ...state.delegations.claimsOf(grantId),
       };

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { TenantState } from './tenant-state.js';
+import { findUser } from './users.js';
 
 const USER_LOGOUT = /^\/test\/users\/([^/]+)\/logout$/;
 const USER = /^\/test\/users\/([^/]+)$/;
@@ -31,7 +32,7 @@ export function adminApi(state: TenantState): Middleware {
     const user = USER.exec(ctx.path);
     if (user && ctx.method === 'GET') {
       const sub = decodeURIComponent(user[1] as string);
-      const found = state.config.users.find((candidate) => candidate.sub === sub);
+      const found = findUser(state, sub);
       if (!found) {
         ctx.status = 404;
         ctx.body = { error: 'not_found', error_description: `no user ${sub}` };

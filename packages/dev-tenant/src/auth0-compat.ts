@@ -4,6 +4,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { passBodyOn, readFormBody } from './body.js';
 import type { DevClientConfig } from './config.js';
 import { mfaRequiredForRefresh } from './mfa-required.js';
+import { PASSWORDLESS_OTP_GRANT } from './passwordless-grant.js';
 import {
   findApi,
   isMyAccountAudience,
@@ -259,8 +260,11 @@ async function translate(state: TenantState, ctx: Context): Promise<boolean> {
     if (grantType === 'client_credentials' && audience && !params.has('resource')) {
       params.set('resource', audience);
     }
-    // Token exchange takes RFC 8693's `audience` as it is (see `token-exchange.ts`).
-    if (grantType !== TOKEN_EXCHANGE_GRANT) params.delete('audience');
+    // Token exchange takes RFC 8693's `audience` as it is (see `token-exchange.ts`), and so does
+    // the passwordless grant (see `passwordless-grant.ts`).
+    if (grantType !== TOKEN_EXCHANGE_GRANT && grantType !== PASSWORDLESS_OTP_GRANT) {
+      params.delete('audience');
+    }
     passBodyOn(ctx, params);
   } else if (ctx.path === '/v2/logout' && ctx.method === 'GET') {
     return translateAuth0Logout(state, ctx);

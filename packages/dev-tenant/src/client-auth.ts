@@ -18,13 +18,15 @@ export interface ClientCredentialsSource {
  * the body, as Auth0 takes them), and a refresh the tenant answers with `mfa_required` before
  * oidc-provider would authenticate it. The same methods oidc-provider takes: `client_secret_basic`,
  * `client_secret_post` (a client with a secret may use either, as at Auth0), `private_key_jwt`
- * (the assertion's audience being the domain's issuer or its token endpoint). Resolves to the
- * client, or undefined when the request does not prove to be it.
+ * (the assertion's audience being the domain's issuer, its token endpoint, or `endpoint`, the URL
+ * of the endpoint the request is made to). Resolves to the client, or undefined when the request
+ * does not prove to be it.
  */
 export async function authenticateClient(
   state: TenantState,
   issuer: string,
   source: ClientCredentialsSource,
+  endpoint?: string,
 ): Promise<DevClientConfig | undefined> {
   const basic = /^Basic (.+)$/i.exec(source.authorization)?.[1];
   if (basic) {
@@ -41,7 +43,7 @@ export async function authenticateClient(
   if (clientId && secret) return bySecret(state, clientId, secret);
   const assertion = source.param('client_assertion');
   if (source.param('client_assertion_type') === JWT_BEARER && assertion) {
-    return byAssertion(state, issuer, assertion, clientId);
+    return byAssertion(state, issuer, assertion, clientId, endpoint);
   }
   return undefined;
 }
@@ -72,6 +74,7 @@ async function byAssertion(
   issuer: string,
   assertion: string,
   clientId: string | undefined,
+  endpoint: string | undefined,
 ): Promise<DevClientConfig | undefined> {
   const claimed = clientId ?? unverifiedIssuer(assertion);
   const client = state.config.clients.find((candidate) => candidate.clientId === claimed);
@@ -80,7 +83,7 @@ async function byAssertion(
     await jwtVerify(assertion, createLocalJWKSet(client.jwks as JSONWebKeySet), {
       issuer: client.clientId,
       subject: client.clientId,
-      audience: [issuer, `${issuer}oauth/token`],
+      audience: [issuer, `${issuer}oauth/token`, ...(endpoint ? [endpoint] : [])],
       requiredClaims: ['exp'],
     });
     return client;

@@ -43,6 +43,8 @@ function checker(problems: string[]) {
     'a positive number of seconds',
     (value) => typeof value === 'number' && Number.isFinite(value) && value > 0,
   );
+  const count = (takes: string) =>
+    simple(takes, (value) => Number.isSafeInteger(value) && (value as number) > 0);
   const boolean = simple('true or false', (value) => typeof value === 'boolean');
   const oneOf = (...choices: string[]) =>
     simple(`one of ${choices.map((choice) => JSON.stringify(choice)).join(', ')}`, (value) =>
@@ -175,6 +177,15 @@ function checker(problems: string[]) {
     tokenExchangeProfiles: arrayOf(tokenExchangeProfile),
     onBehalfOf: boolean,
     sessionTransferTokenLifetime: seconds,
+    ciba: object({
+      interval: count('a positive whole number of seconds'),
+      maxExpiry: count('a positive whole number of seconds'),
+    }),
+    passwordless: object({
+      codeLifetime: count('a positive whole number of seconds'),
+      maxAttempts: count('a positive whole number'),
+      maxStartsPerMinute: count('a positive whole number'),
+    }),
   });
 
   const port = simple(

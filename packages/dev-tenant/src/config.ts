@@ -209,6 +209,34 @@ export interface DevOrganizationConfig {
   requireMfa?: boolean;
 }
 
+/** Client-Initiated Backchannel Authentication (CIBA, poll mode), as Auth0's `/bc-authorize`. */
+export interface DevCibaConfig {
+  /**
+   * The least number of seconds between two polls of one `auth_req_id` at the token endpoint (and
+   * between its issue and the first poll); a faster poll gets 429 `slow_down`. Default 5, as
+   * Auth0's.
+   */
+  interval?: number;
+  /**
+   * How long a request waits for the user, in seconds: the `expires_in` of a request without
+   * `requested_expiry`, and the most `requested_expiry` may ask for. Default 300.
+   */
+  maxExpiry?: number;
+}
+
+/** Passwordless login by a code (or a magic link) sent by email or text message, as Auth0's. */
+export interface DevPasswordlessConfig {
+  /** How long a code (and a magic link) can be used, in seconds. Default 300. */
+  codeLifetime?: number;
+  /** Wrong codes before the code is locked (then even the right one fails). Default 3. */
+  maxAttempts?: number;
+  /**
+   * Most `/passwordless/start` calls for one email address or phone number within 60 seconds;
+   * more get 429 `too_many_requests` with `Retry-After`. Default 5.
+   */
+  maxStartsPerMinute?: number;
+}
+
 /** Everything a dev tenant can be configured with; every field is optional. */
 export interface DevTenantConfig {
   clients?: DevClientConfig[];
@@ -246,6 +274,13 @@ export interface DevTenantConfig {
    * be used at `/authorize`, in seconds. Default 60.
    */
   sessionTransferTokenLifetime?: number;
+  /** CIBA's timings (`/bc-authorize`). Default `{ interval: 5, maxExpiry: 300 }`. */
+  ciba?: DevCibaConfig;
+  /**
+   * Passwordless login's limits (`/passwordless/start`). Default `{ codeLifetime: 300,
+   * maxAttempts: 3, maxStartsPerMinute: 5 }`.
+   */
+  passwordless?: DevPasswordlessConfig;
 }
 
 /** The configuration after defaults are applied: every list present, every user with a `sub`. */
@@ -262,6 +297,8 @@ export interface ResolvedTenantConfig {
   tokenExchangeProfiles: DevTokenExchangeProfileConfig[];
   onBehalfOf: boolean;
   sessionTransferTokenLifetime: number;
+  ciba: Required<DevCibaConfig>;
+  passwordless: Required<DevPasswordlessConfig>;
 }
 
 /** Secret of the default `demo-web` client. Printed by the CLI; never use it outside development. */
@@ -357,7 +394,21 @@ export function resolveTenantConfig(config: DevTenantConfig = {}): ResolvedTenan
     tokenExchangeProfiles,
     onBehalfOf: config.onBehalfOf ?? true,
     sessionTransferTokenLifetime: config.sessionTransferTokenLifetime ?? 60,
+    ciba: { interval: 5, maxExpiry: 300, ...withoutUndefined(config.ciba) },
+    passwordless: {
+      codeLifetime: 300,
+      maxAttempts: 3,
+      maxStartsPerMinute: 5,
+      ...withoutUndefined(config.passwordless),
+    },
   };
+}
+
+/** An options object without its `undefined` fields, so that they take the defaults. */
+function withoutUndefined<T extends object>(options: T | undefined): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(options ?? {}).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
 }
 
 /**

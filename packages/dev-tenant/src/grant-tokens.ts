@@ -26,6 +26,11 @@ export interface GrantSubject {
   gty: string;
   /** `amr` of the ID token, e.g. `['pwd']`, `['otp']`; none when not given. */
   amr?: string[];
+  /**
+   * The scopes asked for, when the token request does not carry them: CIBA's were asked for at
+   * `/bc-authorize`. Default: the request's `scope` parameter.
+   */
+  scope?: string;
 }
 
 /**
@@ -35,7 +40,8 @@ export interface GrantSubject {
  * `/userinfo`; an ID token with `openid` (no `nonce`, `aud` the client, `auth_time` now); a
  * refresh token with `offline_access`, unless an actor acts for the user: as at Auth0, delegated
  * tokens are not refreshed, and `offline_access` is left out of the answer's `scope`. The scopes
- * are the request's `scope` parameter, filtered to the tenant's and the API's.
+ * are the request's `scope` parameter (or the subject's `scope`), filtered to the tenant's and the
+ * API's.
  */
 export async function issueGrantTokens(
   state: TenantState,
@@ -45,7 +51,7 @@ export async function issueGrantTokens(
   const { provider } = ctx.oidc;
   const { api } = subject;
   const client = ctx.oidc.client as NonNullable<typeof ctx.oidc.client>;
-  const requested = words((ctx.oidc.params as Params).scope);
+  const requested = words(subject.scope ?? (ctx.oidc.params as Params).scope);
   const oidcScopes = requested.filter(
     (scope) => OIDC_SCOPES.has(scope) && !(subject.act && scope === 'offline_access'),
   );

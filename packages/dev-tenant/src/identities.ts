@@ -3,6 +3,9 @@ import type { DevConnectionUserConfig } from './config.js';
 /** The connection of the tenant's own users (its login form), as Auth0 names its database. */
 export const PRIMARY_CONNECTION = 'Username-Password-Authentication';
 
+/** The providers of passwordless users' identities, each its connection's name too. */
+const PASSWORDLESS_PROVIDERS = new Set(['email', 'sms']);
+
 /** One identity of a user, as Auth0's `identities[]` lists them. */
 export interface UserIdentity {
   /** `auth0` for the primary identity; the connection's name for a linked one. */
@@ -32,10 +35,12 @@ export class Identities {
   /** A user's identities: the primary one first, then the linked ones in the order linked. */
   list(sub: string): UserIdentity[] {
     const separator = sub.indexOf('|');
+    const provider = separator < 0 ? 'auth0' : sub.slice(0, separator);
     const primary: UserIdentity = {
-      provider: separator < 0 ? 'auth0' : sub.slice(0, separator),
+      provider,
       user_id: sub.slice(separator + 1),
-      connection: PRIMARY_CONNECTION,
+      // A passwordless user's connection is named as its provider (`email`, `sms`).
+      connection: PASSWORDLESS_PROVIDERS.has(provider) ? provider : PRIMARY_CONNECTION,
       isSocial: false,
     };
     const linked = (this.#linkedTo.get(sub) ?? []).map(({ connection, account }) => ({

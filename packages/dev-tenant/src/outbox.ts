@@ -8,8 +8,10 @@ export interface OutboxMessage {
   channel: OutboxChannel;
   /** The one-time code it carries. */
   code: string;
-  /** The text of the message, as the user would read it. */
+  /** The text of the message, as the user would read it: with the code, or the link. */
   text: string;
+  /** A passwordless magic link, when the message is one (it carries `code` too). */
+  link?: string;
   /** When it was sent, in milliseconds since the epoch. */
   at: number;
 }
@@ -26,13 +28,37 @@ export class Outbox {
 
   /** "Sends" a one-time code to `to`. */
   sendCode(to: string, channel: OutboxChannel, code: string): OutboxMessage {
-    const message: OutboxMessage = {
+    return this.#send({
       to,
       channel,
       code,
       text: `Your verification code is ${code}. It expires in 5 minutes.`,
       at: Date.now(),
-    };
+    });
+  }
+
+  /** "Sends" a passwordless login's code, or its magic link, good for `lifetime` seconds. */
+  sendPasswordless(
+    to: string,
+    channel: OutboxChannel,
+    code: string,
+    lifetime: number,
+    link?: string,
+  ): OutboxMessage {
+    const expires = `It expires in ${lifetime} seconds.`;
+    return this.#send({
+      to,
+      channel,
+      code,
+      text: link
+        ? `Sign in with this link: ${link} ${expires}`
+        : `Your verification code is ${code}. ${expires}`,
+      ...(link ? { link } : {}),
+      at: Date.now(),
+    });
+  }
+
+  #send(message: OutboxMessage): OutboxMessage {
     this.#messages.push(message);
     if (this.#messages.length > MAX_MESSAGES) this.#messages.shift();
     return message;

@@ -5,6 +5,9 @@ import { tenantAccount } from './accounts.js';
 import { adminApi } from './admin.js';
 import { auth0Compatibility, NO_AUDIENCE } from './auth0-compat.js';
 import { BackchannelDeliveries } from './backchannel-deliveries.js';
+import { BC_AUTHORIZE_PATH, backchannelAuthorizeEndpoint } from './ciba-endpoint.js';
+import { CIBA_GRANT, registerCibaGrant } from './ciba-grant.js';
+import { backchannelPages } from './ciba-pages.js';
 import { extraIdTokenClaims, type ResolvedTenantConfig } from './config.js';
 import { escapeHtml, favicon, page } from './html.js';
 import { tenantInteractionPolicy } from './interaction-policy.js';
@@ -17,6 +20,8 @@ import { myAccountApi } from './my-account-api.js';
 import { oidcProvider } from './oidc-provider.js';
 import { organizationParams } from './organization-login.js';
 import { requestedOrganization } from './organizations.js';
+import { passwordlessApi } from './passwordless-api.js';
+import { PASSWORDLESS_OTP_GRANT, registerPasswordlessGrant } from './passwordless-grant.js';
 import { sendLogoutsFromSessionDomain } from './session-domains.js';
 import { sessionTransferParams, transferredActor } from './session-transfer.js';
 import { findApi, resourceServerOf, type TenantState } from './tenant-state.js';
@@ -32,6 +37,7 @@ const AUTH0_ROUTES = {
   end_session: '/oidc/logout',
   pushed_authorization_request: '/oauth/par',
   revocation: '/oauth/revoke',
+  backchannel_authentication: BC_AUTHORIZE_PATH,
 } as const;
 
 function clientMetadata(config: ResolvedTenantConfig): ClientMetadata[] {
@@ -57,7 +63,10 @@ function clientMetadata(config: ResolvedTenantConfig): ClientMetadata[] {
         TOKEN_VAULT_GRANT,
         TOKEN_EXCHANGE_GRANT,
         ...MFA_GRANTS,
+        CIBA_GRANT,
+        PASSWORDLESS_OTP_GRANT,
       ],
+      backchannel_token_delivery_mode: 'poll',
       response_types: ['code'],
       token_endpoint_auth_method: method,
     };
@@ -80,7 +89,8 @@ function claimsByScope(config: ResolvedTenantConfig): Configuration['claims'] {
     org_id: null,
     org_name: null,
     // `act`: who acts for the user, in the tokens of a grant given by delegation.
-    openid: ['sub', 'act', ...extra],
+    // A passwordless SMS user's phone number, which Auth0 puts in their ID tokens.
+    openid: ['sub', 'act', 'phone_number', 'phone_number_verified', ...extra],
     email: ['email', 'email_verified'],
     profile: ['name', 'nickname', 'picture', 'updated_at'],
   };
@@ -90,6 +100,11 @@ function claimsByScope(config: ResolvedTenantConfig): Configuration['claims'] {
 function grantIdOf(token: unknown): string | undefined {
   const grantId = (token as { grantId?: unknown } | undefined)?.grantId;
   return typeof grantId === 'string' ? grantId : undefined;
+}
+
+/** oidc-provider's CIBA callbacks, which the tenant's own endpoint leaves unused. */
+async function unreachable(): Promise<never> {
+  throw new Error('dev tenant: /bc-authorize is served by backchannelAuthorizeEndpoint');
 }
 
 function logoutPage(ctx: KoaContextWithOIDC, form: string) {
@@ -163,6 +178,18 @@ export function createProvider(issuer: string, state: TenantState): Provider {
       clientCredentials: { enabled: true },
       dPoP: { enabled: true },
       backchannelLogout: { enabled: true },
+      // Enabled so that clients may use CIBA's grant and discovery lists the endpoint; the
+      // endpoint and the grant are the tenant's own, answering as Auth0's (`ciba-endpoint.ts`,
+      // `ciba-grant.ts`), so oidc-provider's callbacks are never reached.
+      ciba: {
+        enabled: true,
+        deliveryModes: ['poll'],
+        processLoginHint: unreachable,
+        triggerAuthenticationDevice: unreachable,
+        validateBindingMessage: unreachable,
+        verifyUserCode: unreachable,
+        validateRequestContext: unreachable,
+      },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       revocation: { enabled: true },
       userinfo: { enabled: true },
@@ -249,6 +276,8 @@ export function createProvider(issuer: string, state: TenantState): Provider {
   registerTokenVault(provider, state, state.accounts);
   registerMfaGrants(provider, state);
   registerTokenExchange(provider, state);
+  registerCibaGrant(provider, state);
+  registerPasswordlessGrant(provider, state);
   sendLogoutsFromSessionDomain(provider, state);
   provider.on('backchannel.error', (_ctx, error, client) => {
     // The logout itself succeeds; the app that missed it is told on the tenant's console.
@@ -258,6 +287,9 @@ export function createProvider(issuer: string, state: TenantState): Provider {
   });
   provider.use(favicon());
   provider.use(auth0Compatibility(state));
+  provider.use(backchannelAuthorizeEndpoint(state, issuer));
+  provider.use(backchannelPages(state));
+  provider.use(passwordlessApi(state, issuer));
   provider.use(interactions(state));
   provider.use(upstreamApi(state.accounts));
   provider.use(myAccountApi(state, issuer));

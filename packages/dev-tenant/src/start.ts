@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Authenticators } from './authenticators.js';
 import { BackchannelDeliveries, type BackchannelDelivery } from './backchannel-deliveries.js';
+import { BackchannelRequests } from './ciba-requests.js';
 import { type DevTenantConfig, resolveTenantConfig } from './config.js';
 import { checkStartOptions } from './config-check.js';
 import { ConnectedAccounts } from './connected-accounts.js';
@@ -15,6 +16,8 @@ import { MfaTokens, OobChallenges } from './mfa-tokens.js';
 import { loadOidcProvider } from './oidc-provider.js';
 import { Organizations } from './organizations.js';
 import { Outbox } from './outbox.js';
+import { PasswordlessCodes } from './passwordless-codes.js';
+import { PasswordlessUsers } from './passwordless-users.js';
 import { createProvider } from './provider.js';
 import { SessionDomains } from './session-domains.js';
 import { SessionTransfers } from './session-transfer.js';
@@ -124,6 +127,9 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
     cookieKeys: [randomBytes(32).toString('base64url')],
     deliveries: new BackchannelDeliveries(config.backchannelLogout),
     sessionDomains: new SessionDomains(),
+    backchannelRequests: new BackchannelRequests(config.ciba.interval),
+    passwordlessUsers: new PasswordlessUsers(),
+    passwordlessCodes: new PasswordlessCodes(config.passwordless),
     providers: new Map(),
   };
 

@@ -2,6 +2,7 @@ import type Provider from 'oidc-provider';
 import type { ResourceServer } from 'oidc-provider';
 import type { Authenticators } from './authenticators.js';
 import type { BackchannelDeliveries } from './backchannel-deliveries.js';
+import type { BackchannelRequests } from './ciba-requests.js';
 import type { DevApiConfig, ResolvedTenantConfig } from './config.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
 import type { Delegations } from './delegations.js';
@@ -13,6 +14,8 @@ import type { LoginChallenges } from './mfa-login.js';
 import type { MfaTokens, OobChallenges } from './mfa-tokens.js';
 import type { Organizations } from './organizations.js';
 import type { Outbox } from './outbox.js';
+import type { PasswordlessCodes } from './passwordless-codes.js';
+import type { PasswordlessUsers } from './passwordless-users.js';
 import type { SessionDomains } from './session-domains.js';
 import type { SessionTransfers } from './session-transfer.js';
 
@@ -54,6 +57,12 @@ export interface TenantState {
   deliveries: BackchannelDeliveries;
   /** The domain each client's part of a session was signed in on: its logout token's issuer. */
   sessionDomains: SessionDomains;
+  /** CIBA requests (`/bc-authorize`) waiting for their user, or answered. */
+  backchannelRequests: BackchannelRequests;
+  /** The users passwordless logins created. */
+  passwordlessUsers: PasswordlessUsers;
+  /** The live passwordless codes, and the starts of the last minute. */
+  passwordlessCodes: PasswordlessCodes;
   /** The provider serving each domain now, by issuer (replaced when keys rotate). */
   providers: Map<string, Provider>;
 }

@@ -7,6 +7,7 @@ import { oidcProvider } from './oidc-provider.js';
 import type { Organization } from './organizations.js';
 import { isSessionTransferAudience, SESSION_TRANSFER_TOKEN_TYPE } from './session-transfer.js';
 import { findApi, type TenantState } from './tenant-state.js';
+import { findUser } from './users.js';
 import {
   verifyTenantAccessToken,
   verifyTenantIdToken,
@@ -230,7 +231,7 @@ export function findProfile(
 
 /** The user of an exchange's subject; `invalid_grant` when the tenant has no such user. */
 export function existingUser(state: TenantState, sub: string) {
-  const user = state.config.users.find((candidate) => candidate.sub === sub);
+  const user = findUser(state, sub);
   if (!user) throw invalidGrant(`the user ${sub} does not exist`);
   return user;
 }

@@ -5,10 +5,18 @@
  */
 
 export type { BackchannelAttempt, BackchannelDelivery } from '../backchannel-deliveries.js';
+export type { BackchannelRequestInfo } from '../ciba-pages.js';
 export type { UserIdentity } from '../identities.js';
 export type { OutboxChannel, OutboxMessage } from '../outbox.js';
 export { newTotpSecret, totpCode } from '../totp.js';
 export { BrowserClient, type NavigateOptions, type NavigationResult } from './browser-client.js';
+export {
+  approveBackchannel,
+  type BackchannelDecisionOptions,
+  denyBackchannel,
+  type ListBackchannelRequestsOptions,
+  listBackchannelRequests,
+} from './ciba.js';
 export { CookieStore } from './cookie-store.js';
 export { backchannelDeliveries } from './deliveries.js';
 export { type EndedSessions, endUserSessions } from './end-sessions.js';

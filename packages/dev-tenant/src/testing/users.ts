@@ -11,7 +11,8 @@ export interface GetUserOptions {
 /** A user of the tenant, as Auth0's Management API shows one: with every identity. */
 export interface TenantUser {
   sub: string;
-  email: string;
+  /** The user's email address; none for a passwordless SMS user. */
+  email?: string;
   name: string;
   /** The primary identity (`provider: 'auth0'`) first, then the linked ones. */
   identities: UserIdentity[];
