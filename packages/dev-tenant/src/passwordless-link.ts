@@ -19,12 +19,12 @@ const text = (value: unknown): string | undefined =>
  * `session-transfer.ts`). Refused, the browser goes back to the app's `redirect_uri` (one of the
  * client's) with `error=access_denied`, or, without one, to an error page.
  */
-export function verifyMagicLink(state: TenantState, ctx: Context): void {
+export function verifyMagicLink(state: TenantState, ctx: Context): undefined {
   const query = ctx.query;
   const clientId = text(query.client_id);
   const client = state.config.clients.find((candidate) => candidate.clientId === clientId);
   const redirectUri = text(query.redirect_uri);
-  const refuse = (description: string) => {
+  const refuse = (description: string): undefined => {
     ctx.set('Cache-Control', 'no-store');
     if (client && redirectUri && client.redirectUris.includes(redirectUri)) {
       const back = new URL(redirectUri);

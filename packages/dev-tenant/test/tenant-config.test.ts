@@ -196,6 +196,33 @@ describe('configuration checked at startDevTenant()', () => {
     );
   });
 
+  it('names wrong ciba and passwordless fields', async () => {
+    await refused(
+      {
+        ciba: { interval: 0, maxExpiry: 1.5, pollInterval: 5 },
+        passwordless: { codeLifetime: '5m', maxAttempts: -1, maxStartsPerMinute: 2.5, otp: 1 },
+      },
+      /ciba\.interval must be a positive whole number of seconds, got a number/,
+      /ciba\.maxExpiry must be a positive whole number of seconds/,
+      /ciba\.pollInterval is not a known field \(known: interval, maxExpiry\)/,
+      /passwordless\.codeLifetime must be a positive whole number of seconds, got the string "5m"/,
+      /passwordless\.maxAttempts must be a positive whole number/,
+      /passwordless\.maxStartsPerMinute must be a positive whole number/,
+      /passwordless\.otp is not a known field/,
+    );
+    await refused({ ciba: 5 }, /ciba must be an object, got a number/);
+  });
+
+  it('applies the ciba and passwordless defaults', async () => {
+    const tenant = await tenantWith({ ciba: { interval: 2 } });
+    expect(tenant.config.ciba).toEqual({ interval: 2, maxExpiry: 300 });
+    expect(tenant.config.passwordless).toEqual({
+      codeLifetime: 300,
+      maxAttempts: 3,
+      maxStartsPerMinute: 5,
+    });
+  });
+
   it('names wrong organizations fields', async () => {
     await refused(
       {
