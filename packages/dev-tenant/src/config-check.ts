@@ -100,8 +100,9 @@ function checker(problems: string[]) {
     },
     ['clientId', 'redirectUris'],
   );
+  const dpop = oneOf('allowed', 'required');
   const api = object(
-    { identifier: string(), scopes, accessTokenLifetime: seconds, requireMfa: boolean },
+    { identifier: string(), scopes, accessTokenLifetime: seconds, requireMfa: boolean, dpop },
     ['identifier', 'scopes'],
   );
   const connectionUser = object({ user_id: string(), email: string(), name: string() }, [
@@ -175,6 +176,9 @@ function checker(problems: string[]) {
     tokenExchangeProfiles: arrayOf(tokenExchangeProfile),
     onBehalfOf: boolean,
     sessionTransferTokenLifetime: seconds,
+    myAccountApi: object({ dpop }),
+    tokenVault: object({ dpop }),
+    dpopNonces: boolean,
   });
 
   const port = simple(

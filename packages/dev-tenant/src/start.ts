@@ -5,6 +5,7 @@ import { type DevTenantConfig, resolveTenantConfig } from './config.js';
 import { checkStartOptions } from './config-check.js';
 import { ConnectedAccounts } from './connected-accounts.js';
 import { Delegations } from './delegations.js';
+import { DpopNonces } from './dpop/nonces.js';
 import { type CustomDomainOptions, type DevTenantDomain, DomainServer } from './domain-server.js';
 import { Identities } from './identities.js';
 import { Invitations } from './invitations.js';
@@ -101,6 +102,7 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
   const config = resolveTenantConfig(options.config);
   const keys = await SigningKeys.create();
   await loadOidcProvider();
+  const dpopNonces = config.dpopNonces ? await DpopNonces.create() : undefined;
 
   const servers = await listenAll(port, host, customDomains);
   const authenticators = new Authenticators(config.users);
@@ -125,6 +127,7 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
     deliveries: new BackchannelDeliveries(config.backchannelLogout),
     sessionDomains: new SessionDomains(),
     providers: new Map(),
+    dpopNonces,
   };
 
   // Keys are part of oidc-provider's configuration, so a rotation builds new providers over the
