@@ -5,10 +5,22 @@
  */
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_APIS, type DevTenant, startDevTenant, TOKEN_EXCHANGE_GRANT } from '../src/index.js';
+import {
+  DEFAULT_APIS,
+  type DevTenant,
+  startDevTenant,
+  TOKEN_EXCHANGE_GRANT,
+} from '../src/index.js';
 import { DpopKey, readOutbox } from '../src/testing/index.js';
 import { authorize, CALLBACK, loginTokens, tokenRequest } from './helpers.js';
-import { challenge, mfaTenantConfig, OOB_GRANT, ORDERS_API, user, VAULT_API } from './mfa-helpers.js';
+import {
+  challenge,
+  mfaTenantConfig,
+  OOB_GRANT,
+  ORDERS_API,
+  user,
+  VAULT_API,
+} from './mfa-helpers.js';
 
 /** An API whose tokens must be DPoP-bound. */
 const LEDGER_API = 'https://ledger.example.com';
@@ -165,7 +177,10 @@ describe("the tenant's own grants", () => {
     const key = new DpopKey();
     const exchanged = await tokens(exchange, key);
     expect(exchanged.status).toBe(200);
-    expect(exchanged.body).toMatchObject({ token_type: 'DPoP', issued_token_type: ACCESS_TOKEN_TYPE });
+    expect(exchanged.body).toMatchObject({
+      token_type: 'DPoP',
+      issued_token_type: ACCESS_TOKEN_TYPE,
+    });
     expect(claimsOf(exchanged.body.access_token)).toMatchObject({
       sub: 'auth0|alice',
       aud: LEDGER_API,
@@ -224,7 +239,10 @@ describe("the tenant's own grants", () => {
       cnf: { jkt: key.thumbprint },
     });
     // The refresh token it gives is bound too.
-    const refresh = { grant_type: 'refresh_token', refresh_token: verified.body.refresh_token ?? '' };
+    const refresh = {
+      grant_type: 'refresh_token',
+      refresh_token: verified.body.refresh_token ?? '',
+    };
     expect((await tokens(refresh, new DpopKey())).body.error).toBe('invalid_grant');
     expect((await tokens(refresh, key)).body.token_type).toBe('DPoP');
   });

@@ -74,10 +74,12 @@ function sameTarget(htu: unknown, url: string): boolean {
 /** The proof's freshness: a current nonce when nonces are on, else an `iat` close to now. */
 function checkFreshness(payload: JWTPayload, nonces: DpopNonces | undefined): void {
   const { nonce } = payload;
-  if (nonce !== undefined && typeof nonce !== 'string') throw invalid('DPoP proof nonce must be a string');
+  if (nonce !== undefined && typeof nonce !== 'string')
+    throw invalid('DPoP proof nonce must be a string');
   if (nonces) {
     if (!nonce) throw new DpopProofError('use_dpop_nonce', 'nonce is required in the DPoP proof');
-    if (!nonces.accepts(nonce)) throw new DpopProofError('use_dpop_nonce', 'invalid nonce in DPoP proof');
+    if (!nonces.accepts(nonce))
+      throw new DpopProofError('use_dpop_nonce', 'invalid nonce in DPoP proof');
     return;
   }
   if (nonce) throw invalid('DPoP nonces are not in use');
@@ -114,6 +116,8 @@ export async function verifyDpopProof(expected: DpopProofExpectations): Promise<
   if (!(await expected.unique(payload.jti, now + IAT_WINDOW_SECONDS))) {
     throw invalid('DPoP proof JWT replay detected');
   }
-  const thumbprint = await calculateJwkThumbprint(protectedHeader.jwk as Parameters<typeof calculateJwkThumbprint>[0]);
+  const thumbprint = await calculateJwkThumbprint(
+    protectedHeader.jwk as Parameters<typeof calculateJwkThumbprint>[0],
+  );
   return { thumbprint, jti: payload.jti, iat: payload.iat };
 }

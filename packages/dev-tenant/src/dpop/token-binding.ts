@@ -55,7 +55,8 @@ async function checkTokenRequestProof(
       method: ctx.method,
       url: ctx.oidc.urlFor('token'),
       nonces,
-      unique: (jti, expiresAt) => ctx.oidc.provider.ReplayDetection.unique(clientId, jti, expiresAt),
+      unique: (jti, expiresAt) =>
+        ctx.oidc.provider.ReplayDetection.unique(clientId, jti, expiresAt),
     });
     return proof;
   } catch (error) {
