@@ -3,6 +3,11 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { passBodyOn, readFormBody } from './body.js';
 import type { DevClientConfig } from './config.js';
+import {
+  bindIssuedRefreshToken,
+  DPOP_REQUIRED_BODY,
+  dpopRequiredFor,
+} from './dpop/token-binding.js';
 import { mfaRequiredForRefresh } from './mfa-required.js';
 import { PASSWORDLESS_OTP_GRANT } from './passwordless-grant.js';
 import {
@@ -164,11 +169,51 @@ async function applyRefreshTokenPolicies(
  */
 function refreshNeedsMfa(state: TenantState, ctx: Context, params: URLSearchParams) {
   const stored = state.storage.get('RefreshToken', params.get('refresh_token') ?? '');
+  return mfaRequiredForRefresh(state, ctx, params, stored, refreshAudience(state, params));
+}
+
+/** The first resource of a stored code or refresh token: its login's audience. */
+function loginAudienceOf(stored: { resource?: unknown } | undefined): string | undefined {
   const resources = ([] as string[]).concat(
     (stored?.resource as string | string[] | undefined) ?? [],
   );
-  const loginAudience = resources[0] === NO_AUDIENCE ? undefined : resources[0];
-  return mfaRequiredForRefresh(state, ctx, params, stored, params.get('resource') ?? loginAudience);
+  return resources[0] === NO_AUDIENCE ? undefined : resources[0];
+}
+
+/** The API a refresh is for: the one its refresh-token policies let it ask for, or else the login's. */
+function refreshAudience(state: TenantState, params: URLSearchParams): string | undefined {
+  const stored = state.storage.get('RefreshToken', params.get('refresh_token') ?? '');
+  return params.get('resource') ?? loginAudienceOf(stored);
+}
+
+/**
+ * The API a request to one of oidc-provider's grants would get an access token for: the code's
+ * audience, the refresh's, or the client credentials' `audience`. The tenant's own grants decide
+ * this themselves (`dpop/token-binding.ts`).
+ */
+function builtInGrantAudience(state: TenantState, params: URLSearchParams): string | undefined {
+  switch (params.get('grant_type')) {
+    case 'authorization_code':
+      return (
+        params.get('resource') ??
+        loginAudienceOf(state.storage.get('AuthorizationCode', params.get('code') ?? ''))
+      );
+    case 'refresh_token':
+      return refreshAudience(state, params);
+    case 'client_credentials':
+      return params.get('resource') ?? undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A request to one of oidc-provider's grants for an API that requires DPoP, without a `DPoP`
+ * header, is refused before the grant runs, so that the code or refresh token is not spent
+ * (oidc-provider checks the proof itself when there is one).
+ */
+function missingRequiredProof(state: TenantState, ctx: Context, params: URLSearchParams): boolean {
+  return !ctx.get('dpop') && dpopRequiredFor(state, builtInGrantAudience(state, params));
 }
 
 /** Auth0's logout endpoint: `returnTo` must be one of the client's allowed logout URLs. */
@@ -206,7 +251,10 @@ export function auth0Compatibility(state: TenantState): Middleware {
       return;
     }
     await next();
-    if (ctx.path === '/oauth/token') includeOidcScopes(ctx as unknown as KoaContextWithOIDC);
+    if (ctx.path === '/oauth/token') {
+      includeOidcScopes(ctx as unknown as KoaContextWithOIDC);
+      bindIssuedRefreshToken(state, ctx);
+    }
   };
 }
 
@@ -245,8 +293,20 @@ async function translate(state: TenantState, ctx: Context): Promise<boolean> {
     const params = await readFormBody(ctx.req);
     const clientId = clientIdOf(ctx, params);
     const client = state.config.clients.find((candidate) => candidate.clientId === clientId);
-    if (client && params.get('grant_type') === 'refresh_token') {
+    const grantType = params.get('grant_type');
+    if (grantType === 'client_credentials' && params.get('audience') && !params.has('resource')) {
+      params.set('resource', params.get('audience') as string);
+    }
+    if (client && grantType === 'refresh_token') {
       await applyRefreshTokenPolicies(state, ctx.app as unknown as Provider, client, params);
+    }
+    if (client && missingRequiredProof(state, ctx, params)) {
+      ctx.status = 400;
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { ...DPOP_REQUIRED_BODY };
+      return false;
+    }
+    if (client && grantType === 'refresh_token') {
       const required = await refreshNeedsMfa(state, ctx, params);
       if (required) {
         ctx.status = 403;
@@ -254,11 +314,6 @@ async function translate(state: TenantState, ctx: Context): Promise<boolean> {
         ctx.body = required;
         return false;
       }
-    }
-    const audience = params.get('audience');
-    const grantType = params.get('grant_type');
-    if (grantType === 'client_credentials' && audience && !params.has('resource')) {
-      params.set('resource', audience);
     }
     // Token exchange takes RFC 8693's `audience` as it is (see `token-exchange.ts`), and so does
     // the passwordless grant (see `passwordless-grant.ts`).

@@ -102,8 +102,9 @@ function checker(problems: string[]) {
     },
     ['clientId', 'redirectUris'],
   );
+  const dpop = oneOf('allowed', 'required');
   const api = object(
-    { identifier: string(), scopes, accessTokenLifetime: seconds, requireMfa: boolean },
+    { identifier: string(), scopes, accessTokenLifetime: seconds, requireMfa: boolean, dpop },
     ['identifier', 'scopes'],
   );
   const connectionUser = object({ user_id: string(), email: string(), name: string() }, [
@@ -186,6 +187,9 @@ function checker(problems: string[]) {
       maxAttempts: count('a positive whole number'),
       maxStartsPerMinute: count('a positive whole number'),
     }),
+    myAccountApi: object({ dpop }),
+    tokenVault: object({ dpop }),
+    dpopNonces: boolean,
   });
 
   const port = simple(

@@ -82,6 +82,39 @@ export interface DevApiConfig {
    * `mfa_required` with an `mfa_token` for the MFA API. Default false.
    */
   requireMfa?: boolean;
+  /**
+   * Whether its access tokens must be DPoP-bound (RFC 9449): with `'required'`, every token
+   * request that would issue a token for this API (any grant) without a valid `DPoP` proof is
+   * refused with 400 `invalid_request` "DPoP proof is required for this API". With `'allowed'`,
+   * a request with a proof gets a bound token (`token_type: DPoP`, `cnf.jkt`), one without a
+   * `Bearer` token. Default `'allowed'`.
+   */
+  dpop?: DpopPolicy;
+}
+
+/** Whether DPoP (RFC 9449) is optional or mandatory for an API or a grant. */
+export type DpopPolicy = 'allowed' | 'required';
+
+/** DPoP for the My Account API (`/me/v1/...`). */
+export interface DevMyAccountApiConfig {
+  /**
+   * With `'required'` the API takes only DPoP-bound tokens (`Authorization: DPoP <token>` with a
+   * `DPoP` proof), and token requests for its audience need a proof. With `'allowed'` it also
+   * takes unbound tokens as `Bearer`; a bound token sent as `Bearer` is always refused.
+   * Default `'allowed'`.
+   */
+  dpop?: DpopPolicy;
+}
+
+/** DPoP for the Token Vault exchange. */
+export interface DevTokenVaultConfig {
+  /**
+   * With `'required'` the Token Vault exchange needs a valid `DPoP` proof on its token request
+   * (400 `invalid_request` otherwise). Either way, a DPoP-bound subject token needs a proof signed
+   * by its key. The upstream token it returns stays `Bearer`: it is the upstream provider's token,
+   * which the tenant cannot bind. Default `'allowed'`.
+   */
+  dpop?: DpopPolicy;
 }
 
 /** An upstream identity provider users can connect (Token Vault, Connected Accounts). */
@@ -281,6 +314,16 @@ export interface DevTenantConfig {
    * maxAttempts: 3, maxStartsPerMinute: 5 }`.
    */
   passwordless?: DevPasswordlessConfig;
+  /** DPoP for the My Account API and its token requests. Default `{ dpop: 'allowed' }`. */
+  myAccountApi?: DevMyAccountApiConfig;
+  /** DPoP for the Token Vault exchange. Default `{ dpop: 'allowed' }`. */
+  tokenVault?: DevTokenVaultConfig;
+  /**
+   * Server-provided DPoP nonces (RFC 9449 §8, §9): the token endpoint and the My Account API
+   * refuse a proof without the current nonce, with `use_dpop_nonce` and the nonce to use in a
+   * `DPoP-Nonce` header (400 at the token endpoint, 401 at the API). Default false.
+   */
+  dpopNonces?: boolean;
 }
 
 /** The configuration after defaults are applied: every list present, every user with a `sub`. */
@@ -299,6 +342,9 @@ export interface ResolvedTenantConfig {
   sessionTransferTokenLifetime: number;
   ciba: Required<DevCibaConfig>;
   passwordless: Required<DevPasswordlessConfig>;
+  myAccountApi: { dpop: DpopPolicy };
+  tokenVault: { dpop: DpopPolicy };
+  dpopNonces: boolean;
 }
 
 /** Secret of the default `demo-web` client. Printed by the CLI; never use it outside development. */
@@ -401,6 +447,9 @@ export function resolveTenantConfig(config: DevTenantConfig = {}): ResolvedTenan
       maxStartsPerMinute: 5,
       ...withoutUndefined(config.passwordless),
     },
+    myAccountApi: { dpop: config.myAccountApi?.dpop ?? 'allowed' },
+    tokenVault: { dpop: config.tokenVault?.dpop ?? 'allowed' },
+    dpopNonces: config.dpopNonces ?? false,
   };
 }
 

@@ -2,6 +2,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { tenantAccount } from './accounts.js';
 import type { DevApiConfig } from './config.js';
 import type { ActClaim } from './delegations.js';
+import { accessTokenBinding } from './dpop/token-binding.js';
 import type { Organization } from './organizations.js';
 import { resourceServerOf, type TenantState } from './tenant-state.js';
 import { tokenError } from './token-exchange.js';
@@ -41,7 +42,8 @@ export interface GrantSubject {
  * refresh token with `offline_access`, unless an actor acts for the user: as at Auth0, delegated
  * tokens are not refreshed, and `offline_access` is left out of the answer's `scope`. The scopes
  * are the request's `scope` parameter (or the subject's `scope`), filtered to the tenant's and the
- * API's.
+ * API's. With a `DPoP` proof the access token is bound to its key (`token_type: DPoP`); an API
+ * that requires DPoP refuses a request without one (see `dpop/token-binding.ts`).
  */
 export async function issueGrantTokens(
   state: TenantState,
@@ -51,6 +53,7 @@ export async function issueGrantTokens(
   const { provider } = ctx.oidc;
   const { api } = subject;
   const client = ctx.oidc.client as NonNullable<typeof ctx.oidc.client>;
+  const binding = await accessTokenBinding(state, ctx, api);
   const requested = words(subject.scope ?? (ctx.oidc.params as Params).scope);
   const oidcScopes = requested.filter(
     (scope) => OIDC_SCOPES.has(scope) && !(subject.act && scope === 'offline_access'),
@@ -78,6 +81,7 @@ export async function issueGrantTokens(
   } else {
     at.scope = oidcScopes.join(' ');
   }
+  binding.apply(at);
   ctx.oidc.entity('AccessToken', at);
   const accessToken = await at.save();
   const oidcScope = oidcScopes.join(' ');
@@ -86,7 +90,7 @@ export async function issueGrantTokens(
   const scope = [...new Set([...oidcScopes, ...words(at.scope)])].join(' ');
   return {
     access_token: accessToken,
-    token_type: 'Bearer',
+    token_type: at.tokenType,
     expires_in: at.expiration,
     ...(scope ? { scope } : {}),
     ...(oidcScopes.includes('openid')

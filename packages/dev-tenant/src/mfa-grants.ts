@@ -1,6 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { tenantAccount } from './accounts.js';
+import { type AccessTokenBinding, accessTokenBinding } from './dpop/token-binding.js';
 import { MFA_ACR, MFA_AMR } from './mfa-login.js';
 import {
   type Auth0Error,
@@ -96,18 +97,24 @@ function verifyRecoveryCode(
 
 const words = (value: string | undefined) => (value ?? '').split(' ').filter(Boolean);
 
+/** The API the request that needed the second factor asked for, if any. */
+const apiOf = (state: TenantState, context: MfaTokenContext) =>
+  context.audience ? findApi(state, context.audience) : undefined;
+
 /**
  * The tokens of a verified second factor, as the request that needed it asked for them: an access
  * token for its audience and scopes, an ID token with `amr: ['mfa']`, the multi-factor `acr` and
  * `auth_time` now, and, with `offline_access`, a refresh token of that login that remembers the
  * second factor (its refreshes into APIs that require one work). All from the login's grant, so
- * an organization's claims stay.
+ * an organization's claims stay. With a `DPoP` proof the access token is bound to its key, as at
+ * every grant (`dpop/token-binding.ts`).
  */
 async function issueTokens(
   state: TenantState,
   ctx: KoaContextWithOIDC,
   context: MfaTokenContext,
   gty: string,
+  binding: AccessTokenBinding,
 ): Promise<Record<string, unknown>> {
   const { provider } = ctx.oidc;
   const client = ctx.oidc.client as NonNullable<typeof ctx.oidc.client>;
@@ -118,6 +125,7 @@ async function issueTokens(
   ctx.oidc.entity('Grant', grant);
   const account = tenantAccount(state, context.sub, context.grantId);
   if (!account) throw invalidGrant('the user of this mfa_token is gone');
+  const api = apiOf(state, context);
   const authTime = Math.floor(Date.now() / 1000);
   const scopes = words(context.scope);
   const session = {
@@ -133,7 +141,6 @@ async function issueTokens(
     gty,
     ...session,
   });
-  const api = context.audience ? findApi(state, context.audience) : undefined;
   if (api) {
     at.resourceServer = new provider.ResourceServer(api.identifier, resourceServerOf(api));
     const apiScopes = new Set(words(api.scopes));
@@ -144,6 +151,7 @@ async function issueTokens(
   } else {
     at.scope = grant.getOIDCScopeFiltered(new Set(scopes));
   }
+  binding.apply(at);
   ctx.oidc.entity('AccessToken', at);
   const accessToken = await at.save();
   const oidcScope = grant.getOIDCScopeFiltered(new Set(scopes));
@@ -160,7 +168,7 @@ async function issueTokens(
       .filter((scope, index, all) => all.indexOf(scope) === index)
       .join(' '),
     expires_in: at.expiration,
-    token_type: 'Bearer',
+    token_type: at.tokenType,
   };
 }
 
@@ -231,8 +239,10 @@ export function registerMfaGrants(provider: Provider, state: TenantState): void 
       type,
       async (ctx) => {
         const context = mfaContext(state, ctx);
+        // Before the code is checked: a request refused for want of a proof spends no code.
+        const binding = await accessTokenBinding(state, ctx, apiOf(state, context));
         const recoveryCode = verify(context, ctx);
-        const body = await issueTokens(state, ctx, context, type);
+        const body = await issueTokens(state, ctx, context, type, binding);
         state.mfaTokens.consume((ctx.oidc.params as Params).mfa_token as string);
         ctx.body = recoveryCode ? { ...body, recovery_code: recoveryCode } : body;
       },

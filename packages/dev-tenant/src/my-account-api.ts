@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
+import type Provider from 'oidc-provider';
 import { readFormBody, readJsonBody } from './body.js';
 import type { ConnectedAccount } from './connected-accounts.js';
+import { authenticateResourceRequest } from './dpop/resource-access.js';
 import { escapeHtml, page } from './html.js';
 import { myAccountAudience, type TenantState } from './tenant-state.js';
-import { verifyTenantAccessToken } from './verify-tenant-access-token.js';
 
 const API_PATH =
   /^\/me\/v1\/connected-accounts\/(connect|complete|accounts|connections)(?:\/([^/]+))?$/;
@@ -127,7 +128,9 @@ function validateConnect(state: TenantState, body: Record<string, unknown>): Val
  * simulated upstream consent page its `connect_uri` points at (`/connect`), on the domain of
  * `issuer`. It takes access tokens for its own audience, `{issuer}me/`, issued on any of the
  * tenant's domains; its `connect_uri` stays on this domain. Connect sessions are the tenant's, so a
- * connect started on one domain can be completed on another.
+ * connect started on one domain can be completed on another. It takes DPoP-bound tokens with
+ * their proofs, and unbound ones as `Bearer` unless `myAccountApi.dpop` is `'required'` (see
+ * `dpop/resource-access.ts`).
  */
 export function myAccountApi(state: TenantState, issuer: string): Middleware {
   const audience = myAccountAudience(issuer);
@@ -151,17 +154,22 @@ export function myAccountApi(state: TenantState, issuer: string): Middleware {
         : 'read:me:connected_accounts';
 
   async function api(ctx: Context, resource: string, id: string | undefined) {
-    const token = /^Bearer (.+)$/i.exec(ctx.get('authorization'))?.[1];
-    const claims = token ? await verifyTenantAccessToken(state, token, audience) : undefined;
-    if (!claims || typeof claims.sub !== 'string') {
-      ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
-      return problem(
-        ctx,
-        401,
-        'Unauthorized',
-        'A valid access token for the My Account API is required.',
-      );
+    const access = await authenticateResourceRequest({
+      state,
+      ctx,
+      audience,
+      url: new URL(ctx.path, issuer).href,
+      policy: state.config.myAccountApi.dpop,
+      unique: (jti, expiresAt) =>
+        (ctx.app as unknown as Provider).ReplayDetection.unique(audience, jti, expiresAt),
+    });
+    if ('refusal' in access) {
+      const { refusal } = access;
+      ctx.set('WWW-Authenticate', refusal.challenge);
+      if (refusal.nonce) ctx.set('DPoP-Nonce', refusal.nonce);
+      return problem(ctx, refusal.status, 'Unauthorized', refusal.detail);
     }
+    const { claims } = access;
     const needed = scopeFor(ctx.method, resource);
     if (
       !String(claims.scope ?? '')

@@ -9,6 +9,7 @@ import { BC_AUTHORIZE_PATH, backchannelAuthorizeEndpoint } from './ciba-endpoint
 import { CIBA_GRANT, registerCibaGrant } from './ciba-grant.js';
 import { backchannelPages } from './ciba-pages.js';
 import { extraIdTokenClaims, type ResolvedTenantConfig } from './config.js';
+import { assertBoundWhenRequired } from './dpop/token-binding.js';
 import { escapeHtml, favicon, page } from './html.js';
 import { tenantInteractionPolicy } from './interaction-policy.js';
 import { interactions } from './interactions.js';
@@ -176,7 +177,11 @@ export function createProvider(issuer: string, state: TenantState): Provider {
       // Machine-to-machine tokens for the APIs, as Auth0's client credentials grant; with a
       // `DPoP` proof on the token request they are DPoP-bound (`cnf.jkt`, RFC 9449).
       clientCredentials: { enabled: true },
-      dPoP: { enabled: true },
+      // oidc-provider checks the proofs of its own grants; the tenant's grants check theirs in
+      // `dpop/token-binding.ts`, against the same nonces (`dpop/nonces.ts`) and replay store.
+      dPoP: state.dpopNonces
+        ? { enabled: true, nonceSecret: state.dpopNonces.secret, requireNonce: () => true }
+        : { enabled: true },
       backchannelLogout: { enabled: true },
       // Enabled so that clients may use CIBA's grant and discovery lists the endpoint; the
       // endpoint and the grant are the tenant's own, answering as Auth0's (`ciba-endpoint.ts`,
@@ -250,6 +255,9 @@ export function createProvider(issuer: string, state: TenantState): Provider {
       );
     },
     async extraTokenClaims(_ctx, token) {
+      if (token.kind === 'AccessToken' || token.kind === 'ClientCredentials') {
+        assertBoundWhenRequired(state, token);
+      }
       // Auth0's JWT access tokens name the client in `azp` as well as `client_id`, the
       // organization of the login in `org_id` and `org_name`, and an actor in `act`.
       return 'clientId' in token && token.kind === 'AccessToken'

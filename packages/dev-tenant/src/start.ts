@@ -7,6 +7,7 @@ import { checkStartOptions } from './config-check.js';
 import { ConnectedAccounts } from './connected-accounts.js';
 import { Delegations } from './delegations.js';
 import { type CustomDomainOptions, type DevTenantDomain, DomainServer } from './domain-server.js';
+import { DpopNonces } from './dpop/nonces.js';
 import { Identities } from './identities.js';
 import { Invitations } from './invitations.js';
 import { SigningKeys } from './keys.js';
@@ -104,6 +105,7 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
   const config = resolveTenantConfig(options.config);
   const keys = await SigningKeys.create();
   await loadOidcProvider();
+  const dpopNonces = config.dpopNonces ? await DpopNonces.create() : undefined;
 
   const servers = await listenAll(port, host, customDomains);
   const authenticators = new Authenticators(config.users);
@@ -131,6 +133,7 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
     passwordlessUsers: new PasswordlessUsers(),
     passwordlessCodes: new PasswordlessCodes(config.passwordless),
     providers: new Map(),
+    dpopNonces,
   };
 
   // Keys are part of oidc-provider's configuration, so a rotation builds new providers over the

@@ -6,6 +6,7 @@ import type { BackchannelRequests } from './ciba-requests.js';
 import type { DevApiConfig, ResolvedTenantConfig } from './config.js';
 import type { ConnectedAccounts } from './connected-accounts.js';
 import type { Delegations } from './delegations.js';
+import type { DpopNonces } from './dpop/nonces.js';
 import type { Identities } from './identities.js';
 import type { Invitations } from './invitations.js';
 import type { SigningKeys } from './keys.js';
@@ -63,6 +64,8 @@ export interface TenantState {
   passwordlessUsers: PasswordlessUsers;
   /** The live passwordless codes, and the starts of the last minute. */
   passwordlessCodes: PasswordlessCodes;
+  /** The tenant's DPoP nonces, when `dpopNonces` is on: one source for every domain and endpoint. */
+  dpopNonces: DpopNonces | undefined;
   /** The provider serving each domain now, by issuer (replaced when keys rotate). */
   providers: Map<string, Provider>;
 }
@@ -97,6 +100,11 @@ export function resourceServerOf(api: DevApiConfig): ResourceServer {
 /** The APIs of the tenant: the configured ones and Auth0's My Account API at `{issuer}me/`. */
 export function findApi(state: TenantState, identifier: string): DevApiConfig | undefined {
   if (isMyAccountAudience(state, identifier))
-    return { identifier, scopes: MY_ACCOUNT_SCOPES, accessTokenLifetime: 600 };
+    return {
+      identifier,
+      scopes: MY_ACCOUNT_SCOPES,
+      accessTokenLifetime: 600,
+      dpop: state.config.myAccountApi.dpop,
+    };
   return state.config.apis.find((candidate) => candidate.identifier === identifier);
 }

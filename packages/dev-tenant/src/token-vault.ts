@@ -2,6 +2,9 @@ import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { ConnectedAccounts } from './connected-accounts.js';
+import type { DpopProof } from './dpop/proof.js';
+import { boundKeyOf } from './dpop/resource-access.js';
+import { tokenRequestProof } from './dpop/token-binding.js';
 import { oidcProvider } from './oidc-provider.js';
 import type { TenantState } from './tenant-state.js';
 import { verifyTenantAccessToken } from './verify-tenant-access-token.js';
@@ -26,8 +29,14 @@ const PARAMETERS = [
   'login_hint',
 ];
 
+/** Whom a subject token stands for, and the key it is DPoP-bound to, if it is. */
+interface VaultSubject {
+  sub: string;
+  jkt: string | undefined;
+}
+
 /** The user a subject token stands for: a refresh token of this client, or one of our JWT access tokens. */
-async function subjectOf(ctx: KoaContextWithOIDC, state: TenantState): Promise<string> {
+async function subjectOf(ctx: KoaContextWithOIDC, state: TenantState): Promise<VaultSubject> {
   const params = ctx.oidc.params as Record<string, string | undefined>;
   const token = params.subject_token ?? '';
   const type = params.subject_token_type;
@@ -40,17 +49,42 @@ async function subjectOf(ctx: KoaContextWithOIDC, state: TenantState): Promise<s
     ) {
       throw invalidGrant('subject_token is not a valid refresh token of this client');
     }
-    return refreshToken.accountId;
+    return { sub: refreshToken.accountId, jkt: refreshToken.jkt };
   }
   if (type === ACCESS_TOKEN_TYPE) {
     const claims = await verifyTenantAccessToken(state, token);
-    if (typeof claims?.sub === 'string') return claims.sub;
+    if (typeof claims?.sub === 'string') return { sub: claims.sub, jkt: boundKeyOf(claims) };
     throw invalidGrant('subject_token is not a valid access token of this tenant');
   }
   throw new (oidcProvider().errors.InvalidRequest)('unsupported subject_token_type');
 }
 
-/** Registers the Token Vault grant on a provider. */
+/**
+ * DPoP at the exchange: with `tokenVault.dpop: 'required'` the request needs a proof; a subject
+ * token bound to a key (`cnf.jkt`, or a bound login's refresh token) needs a proof of that key,
+ * or a thief of the token alone could trade it for the user's upstream token.
+ */
+function checkProof(state: TenantState, proof: DpopProof | undefined, subject: VaultSubject): void {
+  if (!proof && state.config.tokenVault.dpop === 'required') {
+    throw new (oidcProvider().errors.InvalidRequest)('DPoP proof is required for the Token Vault');
+  }
+  if (!subject.jkt) return;
+  if (!proof) {
+    throw new (oidcProvider().errors.InvalidRequest)(
+      'DPoP proof is required: the subject_token is DPoP-bound',
+    );
+  }
+  if (proof.thumbprint !== subject.jkt) {
+    throw new (oidcProvider().errors.InvalidDpopProof)(
+      'the DPoP proof is not signed with the key the subject_token is bound to',
+    );
+  }
+}
+
+/**
+ * Registers the Token Vault grant on a provider. The upstream token it returns is `Bearer`, with or
+ * without a DPoP proof: it is the upstream provider's token, which the tenant cannot bind.
+ */
 export function registerTokenVault(
   provider: Provider,
   state: TenantState,
@@ -69,7 +103,10 @@ export function registerTokenVault(
           `requested_token_type must be ${FEDERATED_TOKEN_TYPE}`,
         );
       }
-      const sub = await subjectOf(ctx, state);
+      const proof = await tokenRequestProof(state, ctx);
+      const subject = await subjectOf(ctx, state);
+      checkProof(state, proof, subject);
+      const { sub } = subject;
       const issued = accounts.issueToken(sub, params.connection as string, params.login_hint);
       if (!issued) {
         throw invalidGrant(

@@ -53,17 +53,26 @@ export async function authorize(
   return { callback, code: callback.searchParams.get('code'), verifier, nonce, state, browser };
 }
 
-/** Calls the token endpoint as the demo client (client_secret_basic). */
-export async function tokenRequest(tenant: TenantDomain, params: Record<string, string>) {
+/** Calls the token endpoint as the demo client (client_secret_basic), with `headers` (e.g. `dpop`). */
+export async function tokenRequest(
+  tenant: TenantDomain,
+  params: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(new URL('/oauth/token', tenant.url), {
     method: 'POST',
     headers: {
       authorization: `Basic ${Buffer.from(`demo-web:${DEMO_CLIENT_SECRET}`).toString('base64')}`,
       'content-type': 'application/x-www-form-urlencoded',
+      ...headers,
     },
     body: new URLSearchParams(params),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, string> };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, string>,
+  };
 }
 
 /** Logs in and exchanges the code: the token response of a fresh login. */

@@ -302,6 +302,22 @@ describe('configuration checked at startDevTenant()', () => {
     );
   });
 
+  it('names wrong DPoP settings', async () => {
+    await refused(
+      {
+        apis: [{ identifier: 'https://api.example.com', scopes: 'read:orders', dpop: 'always' }],
+        myAccountApi: { dpop: true, mode: 'x' },
+        tokenVault: 'required',
+        dpopNonces: 'on',
+      },
+      /apis\[0\]\.dpop must be one of "allowed", "required", got the string "always"/,
+      /myAccountApi\.dpop must be one of "allowed", "required", got a boolean/,
+      /myAccountApi\.mode is not a known field \(known: dpop\)/,
+      /tokenVault must be an object, got the string "required"/,
+      /dpopNonces must be true or false, got the string "on"/,
+    );
+  });
+
   it('names token exchange profiles that could never be used', async () => {
     const validate = () => ({ sub: 'auth0|alice' });
     await refused(
