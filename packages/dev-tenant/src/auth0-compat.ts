@@ -1,9 +1,10 @@
 import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { passBodyOn, readFormBody } from './body.js';
+import { passBodyOn, readFormBody, readJsonBodyAsForm } from './body.js';
 import type { DevClientConfig } from './config.js';
 import { mfaRequiredForRefresh } from './mfa-required.js';
+import { WEBAUTHN_GRANT } from './passkey-grant.js';
 import {
   findApi,
   isMyAccountAudience,
@@ -230,6 +231,22 @@ function includeOidcScopes(ctx: KoaContextWithOIDC): void {
   if (scope) body.scope = scope;
 }
 
+/**
+ * Auth0's SDKs send a JSON token request's secret in the body (`client_secret`), whatever the
+ * client's authentication method; Auth0 takes it. oidc-provider holds a client to its registered
+ * method, so for a `client_secret_basic` client the secret moves to the `Authorization` header.
+ */
+function secretToBasic(ctx: Context, client: DevClientConfig, params: URLSearchParams): void {
+  const secret = params.get('client_secret');
+  const method =
+    client.tokenEndpointAuthMethod ?? (client.jwks ? 'private_key_jwt' : 'client_secret_basic');
+  if (secret === null || method !== 'client_secret_basic' || ctx.get('authorization')) return;
+  const pair = `${encodeURIComponent(client.clientId)}:${encodeURIComponent(secret)}`;
+  ctx.req.headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+  params.delete('client_secret');
+  params.delete('client_id');
+}
+
 /** Rewrites one request in place; false when it has already been answered. */
 async function translate(state: TenantState, ctx: Context): Promise<boolean> {
   if (ctx.path === '/authorize' && ctx.method === 'GET') {
@@ -240,10 +257,16 @@ async function translate(state: TenantState, ctx: Context): Promise<boolean> {
     const params = await readFormBody(ctx.req);
     translateAuthorizationParams(params, (ctx.app as unknown as Provider).issuer);
     passBodyOn(ctx, params);
-  } else if (ctx.path === '/oauth/token' && ctx.method === 'POST' && ctx.is('urlencoded')) {
-    const params = await readFormBody(ctx.req);
+  } else if (
+    ctx.path === '/oauth/token' &&
+    ctx.method === 'POST' &&
+    (ctx.is('urlencoded') || ctx.is('json'))
+  ) {
+    const json = ctx.is('json') !== false;
+    const params = json ? await readJsonBodyAsForm(ctx.req) : await readFormBody(ctx.req);
     const clientId = clientIdOf(ctx, params);
     const client = state.config.clients.find((candidate) => candidate.clientId === clientId);
+    if (json && client) secretToBasic(ctx, client, params);
     if (client && params.get('grant_type') === 'refresh_token') {
       await applyRefreshTokenPolicies(state, ctx.app as unknown as Provider, client, params);
       const required = await refreshNeedsMfa(state, ctx, params);
@@ -259,8 +282,11 @@ async function translate(state: TenantState, ctx: Context): Promise<boolean> {
     if (grantType === 'client_credentials' && audience && !params.has('resource')) {
       params.set('resource', audience);
     }
-    // Token exchange takes RFC 8693's `audience` as it is (see `token-exchange.ts`).
-    if (grantType !== TOKEN_EXCHANGE_GRANT) params.delete('audience');
+    // Token exchange takes RFC 8693's `audience` as it is (see `token-exchange.ts`), and so does
+    // the passkey grant (see `passkey-grant.ts`).
+    if (grantType !== TOKEN_EXCHANGE_GRANT && grantType !== WEBAUTHN_GRANT) {
+      params.delete('audience');
+    }
     passBodyOn(ctx, params);
   } else if (ctx.path === '/v2/logout' && ctx.method === 'GET') {
     return translateAuth0Logout(state, ctx);

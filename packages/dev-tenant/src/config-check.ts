@@ -175,6 +175,20 @@ function checker(problems: string[]) {
     tokenExchangeProfiles: arrayOf(tokenExchangeProfile),
     onBehalfOf: boolean,
     sessionTransferTokenLifetime: seconds,
+    passkeys: object({
+      rpId: pattern(
+        /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i,
+        'a host name without scheme or port, e.g. "localhost" or "example.com"',
+      ),
+      rpName: string(),
+      origins: arrayOf(
+        simple(
+          'an origin string such as "http://localhost:3000" (scheme, host, port; no path)',
+          (value) => typeof value === 'string' && URL.parse(value)?.origin === value,
+        ),
+        'an array of origin strings',
+      ),
+    }),
   });
 
   const port = simple(

@@ -17,6 +17,8 @@ import { myAccountApi } from './my-account-api.js';
 import { oidcProvider } from './oidc-provider.js';
 import { organizationParams } from './organization-login.js';
 import { requestedOrganization } from './organizations.js';
+import { passkeyApi } from './passkey-api.js';
+import { registerPasskeyGrant, WEBAUTHN_GRANT } from './passkey-grant.js';
 import { sendLogoutsFromSessionDomain } from './session-domains.js';
 import { sessionTransferParams, transferredActor } from './session-transfer.js';
 import { findApi, resourceServerOf, type TenantState } from './tenant-state.js';
@@ -57,6 +59,7 @@ function clientMetadata(config: ResolvedTenantConfig): ClientMetadata[] {
         TOKEN_VAULT_GRANT,
         TOKEN_EXCHANGE_GRANT,
         ...MFA_GRANTS,
+        WEBAUTHN_GRANT,
       ],
       response_types: ['code'],
       token_endpoint_auth_method: method,
@@ -249,6 +252,7 @@ export function createProvider(issuer: string, state: TenantState): Provider {
   registerTokenVault(provider, state, state.accounts);
   registerMfaGrants(provider, state);
   registerTokenExchange(provider, state);
+  registerPasskeyGrant(provider, state);
   sendLogoutsFromSessionDomain(provider, state);
   provider.on('backchannel.error', (_ctx, error, client) => {
     // The logout itself succeeds; the app that missed it is told on the tenant's console.
@@ -262,6 +266,7 @@ export function createProvider(issuer: string, state: TenantState): Provider {
   provider.use(upstreamApi(state.accounts));
   provider.use(myAccountApi(state, issuer));
   provider.use(mfaApi(state, issuer));
+  provider.use(passkeyApi(state, issuer));
   provider.use(adminApi(state));
   provider.use(invitationsApi(state));
   return provider;

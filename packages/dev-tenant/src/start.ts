@@ -15,6 +15,7 @@ import { MfaTokens, OobChallenges } from './mfa-tokens.js';
 import { loadOidcProvider } from './oidc-provider.js';
 import { Organizations } from './organizations.js';
 import { Outbox } from './outbox.js';
+import { Passkeys } from './passkeys.js';
 import { createProvider } from './provider.js';
 import { SessionDomains } from './session-domains.js';
 import { SessionTransfers } from './session-transfer.js';
@@ -119,6 +120,7 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
     mfaTokens: new MfaTokens(config.mfaTokenLifetime),
     oobChallenges: new OobChallenges(),
     sessionTransfers: new SessionTransfers(config.sessionTransferTokenLifetime),
+    passkeys: new Passkeys(),
     keys,
     storage: new TenantStorage(),
     cookieKeys: [randomBytes(32).toString('base64url')],
