@@ -38,6 +38,8 @@ export {
   type MyAccountValidationError,
   OidcError,
   OrganizationTokenValidationError,
+  PasskeyError,
+  type PasskeyErrorCode,
   SessionExpiredError,
   SessionRefusedError,
   SessionTooLargeError,
@@ -101,6 +103,15 @@ export type {
   ServerClientOptions,
   TokenEndpointAuthMethod,
 } from './options.js';
+export type {
+  PasskeyAuthResponse,
+  PasskeyChallenge,
+  PasskeyLoginChallengeOptions,
+  PasskeyPublicKeyOptions,
+  PasskeySignupChallengeOptions,
+  PasskeyUserProfile,
+  SigninWithPasskeyOptions,
+} from './passkeys/types.js';
 export { safeReturnTo } from './redirects.js';
 export {
   type BackchannelLogoutOptions,

@@ -5,11 +5,11 @@ import {
   InvalidArgumentError,
   MissingRequiredArgumentError,
 } from '../errors.js';
-import { newSession } from '../login/interactive-login.js';
+import { saveGrantSession } from '../login/grant-session.js';
 import { checkOrganization } from '../login/organization.js';
 import type { TenantDomains } from '../oidc/domains.js';
-import { type BeforeSessionSaved, shapeSession } from '../session/hook.js';
-import type { Session, UserClaims } from '../session/model.js';
+import type { BeforeSessionSaved } from '../session/hook.js';
+import type { Session } from '../session/model.js';
 import type { Sessions } from '../stores/sessions.js';
 import {
   type CustomTokenExchangeOptions,
@@ -64,7 +64,7 @@ export class TokenExchanges<TStoreOptions> {
    * session, as a login would.
    */
   async login(options: LoginWithCustomTokenExchangeOptions<TStoreOptions>): Promise<Session> {
-    const { domains, sessions } = this.context;
+    const { domains } = this.context;
     const tenant = await domains.current(options.storeOptions);
     const scope = options.scope ?? 'openid profile email offline_access';
     const result = await exchangeToken(tenant, { ...options, scope }, nowSeconds());
@@ -75,31 +75,17 @@ export class TokenExchanges<TStoreOptions> {
       );
     }
     checkOrganization(result.claims, options.organization);
-    const nowMs = Date.now();
-    const session = newSession(
+    return saveGrantSession(
+      this.context,
+      { ...result, idToken: result.idToken, claims: result.claims },
       {
-        tokens: {
-          access_token: result.accessToken,
-          token_type: 'bearer',
-          expires_in: result.expiresAt - Math.floor(nowMs / 1000),
-          ...(result.scope ? { scope: result.scope } : {}),
-          ...(result.refreshToken ? { refresh_token: result.refreshToken } : {}),
-          id_token: result.idToken,
-        },
-        claims: result.claims as UserClaims,
+        audience: options.audience,
+        scope,
+        domain: tenant.address.origin,
+        trigger: 'token-exchange',
       },
-      { audience: options.audience, scope },
-      { domain: tenant.address.origin, ceiling: undefined, nowMs },
+      options.storeOptions,
     );
-    const shaped = await shapeSession(
-      this.context.beforeSessionSaved,
-      { user: session.user, data: {} },
-      { idTokenClaims: result.claims, trigger: 'token-exchange' },
-    );
-    session.user = shaped.user;
-    if (Object.keys(shaped.data).length > 0) session.data = shaped.data;
-    await sessions.save(session, options.storeOptions, { rotateId: true });
-    return sessions.view(session);
   }
 
   /**
