@@ -74,7 +74,6 @@ describe('passkeys', () => {
     const storeOptions = browser();
     const session = await signInWith((publicKey) => authenticator.get(publicKey), storeOptions);
     expect(session.user.sub).toBe(first.user.sub);
-    expect(session.internal).toBeUndefined();
     expect((await app.client.getUser({ storeOptions }))?.email).toBe('returning@example.com');
     // An access token for the API, through the session's refresh token.
     const token = await app.client.getAccessToken({

@@ -18,8 +18,10 @@ export interface AuthOptions extends WebAuthOptions {}
 export function auth(options: AuthOptions = {}): Router {
   const web = new WebAuth(options);
   const router = express.Router();
-  // Only the POST routes read a form; the app's own body parsing is left alone.
+  // Only the POST routes read a form (or, for the passkey routes, JSON: a credential is a few
+  // kilobytes); the app's own body parsing is left alone.
   const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const json = express.json({ limit: '64kb' });
 
   router.use((req, res, next) => {
     attach(web, req, res);
@@ -37,7 +39,7 @@ export function auth(options: AuthOptions = {}): Router {
     // A body that cannot be parsed (malformed, too large) is treated as no body: the route then
     // answers with its own named error instead of the body parser's page.
     const withForm: RequestHandler = (req, res, next) =>
-      form(req, res, () => handler(req, res, next));
+      form(req, res, () => json(req, res, () => handler(req, res, next)));
     for (const method of route.methods) {
       if (method === 'GET') router.get(route.path, handler);
       else router.post(route.path, withForm);

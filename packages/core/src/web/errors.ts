@@ -4,6 +4,7 @@ import {
   AuthorizationError,
   CrossSiteRequestError,
   MyAccountApiError,
+  PasskeyError,
 } from '../errors.js';
 import { acceptsHtml } from './request.js';
 import { json, NO_STORE, type WebResponse } from './response.js';
@@ -55,6 +56,13 @@ export function httpStatusOf(error: unknown): number {
   if (isStoreOutage(error)) return 503;
   if (error instanceof MyAccountApiError) {
     return error.status >= 400 && error.status <= CLIENT_ERROR_MAX ? error.status : 500;
+  }
+  // A passkey the tenant refused (another challenge, a clone, ...) is the client's; a tenant that
+  // refused the client itself or answered nonsense is the server's problem.
+  if (error instanceof PasskeyError) {
+    const refused =
+      error.tenantError === 'invalid_request' || error.tenantError === 'invalid_grant';
+    return refused ? 400 : 500;
   }
   if (error instanceof Auth0Error) return STATUS_OF_CODE[error.code as Auth0ErrorCode] ?? 500;
   return 500;

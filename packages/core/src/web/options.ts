@@ -22,6 +22,13 @@ export interface WebRoutes {
   link: string | false;
   /** `GET`: unlinks the identity of `connection` from the signed-in user. */
   unlink: string | false;
+  /**
+   * `POST` JSON: a passkey challenge, `{ mode: "signup", email, name? }` or
+   * `{ mode: "login", username? }` → `{ publicKey }` (the `authSession` stays in a sealed cookie).
+   */
+  passkeyChallenge: string | false;
+  /** `POST` JSON: the browser's credential (`credential.toJSON()`) → a session and `{ returnTo }`. */
+  passkeyLogin: string | false;
 }
 
 /** Where the routes are unless configured otherwise (DESIGN.md, framework packages). */
@@ -33,6 +40,8 @@ export const DEFAULT_ROUTES: Readonly<WebRoutes> = Object.freeze({
   connect: '/auth/connect',
   link: '/auth/link',
   unlink: '/auth/unlink',
+  passkeyChallenge: '/auth/passkey/challenge',
+  passkeyLogin: '/auth/passkey/login',
 });
 
 /** Where sessions live: sealed cookies (stateless), or a {@link SessionBackend} on the server. */

@@ -25,6 +25,7 @@ import type { RouteContext, RouteHandler } from './routes/context.js';
 import { link, unlink } from './routes/link.js';
 import { login } from './routes/login.js';
 import { logout } from './routes/logout.js';
+import { passkeyChallenge, passkeyLogin } from './routes/passkey.js';
 import { type RequiresAuthOptions, requiresAuth } from './routes/requires-auth.js';
 import { silentLogin } from './routes/silent-login.js';
 
@@ -55,6 +56,8 @@ const HANDLERS: Record<RouteName, { methods: RouteDefinition['methods']; handler
     connect: { methods: ['GET'], handler: connect },
     link: { methods: ['GET'], handler: link },
     unlink: { methods: ['GET'], handler: unlink },
+    passkeyChallenge: { methods: ['POST'], handler: passkeyChallenge },
+    passkeyLogin: { methods: ['POST'], handler: passkeyLogin },
   };
 
 /**
