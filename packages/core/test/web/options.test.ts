@@ -96,6 +96,8 @@ describe('resolveWebAuthOptions', () => {
           connect: false,
           link: false,
           unlink: false,
+          passkeyChallenge: false,
+          passkeyLogin: false,
         },
       },
       NO_ENV,

@@ -33,7 +33,7 @@ export function describePasskeys(startApp: StartTestApp): void {
       const body = await response.json();
       // The tenant's auth_session stays on the server, sealed in a cookie.
       expect(Object.keys(body)).toEqual(['publicKey']);
-      return post(browser, '/auth/passkey/login', answer(body.publicKey));
+      return post(browser, '/auth/passkey/login', answer(body.publicKey as never));
     }
 
     it('signs up, then signs in with the new passkey in another browser', async () => {
