@@ -35,8 +35,42 @@ export function homePage(chrome: PageChrome, devTenant: boolean): string {
   const content = chrome.userName
     ? html`<div class="card"><h1>Welcome, ${chrome.userName}</h1><p>You are signed in. See your <a href="/profile">profile</a>, your <a href="/tokens">access tokens</a> or your <a href="/accounts">connected accounts</a>.</p></div>`
     : html`<div class="card"><h1>Gatehouse demo</h1>${devTenant ? html`<p>Sign in through the local dev tenant as <code>alice@example.com</code> / <code>alice-password</code> (with a <code>session_expiry</code> ceiling) or <code>bob@example.com</code> / <code>bob-password</code>. Alice is a member of the organization Acme; Bob is not.</p>` : html`<p>Sign in through your Auth0 tenant.</p>`}<p><a class="button" href="/auth/login">Log in</a>${devTenant ? html` <a class="button secondary" id="login-acme" href="/auth/login?organization=org_acme">Log in to Acme (organization)</a>` : ''}</p></div>`;
-  return layout(chrome, 'Home', content);
+  return layout(chrome, 'Home', chrome.userName ? content : html`${content}${PASSKEY_CARD}`);
 }
+
+/**
+ * The passkey card of the home page: the browser snippet of `@gatehouse/core`'s README (JSON
+ * challenge, WebAuthn ceremony, `credential.toJSON()` posted back), no framework.
+ */
+const PASSKEY_SCRIPT = `
+async function passkey(challenge) {
+  const post = (path, body) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const answer = await post('/auth/passkey/challenge', challenge);
+  const options = await answer.json();
+  if (!answer.ok) throw new Error(options.error_description);
+  const credential = challenge.mode === 'signup'
+    ? await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options.publicKey) })
+    : await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options.publicKey) });
+  const done = await post('/auth/passkey/login', credential.toJSON());
+  const result = await done.json();
+  if (!done.ok) throw new Error(result.error_description);
+  location.assign(result.returnTo);
+}
+const shown = (run) => run().catch((error) => { document.getElementById('passkey-error').textContent = error.message; });
+document.getElementById('passkey-signup').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const email = document.getElementById('passkey-email').value;
+  const name = document.getElementById('passkey-name').value;
+  shown(() => passkey({ mode: 'signup', email, name, returnTo: '/profile' }));
+});
+document.getElementById('passkey-signin').addEventListener('click', () => shown(() => passkey({ mode: 'login', returnTo: '/profile' })));
+`;
+
+const PASSKEY_CARD = html`<div class="card" id="passkeys"><h2>Passkeys</h2>
+<form id="passkey-signup"><p><input id="passkey-email" type="email" placeholder="you@example.com" required> <input id="passkey-name" placeholder="Your name"> <button id="passkey-create">Create a passkey</button></p></form>
+<p><button class="secondary" id="passkey-signin" type="button">Sign in with a passkey</button></p>
+<p class="muted" id="passkey-error" role="alert"></p>
+<script>${{ html: PASSKEY_SCRIPT }}</script></div>`;
 
 /** What the profile page shows. */
 export interface ProfileView {

@@ -50,6 +50,8 @@ export function demoTenantConfig(options: DemoTenantOptions): DevTenantConfig {
       // it needs a callback URL, which nothing ever redirects to.
       { ...DEMO_API_CLIENT, redirectUris: ['http://127.0.0.1/demo-api-has-no-login'] },
     ],
+    // Passkeys of the demo pages: the apps' own origins (localhost, the RP ID browsers accept).
+    passkeys: { rpId: 'localhost', origins: options.appUrls },
     users: DEFAULT_USERS.map((user) =>
       user.email === 'alice@example.com'
         ? { ...user, idTokenClaims: { session_expiry: sessionExpiry } }

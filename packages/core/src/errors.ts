@@ -385,3 +385,34 @@ export class PasswordlessStartError extends PasswordlessError {
 export class PasswordlessVerifyError extends PasswordlessError {
   override name = 'PasswordlessVerifyError';
 }
+/** Codes of {@link PasskeyError}. */
+export type PasskeyErrorCode =
+  /** `/passkey/register` or `/passkey/challenge` failed or refused (see `tenantError`). */
+  | 'passkey_challenge_error'
+  /** The passkey grant at the token endpoint failed or was refused (see `tenantError`). */
+  | 'passkey_token_error'
+  /** The tenant answered with a body that is not what the step returns. */
+  | 'invalid_response';
+
+/**
+ * A passkey step failed: the challenge (`passkeySignupChallenge`, `passkeyLoginChallenge`) or the
+ * sign-in (`signinWithPasskey`). `tenantError` and `tenantErrorDescription` carry what the tenant
+ * answered, e.g. `invalid_grant` for a passkey that did not verify.
+ */
+export class PasskeyError extends Auth0Error {
+  override name = 'PasskeyError';
+  declare readonly code: PasskeyErrorCode;
+  /** The tenant's `error`, when it refused (e.g. `invalid_request`, `invalid_grant`). */
+  readonly tenantError: string | undefined;
+  readonly tenantErrorDescription: string | undefined;
+
+  constructor(
+    code: PasskeyErrorCode,
+    message: string,
+    options: { cause?: unknown; tenantError?: string; tenantErrorDescription?: string } = {},
+  ) {
+    super(code, message, { cause: options.cause });
+    this.tenantError = options.tenantError;
+    this.tenantErrorDescription = options.tenantErrorDescription;
+  }
+}

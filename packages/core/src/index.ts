@@ -47,6 +47,8 @@ export {
   type MyAccountValidationError,
   OidcError,
   OrganizationTokenValidationError,
+  PasskeyError,
+  type PasskeyErrorCode,
   PasswordlessError,
   type PasswordlessErrorCode,
   PasswordlessStartError,
@@ -115,6 +117,15 @@ export type {
   ServerClientOptions,
   TokenEndpointAuthMethod,
 } from './options.js';
+export type {
+  PasskeyAuthResponse,
+  PasskeyChallenge,
+  PasskeyLoginChallengeOptions,
+  PasskeyPublicKeyOptions,
+  PasskeySignupChallengeOptions,
+  PasskeyUserProfile,
+  SigninWithPasskeyOptions,
+} from './passkeys/types.js';
 export {
   PASSWORDLESS_OTP_GRANT,
   type PasswordlessClient,

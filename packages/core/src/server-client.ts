@@ -57,6 +57,13 @@ import {
   type ServerClientOptions,
 } from './options.js';
 import { checkServerClientOptions } from './options-check.js';
+import { Passkeys } from './passkeys/passkeys.js';
+import type {
+  PasskeyChallenge,
+  PasskeyLoginChallengeOptions,
+  PasskeySignupChallengeOptions,
+  SigninWithPasskeyOptions,
+} from './passkeys/types.js';
 import {
   type PasswordlessClient,
   TenantPasswordlessClient,
@@ -252,6 +259,12 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
         const audience = MyAccountClient.audienceFor(tenant.address.origin);
         return (await this.getAccessToken({ audience, scope, storeOptions })).accessToken;
       },
+    });
+    this.#passkeys = new Passkeys({
+      ...shared,
+      beforeSessionSaved: options.beforeSessionSaved,
+      mfaTokens,
+      organization: options.organization,
     });
   }
 
@@ -592,5 +605,50 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
     }
     const as = await tenant.metadata();
     return logoutUrl(as, tenant.address, this.#clientId, options.returnTo);
+  }
+
+  // Passkeys (Auth0's native passkey API): challenge, browser ceremony, sign-in.
+
+  readonly #passkeys: Passkeys<TStoreOptions>;
+
+  /**
+   * Creation options for a new user's passkey (`/passkey/register`): hand `publicKey` to the
+   * browser (`PublicKeyCredential.parseCreationOptionsFromJSON`, `navigator.credentials.create`)
+   * and keep `authSession` on the server for {@link ServerClient.signinWithPasskey}.
+   *
+   * @example
+   * const { publicKey, authSession } = await client.passkeySignupChallenge({
+   *   userProfile: { email: 'pat@example.com', name: 'Pat' },
+   * });
+   */
+  passkeySignupChallenge(
+    options: PasskeySignupChallengeOptions<TStoreOptions> = {},
+  ): Promise<PasskeyChallenge> {
+    return this.#passkeys.signupChallenge(options);
+  }
+
+  /**
+   * Request options to sign in with a passkey (`/passkey/challenge`), for
+   * `PublicKeyCredential.parseRequestOptionsFromJSON` and `navigator.credentials.get`. Without a
+   * `username`, any of the user's discoverable passkeys answers.
+   */
+  passkeyLoginChallenge(
+    options: PasskeyLoginChallengeOptions<TStoreOptions> = {},
+  ): Promise<PasskeyChallenge> {
+    return this.#passkeys.loginChallenge(options);
+  }
+
+  /**
+   * Signs in (or completes a sign-up) with the browser's credential (`credential.toJSON()`) for a
+   * challenge's `authSession`: the passkey grant at the tenant, its ID token checked as a login's,
+   * and a brand-new session saved (the `beforeSessionSaved` hook runs with trigger `'passkey'`).
+   * Throws `PasskeyError` (`passkey_token_error` when the tenant refused the passkey) or
+   * `MfaRequiredError`.
+   *
+   * @example
+   * const session = await client.signinWithPasskey({ authSession, authnResponse: credential, storeOptions });
+   */
+  signinWithPasskey(options: SigninWithPasskeyOptions<TStoreOptions>): Promise<Session> {
+    return this.#passkeys.signin(options);
   }
 }

@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { passBodyOn, readFormBody } from './body.js';
+import { passBodyOn, readFormBody, readJsonBodyAsForm } from './body.js';
 import type { DevClientConfig } from './config.js';
 import {
   bindIssuedRefreshToken,
@@ -9,6 +9,7 @@ import {
   dpopRequiredFor,
 } from './dpop/token-binding.js';
 import { mfaRequiredForRefresh } from './mfa-required.js';
+import { WEBAUTHN_GRANT } from './passkey-grant.js';
 import { PASSWORDLESS_OTP_GRANT } from './passwordless-grant.js';
 import {
   findApi,
@@ -24,6 +25,9 @@ import { TOKEN_EXCHANGE_GRANT } from './token-exchange.js';
  * `audience` then yields an opaque `/userinfo` token again, as it did before the widening.
  */
 export const NO_AUDIENCE = 'urn:gatehouse:dev-tenant:no-audience';
+
+/** Grants that read `audience` themselves. */
+const AUDIENCE_GRANTS = new Set([TOKEN_EXCHANGE_GRANT, PASSWORDLESS_OTP_GRANT, WEBAUTHN_GRANT]);
 
 /** The audience Auth0's SDKs name the My Account API by when they link accounts. */
 const MY_ACCOUNT_ALIAS = 'my-account';
@@ -279,6 +283,22 @@ function includeOidcScopes(ctx: KoaContextWithOIDC): void {
   if (scope) body.scope = scope;
 }
 
+/**
+ * Auth0's SDKs send a JSON token request's secret in the body (`client_secret`), whatever the
+ * client's authentication method; Auth0 takes it. oidc-provider holds a client to its registered
+ * method, so for a `client_secret_basic` client the secret moves to the `Authorization` header.
+ */
+function secretToBasic(ctx: Context, client: DevClientConfig, params: URLSearchParams): void {
+  const secret = params.get('client_secret');
+  const method =
+    client.tokenEndpointAuthMethod ?? (client.jwks ? 'private_key_jwt' : 'client_secret_basic');
+  if (secret === null || method !== 'client_secret_basic' || ctx.get('authorization')) return;
+  const pair = `${encodeURIComponent(client.clientId)}:${encodeURIComponent(secret)}`;
+  ctx.req.headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+  params.delete('client_secret');
+  params.delete('client_id');
+}
+
 /** Rewrites one request in place; false when it has already been answered. */
 async function translate(state: TenantState, ctx: Context): Promise<boolean> {
   if (ctx.path === '/authorize' && ctx.method === 'GET') {
@@ -289,10 +309,16 @@ async function translate(state: TenantState, ctx: Context): Promise<boolean> {
     const params = await readFormBody(ctx.req);
     translateAuthorizationParams(params, (ctx.app as unknown as Provider).issuer);
     passBodyOn(ctx, params);
-  } else if (ctx.path === '/oauth/token' && ctx.method === 'POST' && ctx.is('urlencoded')) {
-    const params = await readFormBody(ctx.req);
+  } else if (
+    ctx.path === '/oauth/token' &&
+    ctx.method === 'POST' &&
+    (ctx.is('urlencoded') || ctx.is('json'))
+  ) {
+    const json = ctx.is('json') !== false;
+    const params = json ? await readJsonBodyAsForm(ctx.req) : await readFormBody(ctx.req);
     const clientId = clientIdOf(ctx, params);
     const client = state.config.clients.find((candidate) => candidate.clientId === clientId);
+    if (json && client) secretToBasic(ctx, client, params);
     const grantType = params.get('grant_type');
     if (grantType === 'client_credentials' && params.get('audience') && !params.has('resource')) {
       params.set('resource', params.get('audience') as string);
@@ -315,11 +341,9 @@ async function translate(state: TenantState, ctx: Context): Promise<boolean> {
         return false;
       }
     }
-    // Token exchange takes RFC 8693's `audience` as it is (see `token-exchange.ts`), and so does
-    // the passwordless grant (see `passwordless-grant.ts`).
-    if (grantType !== TOKEN_EXCHANGE_GRANT && grantType !== PASSWORDLESS_OTP_GRANT) {
-      params.delete('audience');
-    }
+    // The tenant's own grants take `audience` as it is (token exchange as RFC 8693 has it, and
+    // the passwordless and passkey grants as Auth0's); oidc-provider's take `resource`.
+    if (!AUDIENCE_GRANTS.has(grantType ?? '')) params.delete('audience');
     passBodyOn(ctx, params);
   } else if (ctx.path === '/v2/logout' && ctx.method === 'GET') {
     return translateAuth0Logout(state, ctx);

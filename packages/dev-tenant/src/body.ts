@@ -18,7 +18,12 @@ export async function readFormBody(req: IncomingMessage): Promise<URLSearchParam
 export function passBodyOn(ctx: Context, params: URLSearchParams): void {
   const original = ctx.req;
   const body = Buffer.from(params.toString(), 'utf8');
-  const headers = { ...original.headers, 'content-length': String(body.length) };
+  // Always a form now, whatever it came as (Auth0 takes JSON token requests too).
+  const headers = {
+    ...original.headers,
+    'content-type': 'application/x-www-form-urlencoded',
+    'content-length': String(body.length),
+  };
   delete headers['transfer-encoding'];
   const replay = Object.assign(Readable.from([body], { objectMode: false }), {
     headers,
@@ -33,6 +38,25 @@ export function passBodyOn(ctx: Context, params: URLSearchParams): void {
   }) as unknown as IncomingMessage;
   ctx.req = replay;
   ctx.request.req = replay;
+}
+
+/**
+ * A JSON token request as the form oidc-provider parses: Auth0 takes `/oauth/token` as JSON too
+ * (its SDKs send the passkey grant so). Strings stay as they are, other values (the passkey
+ * grant's `authn_response` object) become their JSON text. Throws when the body is not a JSON
+ * object.
+ */
+export async function readJsonBodyAsForm(req: IncomingMessage): Promise<URLSearchParams> {
+  const body = await readJsonBody(req);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new TypeError('the body must be a JSON object');
+  }
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(body)) {
+    if (value === undefined || value === null) continue;
+    params.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  return params;
 }
 
 /** Reads a JSON body, capped at 64 KiB; undefined when it is not JSON. */

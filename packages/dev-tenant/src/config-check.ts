@@ -190,6 +190,20 @@ function checker(problems: string[]) {
     myAccountApi: object({ dpop }),
     tokenVault: object({ dpop }),
     dpopNonces: boolean,
+    passkeys: object({
+      rpId: pattern(
+        /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i,
+        'a host name without scheme or port, e.g. "localhost" or "example.com"',
+      ),
+      rpName: string(),
+      origins: arrayOf(
+        simple(
+          'an origin string such as "http://localhost:3000" (scheme, host, port; no path)',
+          (value) => typeof value === 'string' && URL.parse(value)?.origin === value,
+        ),
+        'an array of origin strings',
+      ),
+    }),
   });
 
   const port = simple(

@@ -324,6 +324,25 @@ export interface DevTenantConfig {
    * `DPoP-Nonce` header (400 at the token endpoint, 401 at the API). Default false.
    */
   dpopNonces?: boolean;
+  /**
+   * Passkeys (Auth0's native passkey API: `/passkey/register`, `/passkey/challenge` and the
+   * `urn:okta:params:oauth:grant-type:webauthn` grant): the relying party the tenant verifies
+   * WebAuthn responses for. Default: RP ID `localhost`, the demo apps' origins.
+   */
+  passkeys?: DevPasskeysConfig;
+}
+
+/** The WebAuthn relying party of the tenant's passkeys. */
+export interface DevPasskeysConfig {
+  /** The RP ID credentials are scoped to: the apps' registrable domain. Default `localhost`. */
+  rpId?: string;
+  /** The name authenticators show. Default `Gatehouse dev tenant`. */
+  rpName?: string;
+  /**
+   * The origins of the pages that may use passkeys (`clientDataJSON.origin`), exactly. Default the
+   * demo apps: `http://localhost:3000`, `http://localhost:3001`.
+   */
+  origins?: string[];
 }
 
 /** The configuration after defaults are applied: every list present, every user with a `sub`. */
@@ -345,6 +364,7 @@ export interface ResolvedTenantConfig {
   myAccountApi: { dpop: DpopPolicy };
   tokenVault: { dpop: DpopPolicy };
   dpopNonces: boolean;
+  passkeys: Required<DevPasskeysConfig>;
 }
 
 /** Secret of the default `demo-web` client. Printed by the CLI; never use it outside development. */
@@ -450,6 +470,11 @@ export function resolveTenantConfig(config: DevTenantConfig = {}): ResolvedTenan
     myAccountApi: { dpop: config.myAccountApi?.dpop ?? 'allowed' },
     tokenVault: { dpop: config.tokenVault?.dpop ?? 'allowed' },
     dpopNonces: config.dpopNonces ?? false,
+    passkeys: {
+      rpId: config.passkeys?.rpId ?? 'localhost',
+      rpName: config.passkeys?.rpName ?? 'Gatehouse dev tenant',
+      origins: config.passkeys?.origins ?? ['http://localhost:3000', 'http://localhost:3001'],
+    },
   };
 }
 

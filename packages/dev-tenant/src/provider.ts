@@ -21,6 +21,8 @@ import { myAccountApi } from './my-account-api.js';
 import { oidcProvider } from './oidc-provider.js';
 import { organizationParams } from './organization-login.js';
 import { requestedOrganization } from './organizations.js';
+import { passkeyApi } from './passkey-api.js';
+import { registerPasskeyGrant, WEBAUTHN_GRANT } from './passkey-grant.js';
 import { passwordlessApi } from './passwordless-api.js';
 import { PASSWORDLESS_OTP_GRANT, registerPasswordlessGrant } from './passwordless-grant.js';
 import { sendLogoutsFromSessionDomain } from './session-domains.js';
@@ -66,6 +68,7 @@ function clientMetadata(config: ResolvedTenantConfig): ClientMetadata[] {
         ...MFA_GRANTS,
         CIBA_GRANT,
         PASSWORDLESS_OTP_GRANT,
+        WEBAUTHN_GRANT,
       ],
       backchannel_token_delivery_mode: 'poll',
       response_types: ['code'],
@@ -286,6 +289,7 @@ export function createProvider(issuer: string, state: TenantState): Provider {
   registerTokenExchange(provider, state);
   registerCibaGrant(provider, state);
   registerPasswordlessGrant(provider, state);
+  registerPasskeyGrant(provider, state);
   sendLogoutsFromSessionDomain(provider, state);
   provider.on('backchannel.error', (_ctx, error, client) => {
     // The logout itself succeeds; the app that missed it is told on the tenant's console.
@@ -302,6 +306,7 @@ export function createProvider(issuer: string, state: TenantState): Provider {
   provider.use(upstreamApi(state.accounts));
   provider.use(myAccountApi(state, issuer));
   provider.use(mfaApi(state, issuer));
+  provider.use(passkeyApi(state, issuer));
   provider.use(adminApi(state));
   provider.use(invitationsApi(state));
   return provider;

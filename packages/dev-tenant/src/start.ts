@@ -17,6 +17,7 @@ import { MfaTokens, OobChallenges } from './mfa-tokens.js';
 import { loadOidcProvider } from './oidc-provider.js';
 import { Organizations } from './organizations.js';
 import { Outbox } from './outbox.js';
+import { Passkeys } from './passkeys.js';
 import { PasswordlessCodes } from './passwordless-codes.js';
 import { PasswordlessUsers } from './passwordless-users.js';
 import { createProvider } from './provider.js';
@@ -124,6 +125,7 @@ export async function startDevTenant(options: StartDevTenantOptions = {}): Promi
     mfaTokens: new MfaTokens(config.mfaTokenLifetime),
     oobChallenges: new OobChallenges(),
     sessionTransfers: new SessionTransfers(config.sessionTransferTokenLifetime),
+    passkeys: new Passkeys(),
     keys,
     storage: new TenantStorage(),
     cookieKeys: [randomBytes(32).toString('base64url')],

@@ -15,6 +15,7 @@ import type { LoginChallenges } from './mfa-login.js';
 import type { MfaTokens, OobChallenges } from './mfa-tokens.js';
 import type { Organizations } from './organizations.js';
 import type { Outbox } from './outbox.js';
+import type { Passkeys } from './passkeys.js';
 import type { PasswordlessCodes } from './passwordless-codes.js';
 import type { PasswordlessUsers } from './passwordless-users.js';
 import type { SessionDomains } from './session-domains.js';
@@ -52,6 +53,8 @@ export interface TenantState {
   /** The `mfa_token`s of `mfa_required` answers, and the codes sent out of band for them. */
   mfaTokens: MfaTokens;
   oobChallenges: OobChallenges;
+  /** Passkey ceremonies waiting for their token request, and the users' passkeys. */
+  passkeys: Passkeys;
   /** Session transfer tokens not used yet. */
   sessionTransfers: SessionTransfers;
   /** Back-channel logouts sent, and redelivered when an app did not take them. */

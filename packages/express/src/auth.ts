@@ -18,10 +18,10 @@ export interface AuthOptions extends WebAuthOptions {}
 export function auth(options: AuthOptions = {}): Router {
   const web = new WebAuth(options);
   const router = express.Router();
-  // Only the POST routes read a body (a form, or JSON from `fetch`); the app's own body parsing is
-  // left alone.
+  // Only the POST routes read a body: a form, or JSON from `fetch` (a passkey credential is a few
+  // kilobytes); the app's own body parsing is left alone.
   const form = express.urlencoded({ extended: false, limit: '16kb' });
-  const json = express.json({ limit: '16kb' });
+  const json = express.json({ limit: '64kb' });
 
   router.use((req, res, next) => {
     attach(web, req, res);

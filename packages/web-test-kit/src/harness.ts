@@ -69,7 +69,8 @@ export interface TestAppContext {
 export interface TestAppOptions {
   /** Options of the integration, over the defaults that point it at the tenant. */
   auth?: (context: TestAppContext) => WebAuthOptions;
-  tenant?: DevTenantConfig;
+  /** The tenant's configuration, or a function of the app's URL that returns it. */
+  tenant?: DevTenantConfig | ((app: { url: string }) => DevTenantConfig);
   /** Changes the tenant's registration of the app. */
   registerClient?: (client: DevClientConfig) => DevClientConfig;
   /** Whether the framework trusts `X-Forwarded-*` (Express `trust proxy`, Fastify `trustProxy`). */
@@ -167,7 +168,12 @@ export function testAppStarter(build: BuildTestApp): StartTestApp {
     const host = await listenFirst();
     const client = demoClientFor([host.url]);
     const tenant = await startDevTenant({
-      config: { clients: [options.registerClient?.(client) ?? client], ...options.tenant },
+      config: {
+        clients: [options.registerClient?.(client) ?? client],
+        ...(typeof options.tenant === 'function'
+          ? options.tenant({ url: host.url })
+          : options.tenant),
+      },
     });
     const context = { url: host.url, tenant };
     host.serve(
@@ -223,7 +229,9 @@ export async function startDeployment(
             options.backchannelLogoutUri?.(urls) ?? `${urls[0]}/auth/backchannel-logout`,
         },
       ],
-      ...options.tenant,
+      ...(typeof options.tenant === 'function'
+        ? options.tenant({ url: urls[0] as string })
+        : options.tenant),
     },
   });
   for (const host of hosts) {

@@ -19,11 +19,16 @@ export interface DemoStack {
  * Starts what `pnpm demo` starts, on free ports: the app's server listens first, because the
  * tenant must know the app's callback URL and the app must know the tenant's.
  */
-export async function startDemoStack(app: DemoApp, createApp: WebAppFactory): Promise<DemoStack> {
+export async function startDemoStack(
+  app: DemoApp,
+  createApp: WebAppFactory,
+  /** The app's host name: `localhost` for passkeys (browsers take no IP address as an RP ID). */
+  host: '127.0.0.1' | 'localhost' = '127.0.0.1',
+): Promise<DemoStack> {
   let listener: RequestListener | undefined;
   const web = createServer((req, res) => listener?.(req, res));
   await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
-  const appUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+  const appUrl = `http://${host}:${(web.address() as AddressInfo).port}`;
 
   const tenant = await startDevTenant({ config: demoTenantConfig({ appUrls: [appUrl] }) });
   const audiences = demoAudiences({});

@@ -22,7 +22,7 @@ export type SessionHookTrigger =
   | 'passkey';
 
 /**
- * Runs at every login (interactive, custom token exchange) and after each refresh that brings a
+ * Runs at every login (interactive, custom token exchange, passkey) and after each refresh that brings a
  * new ID token: returns the session's user and data, or throws to refuse the login (nothing is
  * stored; the user sees the error page, 403 `session_refused`).
  */

@@ -4,6 +4,7 @@ import {
   AuthorizationError,
   CrossSiteRequestError,
   MyAccountApiError,
+  PasskeyError,
   PasswordlessError,
 } from '../errors.js';
 import { acceptsHtml } from './request.js';
@@ -58,6 +59,13 @@ export function httpStatusOf(error: unknown): number {
     return error.status >= 400 && error.status <= CLIENT_ERROR_MAX ? error.status : 500;
   }
   if (error instanceof PasswordlessError) return passwordlessStatus(error);
+  // A passkey the tenant refused (another challenge, a clone, ...) is the client's; a tenant that
+  // refused the client itself or answered nonsense is the server's problem.
+  if (error instanceof PasskeyError) {
+    const refused =
+      error.tenantError === 'invalid_request' || error.tenantError === 'invalid_grant';
+    return refused ? 400 : 500;
+  }
   if (error instanceof Auth0Error) return STATUS_OF_CODE[error.code as Auth0ErrorCode] ?? 500;
   return 500;
 }

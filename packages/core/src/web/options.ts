@@ -30,6 +30,13 @@ export interface WebRoutes {
   passwordlessStart: string | false;
   /** `POST`: checks the `code` and starts the session, then goes to `returnTo`. */
   passwordlessVerify: string | false;
+  /**
+   * `POST` JSON: a passkey challenge, `{ mode: "signup", email, name? }` or
+   * `{ mode: "login", username? }` → `{ publicKey }` (the `authSession` stays in a sealed cookie).
+   */
+  passkeyChallenge: string | false;
+  /** `POST` JSON: the browser's credential (`credential.toJSON()`) → a session and `{ returnTo }`. */
+  passkeyLogin: string | false;
 }
 
 /** Where the routes are unless configured otherwise (DESIGN.md, framework packages). */
@@ -43,6 +50,8 @@ export const DEFAULT_ROUTES: Readonly<WebRoutes> = Object.freeze({
   unlink: '/auth/unlink',
   passwordlessStart: '/auth/passwordless/start',
   passwordlessVerify: '/auth/passwordless/verify',
+  passkeyChallenge: '/auth/passkey/challenge',
+  passkeyLogin: '/auth/passkey/login',
 });
 
 /** Where sessions live: sealed cookies (stateless), or a {@link SessionBackend} on the server. */

@@ -27,6 +27,7 @@ import type { RouteContext, RouteHandler } from './routes/context.js';
 import { link, unlink } from './routes/link.js';
 import { login } from './routes/login.js';
 import { logout } from './routes/logout.js';
+import { passkeyChallenge, passkeyLogin } from './routes/passkey.js';
 import { passwordlessStart, passwordlessVerify } from './routes/passwordless.js';
 import { type RequiresAuthOptions, requiresAuth } from './routes/requires-auth.js';
 import { silentLogin } from './routes/silent-login.js';
@@ -60,6 +61,8 @@ const HANDLERS: Record<RouteName, { methods: RouteDefinition['methods']; handler
     unlink: { methods: ['GET'], handler: unlink },
     passwordlessStart: { methods: ['POST'], handler: passwordlessStart },
     passwordlessVerify: { methods: ['POST'], handler: passwordlessVerify },
+    passkeyChallenge: { methods: ['POST'], handler: passkeyChallenge },
+    passkeyLogin: { methods: ['POST'], handler: passkeyLogin },
   };
 
 /**
@@ -88,8 +91,8 @@ export class WebAuth {
     const secrets = resolveSecrets(this.options.clientOptions.secret);
     const sealers = new Map<SealPurpose, Sealer>();
     const sealer = (purpose: SealPurpose) => {
-      let found = sealers.get(purpose);
-      if (!found) sealers.set(purpose, (found = new Sealer(secrets, purpose)));
+      const found = sealers.get(purpose) ?? new Sealer(secrets, purpose);
+      sealers.set(purpose, found);
       return found;
     };
     this.#context = { client: this.client, options: this.options, sealer };

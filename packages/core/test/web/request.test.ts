@@ -110,6 +110,10 @@ describe('WebAuth', () => {
       { name: 'connect', methods: ['GET'], path: '/auth/connect' },
       { name: 'link', methods: ['GET'], path: '/auth/link' },
       { name: 'unlink', methods: ['GET'], path: '/auth/unlink' },
+      { name: 'passwordlessStart', methods: ['POST'], path: '/auth/passwordless/start' },
+      { name: 'passwordlessVerify', methods: ['POST'], path: '/auth/passwordless/verify' },
+      { name: 'passkeyChallenge', methods: ['POST'], path: '/auth/passkey/challenge' },
+      { name: 'passkeyLogin', methods: ['POST'], path: '/auth/passkey/login' },
     ]);
   });
 

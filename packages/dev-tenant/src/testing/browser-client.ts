@@ -18,6 +18,8 @@ export interface NavigateOptions {
   method?: string;
   /** Form fields to send as `application/x-www-form-urlencoded`. */
   form?: URLSearchParams | Record<string, string>;
+  /** A value to send as `application/json` (a `fetch()` of the page's script). */
+  json?: unknown;
   headers?: Record<string, string>;
   /** Stop before requesting a URL for which this returns true (e.g. an app's callback). */
   stopBefore?: (url: URL) => boolean;
@@ -44,6 +46,9 @@ export class BrowserClient {
     if (init.form) {
       body = new URLSearchParams(init.form).toString();
       headers.set('content-type', 'application/x-www-form-urlencoded');
+    } else if (init.json !== undefined) {
+      body = JSON.stringify(init.json);
+      headers.set('content-type', 'application/json');
     }
     const response = await fetch(target, {
       method: init.method ?? (body ? 'POST' : 'GET'),

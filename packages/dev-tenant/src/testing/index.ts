@@ -30,4 +30,10 @@ export { type ApproveAccountLinkOptions, approveAccountLink } from './linking.js
 export { type LoginAsOptions, LoginFailedError, loginAs } from './login.js';
 export { DpopKey, type MachineTokenOptions, machineToken } from './machine-tokens.js';
 export { type ReadOutboxOptions, readOutbox } from './outbox.js';
+export {
+  type CeremonyOverrides,
+  type GetOverrides,
+  SoftwareAuthenticator,
+  type SoftwareAuthenticatorOptions,
+} from './software-authenticator.js';
 export { type GetUserOptions, getUser, type TenantUser } from './users.js';
