@@ -2,7 +2,8 @@ import type { RequestAuth } from '@gatehouse/core/web';
 import { errorCodeOf, httpStatusOf, publicMessageOf } from '@gatehouse/core/web';
 import { decodeJwt } from 'jose';
 import { ADMIN_STEP_UP } from './auth-options.js';
-import type { DemoConfig } from './config.js';
+import { BackchannelDemo } from './backchannel-demo.js';
+import { type DemoConfig, tenantOrigin } from './config.js';
 import type { PageChrome } from './layout.js';
 import {
   type AccountsView,
@@ -15,6 +16,7 @@ import {
   type TokenView,
   tokensPage,
 } from './pages.js';
+import { passwordlessPage } from './sign-in-pages.js';
 
 /** A page to send: its status and its HTML. */
 export interface RenderedPage {
@@ -39,7 +41,11 @@ async function answerOf(response: Response): Promise<unknown> {
  * routes onto these, so the Express and Fastify demos behave the same.
  */
 export class DemoPages {
-  constructor(private readonly config: DemoConfig) {}
+  readonly #backchannel: BackchannelDemo;
+
+  constructor(private readonly config: DemoConfig) {
+    this.#backchannel = new BackchannelDemo(config);
+  }
 
   async #chrome(auth: RequestAuth | undefined): Promise<PageChrome> {
     // The error page must render even when the session cannot be read.
@@ -52,6 +58,35 @@ export class DemoPages {
 
   async home(auth: RequestAuth): Promise<string> {
     return homePage(await this.#chrome(auth), this.config.devTenant);
+  }
+
+  /** The code form of a passwordless sign-in (the dev tenant's outbox linked). */
+  async passwordless(auth: RequestAuth): Promise<string> {
+    const outbox = this.config.devTenant
+      ? `${tenantOrigin(this.config.domain)}/test/outbox`
+      : undefined;
+    return passwordlessPage(await this.#chrome(auth), outbox);
+  }
+
+  /** The agent's form that asks a customer to approve on their device (CIBA). */
+  async backchannel(auth: RequestAuth): Promise<string> {
+    return this.#backchannel.start(await this.#chrome(auth));
+  }
+
+  /** Starts a CIBA request from the form: where its waiting page is, or a refusal page. */
+  async askBackchannel(auth: RequestAuth, form: unknown): Promise<string | RenderedPage> {
+    const id = await this.#backchannel.ask(auth, (form ?? {}) as Record<string, unknown>);
+    if (!id) return this.#refuse(auth, 'invalid_request', 'Choose a user and a short message.');
+    return `/ciba/${id}`;
+  }
+
+  /** The CIBA waiting page. */
+  async backchannelWait(auth: RequestAuth, id: unknown): Promise<RenderedPage> {
+    const page =
+      typeof id === 'string'
+        ? await this.#backchannel.wait(auth, await this.#chrome(auth), id)
+        : undefined;
+    return page ? { status: 200, html: page } : this.notFound(auth);
   }
 
   async profile(auth: RequestAuth): Promise<string> {

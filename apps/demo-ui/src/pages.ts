@@ -1,6 +1,7 @@
 import type { DemoApi, DemoApiCall } from './config.js';
 import { html, type SafeHtml } from './html.js';
 import { layout, type PageChrome } from './layout.js';
+import { PASSWORDLESS_CARD } from './sign-in-pages.js';
 
 const PEOPLE_TIME = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
@@ -33,9 +34,13 @@ const claimRows = (claims: Record<string, unknown>) =>
 /** The home page: a login button (with the demo users when the tenant is the local one), or a greeting. */
 export function homePage(chrome: PageChrome, devTenant: boolean): string {
   const content = chrome.userName
-    ? html`<div class="card"><h1>Welcome, ${chrome.userName}</h1><p>You are signed in. See your <a href="/profile">profile</a>, your <a href="/tokens">access tokens</a> or your <a href="/accounts">connected accounts</a>.</p></div>`
+    ? html`<div class="card"><h1>Welcome, ${chrome.userName}</h1><p>You are signed in. See your <a href="/profile">profile</a>, your <a href="/tokens">access tokens</a> , your <a href="/accounts">connected accounts</a>, or, as a call-centre agent, <a href="/ciba" id="ciba-link">ask a customer to approve</a>.</p></div>`
     : html`<div class="card"><h1>Gatehouse demo</h1>${devTenant ? html`<p>Sign in through the local dev tenant as <code>alice@example.com</code> / <code>alice-password</code> (with a <code>session_expiry</code> ceiling) or <code>bob@example.com</code> / <code>bob-password</code>. Alice is a member of the organization Acme; Bob is not.</p>` : html`<p>Sign in through your Auth0 tenant.</p>`}<p><a class="button" href="/auth/login">Log in</a>${devTenant ? html` <a class="button secondary" id="login-acme" href="/auth/login?organization=org_acme">Log in to Acme (organization)</a>` : ''}</p></div>`;
-  return layout(chrome, 'Home', chrome.userName ? content : html`${content}${PASSKEY_CARD}`);
+  return layout(
+    chrome,
+    'Home',
+    chrome.userName ? content : html`${content}${PASSWORDLESS_CARD}${PASSKEY_CARD}`,
+  );
 }
 
 /**

@@ -52,6 +52,8 @@ export function demoTenantConfig(options: DemoTenantOptions): DevTenantConfig {
     ],
     // Passkeys of the demo pages: the apps' own origins (localhost, the RP ID browsers accept).
     passkeys: { rpId: 'localhost', origins: options.appUrls },
+    // CIBA polls every 2 s, so the demo's waiting page answers soon after an approval.
+    ciba: { interval: 2 },
     users: DEFAULT_USERS.map((user) =>
       user.email === 'alice@example.com'
         ? { ...user, idTokenClaims: { session_expiry: sessionExpiry } }

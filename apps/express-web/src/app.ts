@@ -112,6 +112,31 @@ export function createExpressWebApp(
     }
   });
 
+  app.get(
+    '/passwordless',
+    page((req) => pages.passwordless(req.auth)),
+  );
+  // A call-centre agent asks a customer to approve on their own device (CIBA).
+  app.get(
+    '/ciba',
+    requiresAuth(),
+    page((req) => pages.backchannel(req.auth)),
+  );
+  app.post('/ciba', requiresAuth(), async (req, res, next) => {
+    try {
+      const onward = await pages.askBackchannel(req.auth, req.body);
+      if (typeof onward === 'string') res.redirect(303, onward);
+      else send(res, onward);
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.get(
+    '/ciba/:id',
+    requiresAuth(),
+    page((req) => pages.backchannelWait(req.auth, req.params.id)),
+  );
+
   app.use(page((req) => pages.notFound(req.auth)));
   // Gatehouse's route errors (with `errors: 'next'`) and the pages' errors end here, as a friendly
   // page with the error's code and a message that is safe to show.

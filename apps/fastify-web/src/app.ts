@@ -112,6 +112,25 @@ export async function createFastifyWebApp(
     await request.auth.logoutEverywhere();
     return reply.redirect('/auth/logout', 303);
   });
+  app.get(
+    '/passwordless',
+    page((request) => pages.passwordless(request.auth)),
+  );
+  // A call-centre agent asks a customer to approve on their own device (CIBA).
+  app.get(
+    '/ciba',
+    signedIn,
+    page((request) => pages.backchannel(request.auth)),
+  );
+  app.post('/ciba', signedIn, async (request, reply) => {
+    const next = await pages.askBackchannel(request.auth, form(request));
+    return typeof next === 'string' ? reply.redirect(next, 303) : send(reply, next);
+  });
+  app.get(
+    '/ciba/:id',
+    signedIn,
+    page((request) => pages.backchannelWait(request.auth, (request.params as { id?: unknown }).id)),
+  );
   app.setNotFoundHandler(page((request) => pages.notFound(request.auth)));
 
   await app.ready();

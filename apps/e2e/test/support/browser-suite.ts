@@ -10,6 +10,7 @@ import {
   signOutEverywhereFlow,
   stepUpFlow,
 } from './flow.js';
+import { backchannelFlow, emailCodeFlow } from './sign-in-flows.js';
 import { type DemoStack, startDemoStack, type WebAppFactory } from './stack.js';
 
 /**
@@ -63,6 +64,21 @@ export function describeDemoInBrowser(app: DemoApp, createApp: WebAppFactory): v
         );
       } finally {
         await Promise.all([first.close(), second.close()]);
+      }
+    });
+    test(
+      'signs a new user in with an emailed one-time code',
+      inBrowser('email-code', emailCodeFlow),
+    );
+    test('an agent asks Bob to approve (CIBA); Bob approves on the tenant’s page', async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      try {
+        await withScreenshotOnFailure(page, `${app.appId}-ciba`, async () =>
+          backchannelFlow(page, stack, await context.newPage()),
+        );
+      } finally {
+        await context.close();
       }
     });
     test(

@@ -1,3 +1,8 @@
+import type {
+  BackchannelAuthenticationOptions,
+  BackchannelRequest,
+  PollOptions,
+} from '../ciba/backchannel.js';
 import { AccessTokenError } from '../errors.js';
 import type {
   DeleteConnectedAccountOptions,
@@ -5,6 +10,7 @@ import type {
   ListConnectionsOptions,
 } from '../my-account/connected-accounts.js';
 import type { ConnectedAccountsPage, ConnectionsPage } from '../my-account/types.js';
+import type { GrantTokens } from '../oidc/grant.js';
 import type {
   GetAccessTokenForConnectionOptions,
   GetAccessTokenOptions,
@@ -102,5 +108,31 @@ export class RequestAuth {
     options: WithoutStoreOptions<DeleteConnectedAccountOptions<CookieStoreOptions>>,
   ): Promise<void> {
     return this.#client.deleteConnectedAccount({ ...options, storeOptions: this.#storeOptions });
+  }
+
+  /**
+   * CIBA: asks the tenant to have a user (`loginHint.sub`) approve on their own device, showing
+   * `bindingMessage`. Poll the request with {@link RequestAuth.backchannelAuthenticationGrant}.
+   */
+  initiateBackchannelAuthentication(
+    options: BackchannelAuthenticationOptions,
+  ): Promise<BackchannelRequest> {
+    return this.#client.initiateBackchannelAuthentication({
+      ...options,
+      storeOptions: this.#storeOptions,
+    });
+  }
+
+  /** One poll of a CIBA request: the tokens once approved, else the tenant's answer as an error. */
+  backchannelAuthenticationGrant(options: { authReqId: string }): Promise<GrantTokens> {
+    return this.#client.backchannelAuthenticationGrant({
+      ...options,
+      storeOptions: this.#storeOptions,
+    });
+  }
+
+  /** CIBA that signs the approving user in, in this browser (polls until the request ends). */
+  loginBackchannel(options: BackchannelAuthenticationOptions & PollOptions): Promise<Session> {
+    return this.#client.loginBackchannel({ ...options, storeOptions: this.#storeOptions });
   }
 }
