@@ -416,3 +416,35 @@ export class PasskeyError extends Auth0Error {
     this.tenantErrorDescription = options.tenantErrorDescription;
   }
 }
+
+/** Codes of {@link DpopError}. */
+export type DpopErrorCode =
+  /** A DPoP-bound token request was answered with a Bearer token, or the reverse (a downgrade). */
+  | 'dpop_token_type_mismatch'
+  /** The tenant or an API requires DPoP, and no `dpop.privateKey` is configured. */
+  | 'dpop_key_missing';
+
+/** DPoP (RFC 9449) could not be used as configured. */
+export class DpopError extends Auth0Error {
+  override name = 'DpopError';
+  declare readonly code: DpopErrorCode;
+  constructor(code: DpopErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
+/** Codes of {@link AuthenticatedFetchError}. */
+export type AuthenticatedFetchErrorCode =
+  /** The URL's origin is not one the app mapped to the audience: no token was sent. */
+  | 'origin_not_allowed'
+  /** The request could not be sent (network, timeout). */
+  | 'fetch_failed';
+
+/** `authenticatedFetch` (`req.auth.fetch`) refused to send, or could not. */
+export class AuthenticatedFetchError extends Auth0Error {
+  override name = 'AuthenticatedFetchError';
+  declare readonly code: AuthenticatedFetchErrorCode;
+  constructor(code: AuthenticatedFetchErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}

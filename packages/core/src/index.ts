@@ -27,6 +27,8 @@ export {
   type AccessTokenForConnectionErrorCode,
   Auth0Error,
   type Auth0ErrorCode,
+  AuthenticatedFetchError,
+  type AuthenticatedFetchErrorCode,
   AuthorizationError,
   BackchannelAuthenticationError,
   type BackchannelAuthenticationErrorCode,
@@ -36,6 +38,8 @@ export {
   CustomTokenExchangeError,
   type CustomTokenExchangeErrorCode,
   DomainResolverError,
+  DpopError,
+  type DpopErrorCode,
   type IdTokenCheck,
   IdTokenValidationError,
   InvalidArgumentError,
@@ -95,7 +99,11 @@ export {
   type ListConnectionsOptions,
   type StartConnectAccountOptions,
 } from './my-account/connected-accounts.js';
-export { MY_ACCOUNT_SCOPES, MyAccountClient } from './my-account/my-account-client.js';
+export {
+  type AccessTokenCredential,
+  MY_ACCOUNT_SCOPES,
+  MyAccountClient,
+} from './my-account/my-account-client.js';
 export type {
   ConnectedAccount,
   ConnectedAccountConnection,
@@ -109,6 +117,7 @@ export {
   type RequestContext,
   type RequestHeaders,
 } from './oidc/domains.js';
+export type { DpopOptions, DpopPrivateKey } from './oidc/dpop.js';
 export type { GrantTokens } from './oidc/grant.js';
 export type { IdTokenSigningAlg } from './oidc/id-token.js';
 export type {
@@ -183,3 +192,4 @@ export type {
   TransactionData,
   TransactionStore,
 } from './stores/types.js';
+export type { AuthenticatedFetchOptions } from './tokens/authenticated-fetch.js';

@@ -42,6 +42,20 @@ const SHAPES: Record<OptionName, readonly [describe: string, test: (value: unkno
   tokenRefreshLeeway: ['a number of seconds', isNonNegative],
   httpTimeout: ['a positive number of milliseconds', (value) => isNonNegative(value) && value > 0],
   fetch: ['a fetch function', (value) => typeof value === 'function'],
+  dpop: [
+    'an object { privateKey }',
+    (value) => isObject(value) && Object.keys(value).every((key) => key === 'privateKey'),
+  ],
+  apiOrigins: [
+    'an object of audience → origin (or list of origins)',
+    (value) =>
+      isObject(value) &&
+      Object.values(value).every(
+        (origins) =>
+          typeof origins === 'string' ||
+          (Array.isArray(origins) && origins.every((origin) => typeof origin === 'string')),
+      ),
+  ],
   logger: ['a logger (debug, info, warn, error)', isLogger],
 };
 

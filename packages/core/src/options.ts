@@ -8,6 +8,7 @@ import {
 import { ConfigurationError } from './errors.js';
 import { wholeSeconds } from './login/max-age.js';
 import type { DomainResolver } from './oidc/domains.js';
+import type { DpopOptions } from './oidc/dpop.js';
 import type { IdTokenPolicy, IdTokenSigningAlg } from './oidc/id-token.js';
 import { isHmacAlgorithm } from './oidc/signature.js';
 import type { BeforeSessionSaved } from './session/hook.js';
@@ -141,6 +142,20 @@ export interface ServerClientOptions<TStoreOptions> {
   httpTimeout?: number;
   /** The fetch used for every request to the tenant (proxies, tracing, tests). Default global fetch. */
   fetch?: typeof fetch;
+  /**
+   * DPoP (RFC 9449) for every token the app gets: `{ privateKey }` (PEM, JWK or `KeyObject`; P-256
+   * or Ed25519). Every token request then carries a proof, the tokens are bound to the key
+   * (`cnf.jkt`) and `authenticatedFetch` presents them with proofs, so a token stolen from a
+   * session store or a log is useless without the key. Give every instance of the app the same
+   * key. Default: none (Bearer tokens).
+   */
+  dpop?: DpopOptions;
+  /**
+   * Where `authenticatedFetch` may send each API's token: audience → origin (or origins), e.g.
+   * `{ 'https://api.example.com': 'http://127.0.0.1:3002' }`. An audience that is an https URL is
+   * its own origin without an entry; a token is never sent to an origin not mapped to its audience.
+   */
+  apiOrigins?: Readonly<Record<string, string | readonly string[]>>;
   /** Where decisions are logged (at `debug`). Default: nowhere. */
   logger?: Logger;
 }

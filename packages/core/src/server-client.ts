@@ -44,6 +44,7 @@ import {
 import { MyAccountClient } from './my-account/my-account-client.js';
 import type { ConnectedAccountsPage, ConnectionsPage } from './my-account/types.js';
 import { TenantDomains } from './oidc/domains.js';
+import { DpopProofs } from './oidc/dpop.js';
 import type { GrantTokens } from './oidc/grant.js';
 import { logoutUrl } from './oidc/logout.js';
 import { verifyLogoutToken } from './oidc/logout-token.js';
@@ -84,6 +85,10 @@ import {
   type GetAccessTokenForConnectionOptions,
   type GetAccessTokenOptions,
 } from './tokens/access-tokens.js';
+import {
+  AuthenticatedFetch,
+  type AuthenticatedFetchOptions,
+} from './tokens/authenticated-fetch.js';
 
 export type {
   CompleteInteractiveLoginOptions,
@@ -168,6 +173,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   readonly #exchanges: TokenExchanges<TStoreOptions>;
   readonly #transactions: TransactionStore<TStoreOptions>;
   readonly #backchannel: BackchannelAuthentication<TStoreOptions>;
+  readonly #authenticatedFetch: AuthenticatedFetch<TStoreOptions>;
 
   constructor(options: ServerClientOptions<TStoreOptions>) {
     checkServerClientOptions(options);
@@ -185,7 +191,9 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
     this.#logoutTokenReplay =
       options.logoutTokenReplayStore ?? new MemoryReplayStore({ maxEntries: 50_000 });
     this.#clientId = options.clientId;
+    const dpop = options.dpop ? new DpopProofs(options.dpop) : undefined;
     this.#domains = new TenantDomains(domain, {
+      dpop,
       clientId: options.clientId,
       credential: resolveClientCredential(options),
       idTokens: resolveIdTokenPolicy(options),
@@ -249,6 +257,12 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
       ...shared,
       beforeSessionSaved: options.beforeSessionSaved,
     });
+    this.#authenticatedFetch = new AuthenticatedFetch({
+      accessToken: (request) => this.getAccessToken(request),
+      origins: options.apiOrigins,
+      dpop,
+      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    });
     this.#connectedAccounts = new ConnectedAccounts({
       domains: this.#domains,
       transactions,
@@ -257,7 +271,7 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
       accessToken: async (scope, storeOptions) => {
         const tenant = await this.#domains.current(storeOptions);
         const audience = MyAccountClient.audienceFor(tenant.address.origin);
-        return (await this.getAccessToken({ audience, scope, storeOptions })).accessToken;
+        return this.getAccessToken({ audience, scope, storeOptions });
       },
     });
     this.#passkeys = new Passkeys({
@@ -344,6 +358,21 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
    */
   getAccessToken(options: GetAccessTokenOptions<TStoreOptions>): Promise<TokenSet> {
     return this.#tokens.get(options);
+  }
+
+  /**
+   * Calls an API with the user's token for `audience`: `Authorization: Bearer`, or `DPoP` with a
+   * proof for a DPoP-bound token; one retry when the API asks for a DPoP nonce, one after a
+   * refresh when it refuses the token (`invalid_token`). The URL's origin must be the audience's
+   * (an https audience is its own origin) or mapped to it in `apiOrigins`: otherwise
+   * `AuthenticatedFetchError` `origin_not_allowed`, and nothing is sent.
+   */
+  authenticatedFetch(
+    input: string | URL,
+    init: RequestInit,
+    options: AuthenticatedFetchOptions<TStoreOptions>,
+  ): Promise<Response> {
+    return this.#authenticatedFetch.fetch(input, init ?? {}, options);
   }
 
   /**

@@ -288,9 +288,11 @@ describe('Connected Accounts through the My Account API', () => {
         ).accessToken,
     );
     const client = new MyAccountClient(app.tenant.url);
-    await expect(client.listAccounts(readOnly.result!, {})).resolves.toHaveProperty('accounts');
+    await expect(
+      client.listAccounts({ accessToken: readOnly.result! }, {}),
+    ).resolves.toHaveProperty('accounts');
     const refused = await client
-      .deleteAccount(readOnly.result!, 'cac_any')
+      .deleteAccount({ accessToken: readOnly.result! }, 'cac_any')
       .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(MyAccountApiError);
     expect(refused).toMatchObject({

@@ -90,6 +90,7 @@ export class BackchannelAuthentication<TStoreOptions> {
       {
         tokens: {
           access_token: tokens.accessToken,
+          token_type: tokens.tokenType,
           expires_in: tokens.response.expires_in,
           scope: tokens.scope,
           refresh_token: tokens.refreshToken,

@@ -80,6 +80,7 @@ export class TokenExchanges<TStoreOptions> {
       {
         tokens: {
           access_token: result.accessToken,
+          token_type: result.tokenType,
           expires_in: result.expiresAt - nowSeconds(),
           scope: result.scope,
           refresh_token: result.refreshToken,

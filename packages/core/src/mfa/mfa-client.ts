@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { nowSeconds } from '../clock.js';
+import { DpopError } from '../errors.js';
 import { tenantErrorOf } from '../oidc/context.js';
 import type { TenantDomains } from '../oidc/domains.js';
 import { verifyIdToken } from '../oidc/id-token.js';
@@ -249,6 +250,7 @@ export class TenantMfaClient<TStoreOptions> implements MfaClient<TStoreOptions> 
         parted.response,
       );
     } catch (cause) {
+      if (cause instanceof DpopError) throw cause;
       const details = tenantErrorOf(cause);
       throw new MfaError(
         'mfa_verify_error',
@@ -270,6 +272,7 @@ export class TenantMfaClient<TStoreOptions> implements MfaClient<TStoreOptions> 
       grantedScope: tokens.scope,
       requestedScope: context.scope,
       expiresAt: now + (tokens.expires_in ?? 3600),
+      tokenType: tokens.token_type,
     });
     if (session) {
       const update = {

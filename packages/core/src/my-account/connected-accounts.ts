@@ -3,7 +3,12 @@ import { AuthorizationError, MissingRequiredArgumentError } from '../errors.js';
 import { callbackTransaction } from '../login/callback-transaction.js';
 import type { TenantDomains } from '../oidc/domains.js';
 import type { TransactionData, TransactionStore } from '../stores/types.js';
-import { checkTake, MY_ACCOUNT_SCOPES, type MyAccountClient } from './my-account-client.js';
+import {
+  type AccessTokenCredential,
+  checkTake,
+  MY_ACCOUNT_SCOPES,
+  type MyAccountClient,
+} from './my-account-client.js';
 import type {
   CompleteResponse,
   ConnectedAccountsPage,
@@ -67,7 +72,7 @@ export interface ConnectedAccountsContext<TStoreOptions> {
   clientId: string;
   defaultRedirectUri: string | undefined;
   /** A My Account API access token with this scope, through the session's refresh token (MRRT). */
-  accessToken: (scope: string, storeOptions: TStoreOptions) => Promise<string>;
+  accessToken: (scope: string, storeOptions: TStoreOptions) => Promise<AccessTokenCredential>;
 }
 
 /** Whether a callback URL completes a login (`code`) or a connect (`connect_code`). */

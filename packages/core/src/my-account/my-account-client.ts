@@ -4,6 +4,8 @@ import {
   MyAccountApiError,
   type MyAccountValidationError,
 } from '../errors.js';
+import type { DpopProofs } from '../oidc/dpop.js';
+import { sendWithToken } from '../oidc/dpop-fetch.js';
 import type {
   CompleteRequest,
   CompleteResponse,
@@ -28,6 +30,12 @@ export function checkTake(take: unknown): void {
   }
 }
 
+/** An access token and how it is presented: Bearer, or DPoP for a DPoP-bound one. */
+export interface AccessTokenCredential {
+  accessToken: string;
+  tokenType?: 'DPoP' | undefined;
+}
+
 /**
  * A typed client of the tenant's My Account API (`https://{domain}/me/v1/...`) for connected
  * accounts. Each call takes an access token for the audience `https://{domain}/me/`.
@@ -40,6 +48,8 @@ export class MyAccountClient {
     origin: string,
     private readonly fetchFn: typeof fetch = fetch,
     private readonly timeoutMs = 10_000,
+    /** The app's DPoP proofs, for DPoP-bound tokens. */
+    private readonly dpop?: DpopProofs,
   ) {
     this.#base = `${origin}/me/v1/connected-accounts`;
   }
@@ -49,38 +59,33 @@ export class MyAccountClient {
     return `${origin}/me/`;
   }
 
-  connect(accessToken: string, body: ConnectRequest): Promise<ConnectResponse> {
-    return this.#send(accessToken, 'POST', '/connect', 201, body);
+  connect(token: AccessTokenCredential, body: ConnectRequest): Promise<ConnectResponse> {
+    return this.#send(token, 'POST', '/connect', 201, body);
   }
 
-  complete(accessToken: string, body: CompleteRequest): Promise<CompleteResponse> {
-    return this.#send(accessToken, 'POST', '/complete', 201, body);
+  complete(token: AccessTokenCredential, body: CompleteRequest): Promise<CompleteResponse> {
+    return this.#send(token, 'POST', '/complete', 201, body);
   }
 
   listAccounts(
-    accessToken: string,
+    token: AccessTokenCredential,
     options: PageOptions & { connection?: string },
   ): Promise<ConnectedAccountsPage> {
     checkTake(options.take);
-    return this.#send(accessToken, 'GET', `/accounts${query(options)}`, 200);
+    return this.#send(token, 'GET', `/accounts${query(options)}`, 200);
   }
 
-  listConnections(accessToken: string, options: PageOptions): Promise<ConnectionsPage> {
+  listConnections(token: AccessTokenCredential, options: PageOptions): Promise<ConnectionsPage> {
     checkTake(options.take);
-    return this.#send(accessToken, 'GET', `/connections${query(options)}`, 200);
+    return this.#send(token, 'GET', `/connections${query(options)}`, 200);
   }
 
-  async deleteAccount(accessToken: string, connectedAccountId: string): Promise<void> {
-    await this.#send(
-      accessToken,
-      'DELETE',
-      `/accounts/${encodeURIComponent(connectedAccountId)}`,
-      204,
-    );
+  async deleteAccount(token: AccessTokenCredential, connectedAccountId: string): Promise<void> {
+    await this.#send(token, 'DELETE', `/accounts/${encodeURIComponent(connectedAccountId)}`, 204);
   }
 
   async #send<T>(
-    accessToken: string,
+    token: AccessTokenCredential,
     method: string,
     path: string,
     expected: number,
@@ -88,15 +93,16 @@ export class MyAccountClient {
   ): Promise<T> {
     let response: Response;
     try {
-      response = await this.fetchFn(`${this.#base}${path}`, {
+      response = await sendWithToken(this.fetchFn, this.dpop, {
+        url: new URL(`${this.#base}${path}`),
         method,
         headers: {
-          authorization: `Bearer ${accessToken}`,
           accept: 'application/json',
           ...(body ? { 'content-type': 'application/json' } : {}),
         },
         body: body ? JSON.stringify(body) : undefined,
-        redirect: 'manual',
+        accessToken: token.accessToken,
+        tokenType: token.tokenType,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (cause) {

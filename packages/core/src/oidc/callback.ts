@@ -1,6 +1,6 @@
 import type { IssuerKeys } from '@gatehouse/base';
 import * as oauth from 'oauth4webapi';
-import { AuthorizationError, IdTokenValidationError, OidcError } from '../errors.js';
+import { AuthorizationError, DpopError, IdTokenValidationError, OidcError } from '../errors.js';
 import type { TransactionData } from '../stores/types.js';
 import { type TenantContext, tenantErrorOf } from './context.js';
 import { type IdTokenClaims, type IdTokenPolicy, verifyIdToken } from './id-token.js';
@@ -60,6 +60,8 @@ export async function codeExchangeRequest(
       http,
     );
   } catch (cause) {
+    // DPoP's own refusals (a downgrade, no key for a tenant that requires one) say what to fix.
+    if (cause instanceof DpopError) throw cause;
     throw new OidcError(
       'token_exchange_error',
       `The code exchange request failed: ${(cause as Error).message}`,

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
-import { AccessTokenError } from '../errors.js';
+import { AccessTokenError, DpopError } from '../errors.js';
 import { type TokenUpdate, tokenSetFor } from '../session/token-sets.js';
 import type { IdTokenVerifier } from './callback.js';
 import { type TenantContext, tenantErrorOf } from './context.js';
@@ -37,6 +37,7 @@ export async function refreshTokenRequest(
       },
     );
   } catch (cause) {
+    if (cause instanceof DpopError) throw cause;
     throw new AccessTokenError(
       'refresh_token_error',
       `The refresh request failed: ${(cause as Error).message}`,
@@ -138,6 +139,7 @@ export async function processRefreshResponse(
       grantedScope: tokens.scope,
       requestedScope: request.scope,
       expiresAt: now + (tokens.expires_in ?? 3600),
+      tokenType: tokens.token_type,
     }),
     refreshToken: tokens.refresh_token,
     idToken: parted.idToken as string | undefined,

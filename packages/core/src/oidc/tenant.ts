@@ -12,6 +12,8 @@ import type { ClientCredential } from '../options.js';
 import { clientAuthentication } from './client-auth.js';
 import { type TenantContext, type TenantHttp, tenantHttp } from './context.js';
 import { Discovery } from './discovery.js';
+import type { DpopProofs } from './dpop.js';
+import { tokenEndpointFetch } from './dpop-fetch.js';
 import type { IdTokenPolicy } from './id-token.js';
 
 /** Options of {@link Tenant}. */
@@ -24,6 +26,8 @@ export interface TenantOptions {
   timeoutMs: number;
   fetch?: typeof fetch | undefined;
   logger?: Logger | undefined;
+  /** The app's DPoP proofs: token requests are DPoP-bound when given. */
+  dpop?: DpopProofs | undefined;
 }
 
 /** Largest response read from the tenant by our own HTTP client (keys, Token Vault). */
@@ -49,6 +53,8 @@ export class Tenant {
   readonly idTokens: IdTokenPolicy;
   /** The My Account API of this domain (connected accounts). */
   readonly myAccount: MyAccountClient;
+  /** The app's DPoP proofs, when it has a key. */
+  readonly dpop: DpopProofs | undefined;
   readonly #discovery: Discovery;
   readonly #clientAuth: () => Promise<oauth.ClientAuth>;
   readonly #bodyClientAuth: () => Promise<oauth.ClientAuth>;
@@ -56,12 +62,25 @@ export class Tenant {
   constructor(options: TenantOptions) {
     this.address = options.address;
     this.idTokens = options.idTokens;
-    this.myAccount = new MyAccountClient(options.address.origin, options.fetch, options.timeoutMs);
+    this.dpop = options.dpop;
+    // Every request to the tenant goes through one fetch, which binds token requests with DPoP
+    // (and refuses a token type that is not the one asked for).
+    const base = options.fetch ?? ((input, init) => fetch(input, init));
+    const tenantFetch = tokenEndpointFetch(
+      base,
+      options.dpop,
+      async () => URL.parse((await this.metadata()).token_endpoint ?? '')?.href,
+    );
+    this.myAccount = new MyAccountClient(
+      options.address.origin,
+      base,
+      options.timeoutMs,
+      options.dpop,
+    );
     this.client = { client_id: options.clientId };
-    this.http = tenantHttp(options.address, options.timeoutMs, options.fetch);
-    const customFetch = options.fetch;
+    this.http = tenantHttp(options.address, options.timeoutMs, tenantFetch);
     this.httpPolicy = {
-      fetch: customFetch ?? ((input, init) => fetch(input, init)),
+      fetch: tenantFetch,
       timeout: options.timeoutMs,
       maxResponseBytes: MAX_RESPONSE_BYTES,
     };

@@ -220,6 +220,7 @@ export class TenantPasswordlessClient<TStoreOptions> implements PasswordlessClie
       {
         tokens: {
           access_token: tokens.accessToken,
+          token_type: tokens.tokenType,
           expires_in: tokens.response.expires_in,
           scope: tokens.scope,
           refresh_token: tokens.refreshToken,

@@ -28,6 +28,8 @@ export interface TokenSet {
   requestedScope?: string;
   /** Seconds since the epoch. */
   expiresAt: number;
+  /** `DPoP` for a token bound to the app's DPoP key (RFC 9449); absent for a Bearer token. */
+  tokenType?: 'DPoP';
 }
 
 /** An access token for an upstream connection, from Token Vault. */

@@ -10,6 +10,8 @@ import { applyTokenUpdate, tokenSetFor } from './token-sets.js';
 /** The tokens a session is made of. */
 export interface SessionTokens {
   access_token: string;
+  /** `Bearer` or `DPoP`. */
+  token_type?: string | undefined;
   expires_in?: number | undefined;
   scope?: string | undefined;
   refresh_token?: string | undefined;
@@ -125,6 +127,7 @@ export function newSession(
             grantedScope: tokens.scope,
             requestedScope: requested.scope,
             expiresAt,
+            tokenType: tokens.token_type,
           }),
         ]
       : [],

@@ -35,6 +35,8 @@ export function tokenSetFor(token: {
   requestedScope: string | undefined;
   /** Seconds since the epoch. */
   expiresAt: number;
+  /** The token response's `token_type`: `DPoP` (any case) marks a DPoP-bound token. */
+  tokenType?: string | undefined;
 }): TokenSet {
   const { audience, accessToken, grantedScope, requestedScope, expiresAt } = token;
   const scope = grantedScope ?? requestedScope;
@@ -46,6 +48,7 @@ export function tokenSetFor(token: {
       ? { requestedScope }
       : {}),
     expiresAt,
+    ...(token.tokenType?.toLowerCase() === 'dpop' ? { tokenType: 'DPoP' as const } : {}),
   };
 }
 

@@ -135,4 +135,22 @@ export class RequestAuth {
   loginBackchannel(options: BackchannelAuthenticationOptions & PollOptions): Promise<Session> {
     return this.#client.loginBackchannel({ ...options, storeOptions: this.#storeOptions });
   }
+
+  /**
+   * Calls an API with the user's token for `audience` (Bearer, or DPoP with a proof), retrying
+   * once for a DPoP nonce and once after a refresh; only to the audience's origins (`apiOrigins`).
+   *
+   * @example
+   * const orders = await req.auth.fetch('https://api.example.com/orders', {}, { audience: 'https://api.example.com' });
+   */
+  fetch(
+    input: string | URL,
+    init: RequestInit = {},
+    options: { audience: string; scope?: string },
+  ): Promise<Response> {
+    return this.#client.authenticatedFetch(input, init, {
+      ...options,
+      storeOptions: this.#storeOptions,
+    });
+  }
 }
