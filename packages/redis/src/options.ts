@@ -51,8 +51,8 @@ export interface RedisSessionBackendOptions {
    */
   readSingleTag?: boolean;
   /**
-   * Put in front of every key. No braces: the backend adds its own hash tag after it (see the
-   * README's Redis Cluster notes). Different apps sharing one Redis use different prefixes.
+   * Put in front of every key. No braces: the backend adds its own hash tags after it (see the
+   * README's *Key layouts*). Different apps sharing one Redis use different prefixes.
    * Default `gatehouse:`.
    */
   keyPrefix?: string;
