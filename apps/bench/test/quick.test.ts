@@ -185,6 +185,9 @@ describe('pnpm bench --quick', () => {
       'raw-vs-crypto',
       'session-cookie-vs-eoc',
       'session-redis-vs-eoc',
+      'session-redis-cluster-vs-eoc',
+      'session-gatehouse-redis-round-trips',
+      'session-gatehouse-redis-cluster-round-trips',
       'memory-distinct-tokens',
       'memory-random-kids',
     ]);

@@ -27,7 +27,7 @@ const clusterIsOk = async () =>
   );
 
 async function until(check: () => Promise<boolean>, what: string) {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 30_000;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -44,7 +44,27 @@ export async function benchCluster(): Promise<BenchCluster> {
   if (given) return { nodes: given.split(','), close: async () => {} };
   const nodes = PORTS.map((port) => `127.0.0.1:${port}`);
   if (await clusterIsOk()) return { nodes, close: async () => {} };
+  const answering = await Promise.all(PORTS.map((port) => cli(port, 'ping')));
+  if (answering.some(Boolean)) {
+    // Something already listens there: a cluster still forming (give it a moment), or not ours.
+    await until(clusterIsOk, 'the Redis Cluster already on 127.0.0.1:7100-7105 to be ok');
+    return { nodes, close: async () => {} };
+  }
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-cluster-'));
+  const stop = async () => {
+    await Promise.all(PORTS.map((port) => cli(port, 'shutdown', 'nosave')));
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await createCluster(dir, nodes);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { nodes, close: stop };
+}
+
+async function createCluster(dir: string, nodes: string[]) {
   for (const port of PORTS) {
     await run('redis-server', [
       ...['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes'],
@@ -63,11 +83,4 @@ export async function benchCluster(): Promise<BenchCluster> {
   );
   await cli(PORTS[0]!, '--cluster', 'create', ...nodes, '--cluster-replicas', '1', '--cluster-yes');
   await until(clusterIsOk, 'cluster_state:ok');
-  return {
-    nodes,
-    async close() {
-      await Promise.all(PORTS.map((port) => cli(port, 'shutdown', 'nosave')));
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
 }
