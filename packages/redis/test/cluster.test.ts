@@ -166,24 +166,37 @@ describe('a back-channel logout racing a login or a refresh of the same user', (
       const fresh = `race-${round}-login`;
       const session = sessionOf(sub, `sid-race-${round}`);
       await machines[round % 3]!.set(existing, session, 600);
-      // A refresh of the existing session and a new login, on two machines, while a third
-      // handles the logout after a random head start of the others.
+      // A refresh of the existing session and a new login, on two machines, and a logout on a
+      // third, started from 4 ms before the login to 4 ms after it.
       let loginDoneAt = Number.POSITIVE_INFINITY;
+      let logoutStartedAt = 0;
       const refresh = machines[(round + 1) % 3]!.set(
         existing,
         { ...session, refreshToken: 'r2' },
         600,
       );
-      const login = machines[(round + 2) % 3]!.set(
-        fresh,
-        sessionOf(sub, `sid-race-${round}-b`),
-        600,
-      ).then(() => {
-        loginDoneAt = performance.now();
-      });
-      await sleep(round % 6);
-      const logoutStartedAt = performance.now();
-      const logout = machines[round % 3]!.deleteByLogout({ sub });
+      const startLogin = () =>
+        machines[(round + 2) % 3]!.set(fresh, sessionOf(sub, `sid-race-${round}-b`), 600).then(
+          () => {
+            loginDoneAt = performance.now();
+          },
+        );
+      const startLogout = () => {
+        logoutStartedAt = performance.now();
+        return machines[round % 3]!.deleteByLogout({ sub });
+      };
+      const offset = (round % 9) - 4;
+      let login: Promise<void>;
+      let logout: Promise<number>;
+      if (offset < 0) {
+        logout = startLogout();
+        await sleep(-offset);
+        login = startLogin();
+      } else {
+        login = startLogin();
+        await sleep(offset);
+        logout = startLogout();
+      }
       await Promise.all([refresh, login, logout]);
       // The session that existed before the logout is gone, whatever the refresh did.
       expect(await machines[(round + 1) % 3]!.get(existing)).toBeUndefined();
