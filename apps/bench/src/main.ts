@@ -26,6 +26,7 @@ import { type RawVerifySettings, runRawVerify } from './scenarios/raw-verify.js'
 import { runSessionPage } from './scenarios/session-page.js';
 import { profileChildrenInto } from './support/child.js';
 import { LocalIssuer, tokenSet } from './support/issuer.js';
+import { benchCluster } from './support/redis-cluster.js';
 import { evaluateTargets } from './targets.js';
 
 interface Settings {
@@ -99,7 +100,14 @@ async function main(): Promise<number> {
       return runApiRoute(group, EXPRESS_API, issuer, tokens, settings.load);
     if (group === 'api-fastify')
       return runApiRoute(group, FASTIFY_API, issuer, tokens, settings.load);
-    if (group === 'session') return runSessionPage(issuer, settings.load, redisUrl);
+    if (group === 'session') {
+      const cluster = await benchCluster();
+      try {
+        return await runSessionPage(issuer, settings.load, redisUrl, cluster.nodes);
+      } finally {
+        await cluster.close();
+      }
+    }
     if (group === 'raw-verify') return runRawVerify(issuer, tokens, settings.raw);
     return runMemory(issuer, settings.memory);
   };

@@ -143,6 +143,8 @@ export function formatReport(report: Report): string {
       const unit = rows[0]?.unit ?? 'req/s';
       const header = ['scenario', `median ${unit}`];
       if (unit === 'req/s') header.push('p99 ms', 'server CPU µs/req');
+      const commandsColumn = rows.some((m) => m.details?.redisCommandsPerRequest !== undefined);
+      if (commandsColumn) header.push('Redis round trips/req');
       if (rows.some((m) => m.role === 'ceiling')) header.push('× ceiling');
       if (limitColumn) header.push(unit === 'req/s' ? '× limit' : '× crypto.verify');
       header.push(`× ${peerLabel}`, 'check');
@@ -153,6 +155,10 @@ export function formatReport(report: Report): string {
       for (const m of rows) {
         const cells = [m.label, m.status === 'ok' ? number(m.median) : `**${m.status}**`];
         if (unit === 'req/s') cells.push(number(m.p99, 1), number(m.cpuMicros, 1));
+        if (commandsColumn) {
+          const perRequest = m.details?.redisCommandsPerRequest;
+          cells.push(perRequest === undefined ? '—' : number(Number(perRequest), 2));
+        }
         if (rows.some((r) => r.role === 'ceiling')) cells.push(ratio(m.ratios.ceiling));
         if (limitColumn) cells.push(ratio(m.ratios.limit));
         cells.push(ratio(m.ratios.peer), checkCell(m));

@@ -87,6 +87,24 @@ export function evaluateTargets(measurements: Measurement[]): Target[] {
       1.3,
     ),
   );
+  targets.push(
+    atLeast(
+      'session-redis-cluster-vs-eoc',
+      'Session page: Gatehouse Redis Cluster session ÷ express-openid-connect',
+      ratio('session-gatehouse-redis-cluster', 'session-express-openid-connect'),
+      1.3,
+    ),
+  );
+  for (const id of ['session-gatehouse-redis', 'session-gatehouse-redis-cluster']) {
+    const value = byId(id)?.details?.redisCommandsPerRequest;
+    targets.push({
+      id: `${id}-round-trips`,
+      description: `Session page: Redis round trips per request, ${id.endsWith('cluster') ? 'Redis Cluster' : 'single Redis'}`,
+      value: value === undefined ? undefined : Number(value),
+      goal: '= 1.00',
+      holds: value === undefined ? null : Number(value) === 1,
+    });
+  }
   for (const id of ['memory-distinct-tokens', 'memory-random-kids']) {
     const m = byId(id);
     targets.push({

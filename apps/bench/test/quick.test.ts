@@ -88,6 +88,7 @@ describe('pnpm bench --quick', () => {
         'session-express-bare',
         'session-gatehouse-cookie',
         'session-gatehouse-redis',
+        'session-gatehouse-redis-cluster',
         'session-express-openid-connect',
         'raw-crypto',
         'raw-gatehouse',
@@ -137,6 +138,7 @@ describe('pnpm bench --quick', () => {
     for (const id of [
       'session-gatehouse-cookie',
       'session-gatehouse-redis',
+      'session-gatehouse-redis-cluster',
       'session-express-openid-connect',
     ]) {
       expect(byId(id).checks, id).toEqual([
@@ -144,6 +146,12 @@ describe('pnpm bench --quick', () => {
         'no user without a cookie',
         'no user with a tampered cookie',
       ]);
+    }
+  });
+
+  it('reads a Redis session in one round trip, on a single Redis and on a cluster', () => {
+    for (const id of ['session-gatehouse-redis', 'session-gatehouse-redis-cluster']) {
+      expect(byId(id).details?.redisCommandsPerRequest, id).toBe(1);
     }
   });
 
@@ -177,6 +185,9 @@ describe('pnpm bench --quick', () => {
       'raw-vs-crypto',
       'session-cookie-vs-eoc',
       'session-redis-vs-eoc',
+      'session-redis-cluster-vs-eoc',
+      'session-gatehouse-redis-round-trips',
+      'session-gatehouse-redis-cluster-round-trips',
       'memory-distinct-tokens',
       'memory-random-kids',
     ]);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The Redis keys of one {@link RedisSessionBackend}, all under one key prefix.
+ * The Redis keys of the `single-tag` layout (the only one before the `spread` layout of
+ * `spread-keys.ts`, and still read by it), all under one key prefix.
  *
  * Why one hash tag for everything: `get(id)` knows only the session id, while `set`, `delete` and
  * `deleteByLogout` must change a session and its `sub` and `sid` index sets in one atomic step (a
@@ -11,8 +12,9 @@ import { createHash } from 'node:crypto';
  * per-session tag cannot work, because one user's index spans many sessions. So every key of a
  * backend shares one tag derived from its prefix (`gatehouse:{gatehouse}:…`). The price: one
  * app's sessions live on one shard (its primary and replicas) rather than spread over the
- * cluster, which keeps every index change atomic and `deleteByLogout` exact. Apps that need more
- * room use different prefixes, which land on different slots.
+ * cluster, which keeps every index change atomic and `deleteByLogout` exact. The `spread` layout
+ * (the default) gives that atomicity up for a protocol of ordered steps instead, and spreads
+ * sessions over every shard.
  *
  * Index keys hold a SHA-256 of the `sub` or `sid`, not the value: user ids do not appear in key
  * names, and a hostile or huge claim cannot make a huge key.
@@ -47,7 +49,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest('bas
  * if any: ioredis adds it to the keys a command names, but not to key names a Lua script builds,
  * so the bases the scripts use include it.
  */
-export function keyLayout(keyPrefix: string, clientPrefix = ''): KeyLayout {
+export function singleTagKeys(keyPrefix: string, clientPrefix = ''): KeyLayout {
   const tag = keyPrefix.replace(/:+$/, '') || keyPrefix;
   const root = `${keyPrefix}{${tag}}:`;
   return {

@@ -34,8 +34,25 @@ export interface RedisSessionBackendOptions {
    */
   commandTimeout?: number;
   /**
-   * Put in front of every key. No braces: the backend adds its own hash tag after it (see the
-   * README's Redis Cluster notes). Different apps sharing one Redis use different prefixes.
+   * Where sessions live in Redis. `'spread'` (the default): each session in a hash slot of its
+   * own and each user's and tenant session's index in another, so that on Redis Cluster sessions,
+   * and their reads, spread over every primary; indexes are kept exact by ordered steps (a write
+   * costs two round trips, a read one). `'single-tag'`: every key under one hash tag, each write
+   * one atomic script, all of an app's sessions on one shard (the only layout before; choose it to
+   * keep running exactly as before). See the README's *Key layouts*.
+   */
+  keyLayout?: 'spread' | 'single-tag';
+  /**
+   * With `keyLayout: 'spread'`: also read, update in place and log out the sessions stored in the
+   * `single-tag` layout, so that upgrading logs no one out. Costs one more round trip when a
+   * session is not found, one per write, and one per logout; turn it off once the sessions written
+   * before the upgrade have all expired (the session's absolute lifetime after the upgrade).
+   * Default true.
+   */
+  readSingleTag?: boolean;
+  /**
+   * Put in front of every key. No braces: the backend adds its own hash tags after it (see the
+   * README's *Key layouts*). Different apps sharing one Redis use different prefixes.
    * Default `gatehouse:`.
    */
   keyPrefix?: string;

@@ -9,9 +9,12 @@ import type { Cluster, Redis } from 'ioredis';
 import { hasSessionShape, plainCodec, type SessionCodec, sealedCodec } from './codec.js';
 import { type Operation, OutageLog, operationRunner, resolveClient } from './connection.js';
 import { SessionStoreUnavailableError } from './errors.js';
-import { DEFAULT_KEY_PREFIX, isValidKeyPrefix, type KeyLayout, keyLayout } from './keys.js';
+import { DEFAULT_KEY_PREFIX, isValidKeyPrefix } from './keys.js';
 import type { RedisSessionBackendOptions } from './options.js';
-import { scripts } from './scripts.js';
+import { checkBackendOptions } from './options-check.js';
+import { isWrongType, type SessionLayout, type SessionWrite } from './session-layout.js';
+import { SingleTagLayout } from './single-tag-layout.js';
+import { SpreadLayout } from './spread-layout.js';
 
 const MIN_SECRET_LENGTH = 32;
 
@@ -32,15 +35,13 @@ function resolveSecrets(secret: RedisSessionBackendOptions['secret']): string[] 
   return secrets;
 }
 
-const isWrongType = (error: unknown) =>
-  error instanceof Error && error.message.startsWith('WRONGTYPE');
-
 /**
  * Sessions on Redis, for apps on several machines: the {@link SessionBackend} behind core's
  * `ServerStateStore`. Sessions are sealed at rest with the app secret, expire with the TTL they are
  * written with, and are indexed by user (`sub`) and tenant session (`sid`) so a back-channel logout
  * ends exactly the sessions it names, on every machine at once. A Redis outage is a
- * {@link SessionStoreUnavailableError} (503), never "no session".
+ * {@link SessionStoreUnavailableError} (503), never "no session". On Redis Cluster, sessions
+ * spread over every primary (`keyLayout: 'spread'`, the default).
  *
  * @example
  * ```ts
@@ -58,17 +59,20 @@ const isWrongType = (error: unknown) =>
 export class RedisSessionBackend implements SessionBackend {
   readonly #client: Redis | Cluster;
   readonly #ownsClient: boolean;
-  readonly #keys: KeyLayout;
+  readonly #layout: SessionLayout;
+  /** With the spread layout: the single-tag layout of sessions written before the upgrade. */
+  readonly #singleTag: SingleTagLayout | undefined;
   readonly #codec: SessionCodec;
   readonly #logger: Logger | undefined;
   readonly #operation: Operation;
 
   constructor(options: RedisSessionBackendOptions) {
+    checkBackendOptions(options);
     const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     if (!isValidKeyPrefix(keyPrefix)) {
       throw new ConfigurationError(
         'keyPrefix',
-        'must be a non-empty string without `{` or `}` (the backend adds its own hash tag).',
+        'must be a non-empty string without `{` or `}` (the backend adds its own hash tags).',
       );
     }
     this.#codec =
@@ -80,7 +84,17 @@ export class RedisSessionBackend implements SessionBackend {
     if (owned) outages.watch(client);
     this.#operation = outages.track(operationRunner(client, commandTimeout));
     const clientPrefix = (this.#client.options as { keyPrefix?: unknown }).keyPrefix;
-    this.#keys = keyLayout(keyPrefix, typeof clientPrefix === 'string' ? clientPrefix : '');
+    const singleTag = new SingleTagLayout(
+      client,
+      keyPrefix,
+      typeof clientPrefix === 'string' ? clientPrefix : '',
+    );
+    if (options.keyLayout === 'single-tag') {
+      this.#layout = singleTag;
+    } else {
+      this.#layout = new SpreadLayout(client, keyPrefix);
+      if (options.readSingleTag !== false) this.#singleTag = singleTag;
+    }
     this.#logger = options.logger;
   }
 
@@ -88,7 +102,11 @@ export class RedisSessionBackend implements SessionBackend {
   async get(id: string): Promise<SessionData | undefined> {
     let stored: string | null;
     try {
-      stored = await this.#operation(() => this.#client.hget(this.#keys.session(id), 'd'));
+      stored = await this.#operation(async () => {
+        const found = await this.#layout.read(id);
+        // Not in the spread layout: perhaps a session written before the upgrade.
+        return found === null && this.#singleTag ? this.#singleTag.read(id) : found;
+      });
     } catch (error) {
       // A key of another type under our name is foreign data, not an outage.
       if (isWrongType(error)) return this.#unreadable('not a session hash');
@@ -103,9 +121,9 @@ export class RedisSessionBackend implements SessionBackend {
 
   /**
    * Stores `data` under `id` for `ttlSeconds` and lists it in its user's and tenant session's
-   * indexes, in one atomic step. A write to a session deleted earlier (by `delete` or
-   * `deleteByLogout`) during its lifetime is dropped: a request that was in flight when the user
-   * logged out must not bring the session back.
+   * indexes. A write to a session deleted earlier (by `delete` or `deleteByLogout`) during its
+   * lifetime is dropped: a request that was in flight when the user logged out must not bring the
+   * session back.
    */
   async set(id: string, data: SessionData, ttlSeconds: number): Promise<void> {
     if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
@@ -114,50 +132,36 @@ export class RedisSessionBackend implements SessionBackend {
     if (!hasSessionShape(data)) {
       throw new TypeError('set() needs a session with user.sub and internal.sid.');
     }
-    const ttlMs = Math.ceil(ttlSeconds * 1000);
-    const stored = await this.#codec.encode(id, data, Date.now() / 1000 + ttlSeconds);
-    const keys = this.#keys;
-    const written = await this.#run('set', () =>
-      scripts.set.run(
-        this.#client,
-        [
-          keys.session(id),
-          keys.tombstone(id),
-          keys.subIndex(data.user.sub),
-          keys.sidIndex(data.internal.sid),
-        ],
-        [stored, ttlMs, id, keys.sessionBase],
-      ),
-    );
-    if (written === 0) this.#logger?.debug({}, 'gatehouse: write to a deleted session dropped');
+    const write: SessionWrite = {
+      stored: await this.#codec.encode(id, data, Date.now() / 1000 + ttlSeconds),
+      ttlMs: Math.ceil(ttlSeconds * 1000),
+      sub: data.user.sub,
+      sid: data.internal.sid,
+    };
+    const written = await this.#run('set', () => this.#write(id, write));
+    if (!written) this.#logger?.debug({}, 'gatehouse: write to a deleted session dropped');
   }
 
   /** Deletes the session `id` and its index entries. */
   async delete(id: string): Promise<void> {
     await this.#run('delete', () =>
-      scripts.delete.run(this.#client, [this.#keys.session(id), this.#keys.tombstone(id)], [id]),
+      Promise.all([this.#layout.remove(id), this.#singleTag?.remove(id)]),
     );
   }
 
   /**
    * Deletes the sessions a back-channel logout names: every session of `sub`, every session of the
    * tenant session `sid`, or, when both are given, the sessions matching both. Returns how many.
-   * Runs in one atomic step and costs one round trip, whatever the number of sessions.
    */
-  async deleteByLogout({ sub, sid }: LogoutSelector): Promise<number> {
-    // Each index set given, with the session field that names it.
-    const indexes: [key: string, field: 'u' | 'i'][] = [];
-    if (sub !== undefined) indexes.push([this.#keys.subIndex(sub), 'u']);
-    if (sid !== undefined) indexes.push([this.#keys.sidIndex(sid), 'i']);
-    if (indexes.length === 0) return 0;
-    const deleted = await this.#run('deleteByLogout', () =>
-      scripts.deleteByLogout.run(
-        this.#client,
-        indexes.map(([key]) => key),
-        [this.#keys.sessionBase, this.#keys.tombstoneBase, ...indexes.map(([, field]) => field)],
-      ),
+  async deleteByLogout(selector: LogoutSelector): Promise<number> {
+    if (selector.sub === undefined && selector.sid === undefined) return 0;
+    const counts = await this.#run('deleteByLogout', () =>
+      Promise.all([
+        this.#layout.removeByLogout(selector),
+        this.#singleTag?.removeByLogout(selector) ?? 0,
+      ]),
     );
-    return Number(deleted);
+    return counts[0] + counts[1];
   }
 
   /** Closes the client the backend made from `url`. A client passed as `client` is left open. */
@@ -168,6 +172,20 @@ export class RedisSessionBackend implements SessionBackend {
     } catch {
       this.#client.disconnect();
     }
+  }
+
+  async #write(id: string, write: SessionWrite): Promise<boolean> {
+    const singleTag = this.#singleTag;
+    if (!singleTag) return this.#layout.write(id, write);
+    // A session written before the upgrade is updated where it lives. In parallel, the spread
+    // layout's first step (its index entries): harmless for such a session, whose spread entries
+    // point at nothing and expire with it.
+    const spread = this.#layout as SpreadLayout;
+    const [existing] = await Promise.all([
+      singleTag.writeExisting(id, write),
+      spread.index(id, write),
+    ]);
+    return existing ?? spread.store(id, write);
   }
 
   async #run<T>(operation: string, command: () => Promise<T>): Promise<T> {

@@ -50,9 +50,10 @@ end
  * Returns 1 when stored, 0 when refused because the session was deleted (a request that was in
  * flight during a logout must not bring the session back).
  */
-const SET = `${INDEX}${SWEEP}
+const setScript = (guard: string) => `${INDEX}${SWEEP}
 local session, tombstone, subIndex, sidIndex = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local data, ttl, id, sessionBase = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+${guard}
 if redis.call('EXISTS', tombstone) == 1 then return 0 end
 local kind = redis.call('TYPE', session).ok
 if kind == 'hash' then
@@ -135,8 +136,20 @@ export class LuaScript {
   }
 }
 
+const SET = setScript('');
+
+/**
+ * As SET, but only for a session this layout holds (or held and deleted): returns -1, writing
+ * nothing, for an id it never saw. The spread layout uses it to keep updating, in place, the
+ * sessions written before an upgrade.
+ */
+const SET_EXISTING = setScript(
+  "if redis.call('EXISTS', session) == 0 and redis.call('EXISTS', tombstone) == 0 then return -1 end",
+);
+
 export const scripts = {
   set: new LuaScript(SET),
+  setExisting: new LuaScript(SET_EXISTING),
   delete: new LuaScript(DELETE),
   deleteByLogout: new LuaScript(DELETE_BY_LOGOUT),
 };

@@ -291,9 +291,9 @@ describe('with a client the app owns', () => {
       await owned.set(id, sessionOf('auth0|prefixed', 'sid-prefixed'), 60);
       await owned.set(newId(), sessionOf('auth0|prefixed', 'sid-prefixed-2'), 60);
       expect(await owned.get(id)).toMatchObject({ user: { sub: 'auth0|prefixed' } });
-      const raw = layout('sessions:', appPrefix);
+      const raw = layout('sessions:');
       expect(await redis.exists(`${appPrefix}${raw.session(id)}`)).toBe(1);
-      // The scripts find sessions from the indexes, so they must build the prefixed names too.
+      // Index names travel inside the data: they must work under the client's prefix too.
       expect(await owned.deleteByLogout({ sub: 'auth0|prefixed' })).toBe(2);
       expect(await owned.get(id)).toBeUndefined();
       await owned.close();

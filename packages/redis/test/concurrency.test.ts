@@ -4,22 +4,27 @@ import type { RedisSessionBackend } from '../src/index.js';
 import {
   backendFor,
   keysUnder,
-  layout,
   rawClient,
   removeKeys,
   sessionOf,
+  singleTagLayout,
   testPrefix,
 } from './support/redis.js';
 
 const prefix = testPrefix('concurrency');
-const keys = layout(prefix);
+/** The single-tag layout, whose indexes are sets kept by one script (see spread.test.ts). */
+const keys = singleTagLayout(prefix);
 let redis: Redis;
 let machines: RedisSessionBackend[];
 
 beforeAll(() => {
   redis = rawClient();
   // Three app machines, each with its own connection, writing at the same time.
-  machines = [backendFor(prefix), backendFor(prefix), backendFor(prefix)];
+  machines = [
+    backendFor(prefix, { keyLayout: 'single-tag' }),
+    backendFor(prefix, { keyLayout: 'single-tag' }),
+    backendFor(prefix, { keyLayout: 'single-tag' }),
+  ];
 });
 afterAll(async () => {
   await removeKeys(redis, prefix);

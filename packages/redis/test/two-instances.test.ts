@@ -47,8 +47,10 @@ const signIn = async (credentials: typeof ALICE, instance: AppInstance) => {
 };
 
 /** The ids of the sessions stored in Redis right now. */
-const storedSessionIds = async () =>
-  (await keysUnder(redis, keys.session(''))).map((key) => key.slice(keys.session('').length));
+const storedSessionIds = async () => {
+  const root = keys.session('id').slice(0, -'id}'.length);
+  return (await keysUnder(redis, root)).map((key) => key.slice(root.length, -1));
+};
 
 describe('two app instances sharing one Redis', () => {
   it('a session created by a login on instance A is read on instance B', async () => {

@@ -44,6 +44,11 @@ const LOGIN: Partial<Record<Candidate['id'], LoginRoute>> = {
     callback: '/auth/callback',
     cookiePrefix: 'gatehouse.sid',
   },
+  'session-gatehouse-redis-cluster': {
+    login: '/auth/login',
+    callback: '/auth/callback',
+    cookiePrefix: 'gatehouse.sid',
+  },
   'session-express-openid-connect': {
     login: '/login',
     callback: '/callback',
@@ -61,6 +66,11 @@ export const SESSION_PAGES: Candidate[] = [
   {
     id: 'session-gatehouse-redis',
     label: '@gatehouse/express auth(), Redis session',
+    role: 'gatehouse',
+  },
+  {
+    id: 'session-gatehouse-redis-cluster',
+    label: '@gatehouse/express auth(), Redis Cluster session',
     role: 'gatehouse',
   },
   {
@@ -122,10 +132,28 @@ async function logIn(contestant: Contestant, route: LoginRoute): Promise<string>
   return pairs.join('; ');
 }
 
+/** Page reads sent one after the other to count the Redis commands each costs. */
+const COUNTED_READS = 50;
+
+/**
+ * The Redis commands one page read costs (each a round trip: the backend sends none in
+ * parallel on a read): the server's command counter around {@link COUNTED_READS} reads.
+ */
+async function redisCommandsPerRead(contestant: Contestant, cookie: string) {
+  const before = await contestant.child.call<number | null>('redisCommands');
+  if (before === null) return undefined;
+  for (let n = 0; n < COUNTED_READS; n++) {
+    await getJson(`${contestant.baseUrl}${SESSION_PATH}`, { cookie });
+  }
+  const after = await contestant.child.call<number>('redisCommands');
+  return (after - before) / COUNTED_READS;
+}
+
 export async function runSessionPage(
   issuer: LocalIssuer,
   settings: LoadSettings,
   redisUrl: string,
+  redisClusterNodes: string[],
 ): Promise<Measurement[]> {
   const contestants = await listenAll(SESSION_PAGES);
   // Each app is registered at the tenant as its own client, with its real callback URL.
@@ -151,6 +179,7 @@ export async function runSessionPage(
         clientSecret: DEMO_CLIENT_SECRET,
       },
       redisUrl,
+      redisClusterNodes,
       secret: SESSION_SECRET,
     }));
     const cookies = new Map<Contestant, string>();
@@ -172,14 +201,24 @@ export async function runSessionPage(
         showsNobody(tampered(cookie), 'no user with a tampered cookie'),
       ];
     });
+    const commands = new Map<string, number>();
     for (const contestant of contestants) {
       const cookie = cookies.get(contestant);
+      if (cookie && !contestant.failure) {
+        const perRead = await redisCommandsPerRead(contestant, cookie);
+        if (perRead !== undefined) commands.set(contestant.candidate.id, perRead);
+      }
       contestant.target = {
         url: `${contestant.baseUrl}${SESSION_PATH}`,
         headers: cookie ? { cookie } : {},
       };
     }
-    return await loadAndMeasure('session', contestants, settings);
+    const measurements = await loadAndMeasure('session', contestants, settings);
+    for (const m of measurements) {
+      const perRead = commands.get(m.id);
+      if (perRead !== undefined) m.details = { ...m.details, redisCommandsPerRequest: perRead };
+    }
+    return measurements;
   } finally {
     await closeAll(contestants);
     await tenant.close();

@@ -21,6 +21,8 @@ export const SERVERS = {
     (await import('./session-express.js')).sessionGatehouseCookie,
   'session-gatehouse-redis': async () =>
     (await import('./session-express.js')).sessionGatehouseRedis,
+  'session-gatehouse-redis-cluster': async () =>
+    (await import('./session-express.js')).sessionGatehouseRedisCluster,
   'session-express-openid-connect': async () =>
     (await import('./session-express.js')).sessionExpressOpenidConnect,
 } satisfies Record<string, () => Promise<ServerFactory>>;

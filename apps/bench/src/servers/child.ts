@@ -36,6 +36,10 @@ serveParent(
       listener = built.listener;
       return { pid: process.pid };
     },
+    /** Commands sent to Redis so far (null for a server without Redis). */
+    redisCommands() {
+      return built?.redisCommands?.() ?? null;
+    },
     /** CPU time used so far, user plus system, in microseconds. */
     cpu() {
       const { user, system } = process.cpuUsage();

@@ -21,6 +21,8 @@ export interface ServerContext {
   tenant?: TenantClient;
   /** Redis for server-side sessions. */
   redisUrl?: string;
+  /** The nodes (`host:port`) of a Redis Cluster for server-side sessions. */
+  redisClusterNodes?: string[];
   /** Secret for session sealing (≥ 32 characters), the same for every session library. */
   secret?: string;
 }
@@ -29,6 +31,8 @@ export interface ServerContext {
 export interface BuiltServer {
   listener: RequestListener;
   close?: () => Promise<void>;
+  /** For a server on Redis: the commands its Redis client has sent so far. */
+  redisCommands?: () => number;
 }
 
 /** Builds one server under test. */

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { CookieJar, SessionData } from '@gatehouse/core';
 import { Redis } from 'ioredis';
-import { keyLayout } from '../../src/keys.js';
+import { singleTagKeys } from '../../src/keys.js';
 import { RedisSessionBackend } from '../../src/redis-session-backend.js';
+import { spreadKeys } from '../../src/spread-keys.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const SECRET = 'a-test-secret-that-is-at-least-32-characters-long';
@@ -36,8 +37,11 @@ export async function removeKeys(redis: Redis, prefix: string): Promise<void> {
   if (keys.length > 0) await redis.del(...keys);
 }
 
-/** Key names as the backend builds them, for raw inspection. */
-export const layout = keyLayout;
+/** Key names as the backend builds them in its default (spread) layout, for raw inspection. */
+export const layout = spreadKeys;
+
+/** Key names of the single-tag layout (`keyLayout: 'single-tag'`, and sessions from before it). */
+export const singleTagLayout = singleTagKeys;
 
 /** A backend on the test Redis under `prefix`, sealing with {@link SECRET} unless told otherwise. */
 export function backendFor(
