@@ -146,6 +146,19 @@ function apiRoutes(app: express.Express, { tenant, url }: TestAppContext): void 
   app.get('/api/dpop', requireAccessToken({ ...options, baseUrl: url }), (req, res) => {
     res.json({ sub: req.accessToken?.claims.sub, scheme: req.accessToken?.scheme });
   });
+  const dpopOnly = { ...options, baseUrl: url, dpop: { mode: 'required' as const, nonce: true } };
+  app.get('/api/dpop-only', requireAccessToken(dpopOnly), (req, res) => {
+    res.json({ sub: req.accessToken?.claims.sub, scheme: req.accessToken?.scheme });
+  });
+  // The web side calling that API with the user's token (`req.auth.fetch`).
+  app.get(
+    '/call-api',
+    route(async (req, res) => {
+      const target = new URL(String(req.query.path ?? '/'), url);
+      const response = await req.auth.fetch(target, {}, { audience: ORDERS_API });
+      res.json({ status: response.status, body: await response.json().catch(() => null) });
+    }),
+  );
   const brands = brandResolver(tenant);
   const byBrand = { domains: brands.domains, audience: ORDERS_API, baseUrl: url };
   app.get('/api/by-brand', requireAccessToken(byBrand), (_req, res) => {

@@ -105,6 +105,23 @@ async function apiRoutes(app: FastifyInstance, { tenant, url }: TestAppContext):
     }));
   });
   await app.register(async (api) => {
+    await api.register(gatehouseApi, {
+      ...options,
+      baseUrl: url,
+      dpop: { mode: 'required', nonce: true },
+    });
+    api.get('/api/dpop-only', { preHandler: api.requireAccessToken() }, async (request) => ({
+      sub: request.accessToken?.claims.sub,
+      scheme: request.accessToken?.scheme,
+    }));
+  });
+  // The web side calling that API with the user's token (`request.auth.fetch`).
+  app.get('/call-api', async (request) => {
+    const path = String((request.query as { path?: unknown }).path ?? '/');
+    const response = await request.auth.fetch(new URL(path, url), {}, { audience: ORDERS_API });
+    return { status: response.status, body: await response.json().catch(() => null) };
+  });
+  await app.register(async (api) => {
     const brands = brandResolver(tenant);
     await api.register(gatehouseApi, {
       domains: brands.domains,
