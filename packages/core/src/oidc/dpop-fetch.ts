@@ -114,7 +114,7 @@ export interface TokenRequest {
 /** Whether a 401 asks for a DPoP nonce (`WWW-Authenticate: DPoP error="use_dpop_nonce"`). */
 const asksForNonce = (response: Response) =>
   response.status === 401 &&
-  /^\s*DPoP\b[^]*error="use_dpop_nonce"/i.test(response.headers.get('www-authenticate') ?? '');
+  /^\s*DPoP\b[\s\S]*error="use_dpop_nonce"/i.test(response.headers.get('www-authenticate') ?? '');
 
 /**
  * Sends a request with an access token: `Authorization: Bearer …`, or, for a DPoP-bound token,
