@@ -7,8 +7,8 @@ import { SAMPLE_ORDERS } from './sample-data.js';
 export const EXPRESS_PREFIX = '/express/';
 
 /**
- * The Express route, protected by `@gatehouse/express` with the same `ApiClient` (and so the same
- * key cache) as the Fastify orders routes.
+ * The Express route, protected by `@gatehouse/express` with an orders `ApiClient` that takes
+ * DPoP-bound tokens only (the web demos' tokens are; a Bearer token stolen from a log is refused).
  */
 export function expressRoutes(orders: ApiClient, baseUrl?: string): Express {
   const app = express();

@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiClient } from '@gatehouse/api';
 import { FAVICON } from '@gatehouse/demo-ui';
@@ -20,7 +20,7 @@ export interface DemoApiOptions {
   port: number;
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string;
-  /** The API's public URL, for DPoP `htu` checks. Default: none (DPoP refused, Bearer works). */
+  /** The API's public URL, for DPoP `htu` checks. Default: the address it listens on. */
   baseUrl?: string;
   /**
    * The API's own client at the tenant, with which the orders API exchanges tokens on its users'
@@ -59,11 +59,24 @@ export async function startDemoApi(options: DemoApiOptions): Promise<DemoApiServ
   });
   const analytics = new ApiClient({ ...tenant, audience: options.analyticsAudience });
 
+  // The server listens first: its address is the API's `baseUrl` (DPoP's `htu`) on any port.
+  let route: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
+  const server = createServer((req, res) => route(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', resolve);
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const url = `http://${address}:${port}`;
+  const baseUrl = options.baseUrl ?? url;
+
   const fastify = Fastify();
   fastify.get(FAVICON.path, async (_request, reply) =>
     reply.type(FAVICON.contentType).send(FAVICON.body),
   );
-  let url = '';
   const reports =
     options.client && options.reportsAudience
       ? {
@@ -72,24 +85,17 @@ export async function startDemoApi(options: DemoApiOptions): Promise<DemoApiServ
           url: () => url,
         }
       : undefined;
-  await fastifyRoutes(fastify, {
-    orders,
-    analytics,
-    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-    ...(reports ? { reports } : {}),
-  });
+  await fastifyRoutes(fastify, { orders, analytics, baseUrl, ...(reports ? { reports } : {}) });
   await fastify.ready();
-  const express = expressRoutes(orders, options.baseUrl);
-
-  const server = createServer((req, res) =>
-    req.url?.startsWith(EXPRESS_PREFIX) ? express(req, res) : fastify.routing(req, res),
-  );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', resolve);
+  // The Express route takes DPoP-bound tokens only (RFC 9449 §7.1): a Bearer token is refused.
+  const dpopOnly = new ApiClient({
+    ...tenant,
+    audience: options.ordersAudience,
+    dpop: { mode: 'required' },
   });
-  const { address, port } = server.address() as AddressInfo;
-  url = `http://${address}:${port}`;
+  const express = expressRoutes(dpopOnly, baseUrl);
+  route = (req, res) =>
+    req.url?.startsWith(EXPRESS_PREFIX) ? express(req, res) : fastify.routing(req, res);
   return {
     url,
     async close() {

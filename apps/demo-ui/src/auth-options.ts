@@ -19,6 +19,12 @@ export function authOptions(config: DemoConfig): WebAuthOptions {
     appBaseUrl: config.appBaseUrls.length > 1 ? config.appBaseUrls : config.appBaseUrl,
     // Route errors (a refused consent, an expired login) reach the app's own friendly page.
     errors: 'next',
+    // DPoP-bound tokens (RFC 9449): a token copied out of a session or a log is useless without
+    // the app's key. `req.auth.fetch` presents them to the demo API with a proof per call.
+    ...(config.dpopPrivateKey ? { dpop: { privateKey: config.dpopPrivateKey } } : {}),
+    apiOrigins: Object.fromEntries(
+      config.apis.map((api) => [api.audience, new URL(config.apiBaseUrl).origin]),
+    ),
     // The app's own data in the session: the user's role, from the app's (tiny) user table.
     beforeSessionSaved: ({ user, data }) => ({
       user,

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 /** One button of the tokens page: a request to the demo API (apps/api) with an API's token. */
 export interface DemoApiCall {
   /** Names the button (`#call-<id>`) and the form field that asks for this call. */
@@ -75,6 +76,13 @@ export interface DemoConfig {
    */
   upstreamApiUrl: string;
   apis: DemoApi[];
+  /**
+   * `AUTH0_DPOP_PRIVATE_KEY` (a PEM): the app's DPoP key; every instance of an app must share it.
+   * With the local dev tenant and no key given, a new P-256 key per start (tokens are bound to
+   * it; a restart signs everyone in again anyway, the dev tenant keeps nothing). With a real
+   * tenant and no key: Bearer tokens.
+   */
+  dpopPrivateKey: string | undefined;
 }
 
 /** The secret of the dev tenant's default `demo-web` client (`DEMO_CLIENT_SECRET` there). */
@@ -96,6 +104,13 @@ export function demoTenantDomain(env: NodeJS.ProcessEnv = process.env): string {
     env.AUTH0_DOMAIN || env.DEV_TENANT_URL || `http://127.0.0.1:${env.DEV_TENANT_PORT || 4000}`
   );
 }
+
+/** A P-256 private key as PKCS#8 PEM, for a demo that was given none. */
+const newDpopKey = () =>
+  generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+    format: 'pem',
+    type: 'pkcs8',
+  }) as string;
 
 /** The origin of a `domain` setting (a bare host means https). */
 export const tenantOrigin = (domain: string) =>
@@ -145,6 +160,7 @@ export function demoConfig(app: DemoApp, env: NodeJS.ProcessEnv = process.env): 
     secret: fromEnv('AUTH0_SECRET', `gatehouse-demo-${app.appId}-secret-for-local-development`),
     apiBaseUrl: env.DEMO_API_URL || `http://127.0.0.1:${env.API_PORT || 3002}`,
     upstreamApiUrl: env.UPSTREAM_API_URL || `${tenantOrigin(domain)}/upstream/{connection}/me`,
+    dpopPrivateKey: env.AUTH0_DPOP_PRIVATE_KEY || (realTenant ? undefined : newDpopKey()),
     apis: [
       {
         name: 'orders',
@@ -156,7 +172,7 @@ export function demoConfig(app: DemoApp, env: NodeJS.ProcessEnv = process.env): 
             id: 'orders-summary',
             method: 'GET',
             path: '/express/orders/summary',
-            label: 'Order summary (Express)',
+            label: 'Order summary (Express, DPoP-bound tokens only)',
           },
           {
             id: 'orders-report',

@@ -108,6 +108,7 @@ export class DemoPages {
         return {
           api,
           accessToken: token.accessToken,
+          tokenType: token.tokenType ?? 'Bearer',
           ...(token.scope ? { scope: token.scope } : {}),
           expiresAt: token.expiresAt,
           claims: decodeJwt(token.accessToken),
@@ -140,16 +141,17 @@ export class DemoPages {
     );
     const call = api?.calls.find((candidate) => candidate.id === callId);
     if (!api || !call) return this.#refuse(auth, 'unknown_call', 'The demo API has no such call.');
-    const { accessToken } = await auth.getAccessToken({ audience: api.audience });
     let result: ApiCallResult;
     try {
-      const response = await fetch(new URL(call.path, this.config.apiBaseUrl), {
-        method: call.method,
-        headers: { authorization: `Bearer ${accessToken}` },
-        signal: AbortSignal.timeout(10_000),
-      });
+      // The token for the call's API, as Bearer or DPoP with a proof, to the API's origin only.
+      const response = await auth.fetch(
+        new URL(call.path, this.config.apiBaseUrl),
+        { method: call.method, signal: AbortSignal.timeout(10_000) },
+        { audience: api.audience },
+      );
       result = { call, status: response.status, body: await answerOf(response) };
-    } catch {
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'fetch_failed') throw error;
       result = {
         call,
         status: 502,

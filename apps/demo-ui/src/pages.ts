@@ -115,6 +115,8 @@ export function profilePage(chrome: PageChrome, view: ProfileView): string {
 export interface TokenView {
   api: DemoApi;
   accessToken: string;
+  /** `DPoP` for a token bound to the app's key, else `Bearer`. */
+  tokenType: 'DPoP' | 'Bearer';
   scope?: string;
   expiresAt: number;
   /** The token's payload, decoded for display (the API verifies it; the app never needs to). */
@@ -128,6 +130,12 @@ export interface ApiCallResult {
   body: unknown;
 }
 
+/** The thumbprint of the key a DPoP-bound token is bound to (`cnf.jkt`), if it is. */
+const jktOf = (claims: Record<string, unknown>) => {
+  const jkt = (claims.cnf as { jkt?: unknown } | undefined)?.jkt;
+  return typeof jkt === 'string' ? jkt : undefined;
+};
+
 /** The tokens page: one card per API, with a button for each call the demo API offers on it. */
 export function tokensPage(
   chrome: PageChrome,
@@ -137,6 +145,7 @@ export function tokensPage(
   const cards = tokens.map(
     (token) => html`<div class="card" data-api="${token.api.name}"><h2>${token.api.audience}</h2>
       <p class="muted">scope: ${token.scope ?? '(none)'} · expires ${time(token.expiresAt)}</p>
+      <p>Token type: <strong class="token-type">${token.tokenType}</strong>${jktOf(token.claims) ? html` · bound to key <code class="token-jkt">${jktOf(token.claims)}</code> (<code>cnf.jkt</code>)` : ''}</p>
       <p><code class="token">${token.accessToken.slice(0, 48)}…</code></p>
       <pre>${JSON.stringify(token.claims, null, 2)}</pre>
       <form method="post" action="/tokens/call">${token.api.calls.map(

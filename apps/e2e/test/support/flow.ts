@@ -51,6 +51,9 @@ export async function demoFlow(page: Page, stack: DemoStack): Promise<void> {
 
   await page.goto(`${appUrl}/tokens`);
   expect(await text(page, '[data-api="orders"]')).toContain('"aud": "https://api.example.com"');
+  // The demo runs with DPoP on: each token is bound to the app's key (its thumbprint, cnf.jkt).
+  expect(await text(page, '[data-api="orders"] .token-type')).toBe('DPoP');
+  expect(await text(page, '[data-api="orders"] .token-jkt')).toMatch(/^[\w-]{43}$/);
   expect(await text(page, '[data-api="analytics"]')).toContain(
     '"aud": "https://analytics.example.com"',
   );
