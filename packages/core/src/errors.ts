@@ -321,6 +321,22 @@ export class SilentLoginFailedError extends AuthorizationError {
 }
 
 /**
+ * An error whose code is the tenant's answer when it gave one, with its `Retry-After` (seconds)
+ * when it asked to wait: a rate limit, a poll that came too soon.
+ */
+export class TenantAnswerError extends Auth0Error {
+  constructor(
+    code: string,
+    message: string,
+    /** Seconds the tenant asked to wait before trying again, when it said. */
+    readonly retryAfter?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(code as Auth0ErrorCode, message, options);
+  }
+}
+
+/**
  * Codes of {@link BackchannelAuthenticationError}, as auth0-server-python's; the tenant's own
  * answers pass through: `authorization_pending`, `slow_down`, `access_denied`, `expired_token`,
  * `invalid_grant`, `unknown_user_id`, `invalid_request`, ...
@@ -336,18 +352,9 @@ export type BackchannelAuthenticationErrorCode =
  * Client-Initiated Backchannel Authentication (CIBA) failed, or one poll's answer was not tokens
  * yet. `retryAfter` is the tenant's `Retry-After` in seconds, when it sent one (with `slow_down`).
  */
-export class BackchannelAuthenticationError extends Auth0Error {
+export class BackchannelAuthenticationError extends TenantAnswerError {
   override name = 'BackchannelAuthenticationError';
   declare readonly code: BackchannelAuthenticationErrorCode;
-  constructor(
-    code: BackchannelAuthenticationErrorCode,
-    message: string,
-    /** Seconds the tenant asked to wait before the next poll. */
-    readonly retryAfter?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(code, message, options);
-  }
 }
 
 /**
@@ -362,18 +369,9 @@ export type PasswordlessErrorCode =
   | (string & {});
 
 /** A passwordless call failed. `retryAfter`: seconds to wait, when the tenant rate-limited it. */
-export class PasswordlessError extends Auth0Error {
+export class PasswordlessError extends TenantAnswerError {
   override name = 'PasswordlessError';
   declare readonly code: PasswordlessErrorCode;
-  constructor(
-    code: PasswordlessErrorCode,
-    message: string,
-    /** The tenant's `Retry-After`, in seconds (with `too_many_requests`). */
-    readonly retryAfter?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(code, message, options);
-  }
 }
 
 /** `passwordless.start` failed: no code or link was sent. */

@@ -1,16 +1,10 @@
-import {
-  configuredTenantAddress,
-  type Logger,
-  MemoryReplayStore,
-  type ReplayStore,
-} from '@gatehouse/base';
+import { configuredTenantAddress, type Logger, MemoryReplayStore } from '@gatehouse/base';
 import type {
   BackchannelAuthenticationOptions,
   BackchannelRequest,
   PollOptions,
 } from './ciba/backchannel.js';
 import { BackchannelAuthentication } from './ciba/backchannel-client.js';
-import { nowSeconds } from './clock.js';
 import {
   ConfigurationError,
   InvalidArgumentError,
@@ -43,11 +37,11 @@ import {
 } from './my-account/connected-accounts.js';
 import { MyAccountClient } from './my-account/my-account-client.js';
 import type { ConnectedAccountsPage, ConnectionsPage } from './my-account/types.js';
+import { BackchannelLogouts } from './oidc/backchannel-logouts.js';
 import { TenantDomains } from './oidc/domains.js';
 import { DpopProofs } from './oidc/dpop.js';
 import type { GrantTokens } from './oidc/grant.js';
 import { logoutUrl } from './oidc/logout.js';
-import { verifyLogoutToken } from './oidc/logout-token.js';
 import {
   type AuthorizationParams,
   resolveAuthorizationParams,
@@ -169,7 +163,8 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   readonly #tokens: AccessTokens<TStoreOptions>;
   readonly #connectedAccounts: ConnectedAccounts<TStoreOptions>;
   readonly #logger: Logger | undefined;
-  readonly #logoutTokenReplay: ReplayStore;
+  readonly #backchannelLogouts: BackchannelLogouts<TStoreOptions>;
+  readonly #passkeys: Passkeys<TStoreOptions>;
   readonly #exchanges: TokenExchanges<TStoreOptions>;
   readonly #transactions: TransactionStore<TStoreOptions>;
   readonly #backchannel: BackchannelAuthentication<TStoreOptions>;
@@ -188,8 +183,6 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
     const params = resolveAuthorizationParams(options.authorizationParams);
     const lifetime = resolveLifetime(options.session);
     this.#logger = options.logger;
-    this.#logoutTokenReplay =
-      options.logoutTokenReplayStore ?? new MemoryReplayStore({ maxEntries: 50_000 });
     this.#clientId = options.clientId;
     const dpop = options.dpop ? new DpopProofs(options.dpop) : undefined;
     this.#domains = new TenantDomains(domain, {
@@ -214,6 +207,13 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
     const revocations =
       options.logoutRevocations ?? (store.deleteByLogout ? undefined : new MemoryRevocations());
     this.#sessions = new Sessions(store, lifetime, revocations, options.logger);
+    this.#backchannelLogouts = new BackchannelLogouts({
+      domains: this.#domains,
+      clientId: options.clientId,
+      sessions: this.#sessions,
+      replay: options.logoutTokenReplayStore ?? new MemoryReplayStore({ maxEntries: 50_000 }),
+      logger: options.logger,
+    });
 
     const shared = {
       domains: this.#domains,
@@ -579,38 +579,8 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
    * sessions it names: deleted from a stateful store, and remembered as revoked so that cookie
    * sessions are refused at their next read.
    */
-  async handleBackchannelLogout(options: BackchannelLogoutOptions<TStoreOptions>): Promise<void> {
-    // With multiple custom domains, the token must come from the domain resolved for the request
-    // it was posted to (verified with that domain's keys and issuer).
-    const tenant = await this.#domains.current(options.storeOptions);
-    const as = await tenant.metadata();
-    const { selector, jti } = await verifyLogoutToken(
-      {
-        issuer: as.issuer,
-        clientId: this.#clientId,
-        keys: tenant.keys,
-        replay: this.#logoutTokenReplay,
-      },
-      options.logoutToken,
-    );
-    let deleted: number;
-    try {
-      deleted = await this.#sessions.endByLogout(selector);
-    } catch (error) {
-      // The logout did not happen (a store outage): the tenant may deliver the token again, and
-      // that delivery must not be refused as a replay. Forgetting can fail too; the error the
-      // caller sees is the store's, either way.
-      try {
-        await this.#logoutTokenReplay.forget?.(jti);
-      } catch {
-        // The store's error below is the one to report.
-      }
-      throw error;
-    }
-    this.#logger?.info(
-      { deleted, bySid: selector.sid !== undefined, at: nowSeconds() },
-      'gatehouse: back-channel logout',
-    );
+  handleBackchannelLogout(options: BackchannelLogoutOptions<TStoreOptions>): Promise<void> {
+    return this.#backchannelLogouts.handle(options.logoutToken, options.storeOptions);
   }
 
   /** Ends the session here and returns the tenant's logout URL to redirect the browser to. */
@@ -637,8 +607,6 @@ export class ServerClient<TStoreOptions = CookieStoreOptions> {
   }
 
   // Passkeys (Auth0's native passkey API): challenge, browser ceremony, sign-in.
-
-  readonly #passkeys: Passkeys<TStoreOptions>;
 
   /**
    * Creation options for a new user's passkey (`/passkey/register`): hand `publicKey` to the

@@ -80,7 +80,7 @@ async function inBatches<T>(items: T[], width: number, task: (item: T) => Promis
 describe('sessions spread over the cluster', () => {
   it('3,000 sessions land on all three primaries, each holding 25–45 %', async () => {
     const ids = Array.from({ length: 3000 }, (_, n) => `spread-${n}-${prefix.slice(-13, -1)}`);
-    await inBatches(ids, 200, (id) => backend.set(id, sessionOf(`auth0|u${id}`, `sid-${id}`), 600));
+    await inBatches(ids, 50, (id) => backend.set(id, sessionOf(`auth0|u${id}`, `sid-${id}`), 600));
     const perPrimary = await keysPerPrimary(`${prefix}session:*`);
     expect(perPrimary.size).toBe(3);
     for (const names of perPrimary.values()) {

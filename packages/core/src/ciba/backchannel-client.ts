@@ -1,7 +1,7 @@
 import { nowSeconds } from '../clock.js';
 import { BackchannelAuthenticationError } from '../errors.js';
 import type { TenantDomains } from '../oidc/domains.js';
-import type { GrantTokens } from '../oidc/grant.js';
+import { type GrantTokens, sessionTokensOf } from '../oidc/grant.js';
 import type { AuthorizationParams } from '../options.js';
 import type { BeforeSessionSaved } from '../session/hook.js';
 import type { Session } from '../session/model.js';
@@ -88,14 +88,7 @@ export class BackchannelAuthentication<TStoreOptions> {
     return startSession(
       this.context,
       {
-        tokens: {
-          access_token: tokens.accessToken,
-          token_type: tokens.tokenType,
-          expires_in: tokens.response.expires_in,
-          scope: tokens.scope,
-          refresh_token: tokens.refreshToken,
-          id_token: tokens.idToken,
-        },
+        tokens: sessionTokensOf({ ...tokens, idToken: tokens.idToken }),
         idTokenClaims: tokens.claims,
         requested: {
           audience,

@@ -1,12 +1,10 @@
 import * as oauth from 'oauth4webapi';
 import {
-  Auth0Error,
   BackchannelAuthenticationError,
   InvalidArgumentError,
   MissingRequiredArgumentError,
 } from '../errors.js';
-import { tenantErrorOf } from '../oidc/context.js';
-import { type GrantTokens, retryAfterOf, tokenGrant } from '../oidc/grant.js';
+import { type GrantTokens, grantError, tokenGrant } from '../oidc/grant.js';
 import type { Tenant } from '../oidc/tenant.js';
 import type { AuthorizationParams } from '../options.js';
 import { loginScope } from '../session/scopes.js';
@@ -99,24 +97,13 @@ function requestParameters(
 }
 
 /** The tenant's answer as a typed error: its own code, or what went wrong on the way. */
-function backchannelError(cause: unknown, step: string): Auth0Error {
-  if (cause instanceof Auth0Error) return cause;
-  const details = tenantErrorOf(cause);
-  if (details?.error) {
-    return new BackchannelAuthenticationError(
-      details.error,
-      details.errorDescription ?? `The tenant answered ${details.error}.`,
-      retryAfterOf(cause),
-      { cause },
-    );
-  }
-  return new BackchannelAuthenticationError(
-    cause instanceof oauth.OperationProcessingError ? 'invalid_response' : 'backchannel_error',
-    `Backchannel authentication failed (${step}): ${(cause as Error).message}`,
-    undefined,
-    { cause },
+const backchannelError = (cause: unknown, step: string) =>
+  grantError(
+    cause,
+    (code, message, retryAfter, options) =>
+      new BackchannelAuthenticationError(code, message, retryAfter, options),
+    { code: 'backchannel_error', message: `Backchannel authentication failed (${step})` },
   );
-}
 
 /** Asks the tenant to have the user approve on their device (`/bc-authorize`). */
 export async function initiateBackchannel(

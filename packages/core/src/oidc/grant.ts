@@ -1,4 +1,6 @@
 import * as oauth from 'oauth4webapi';
+import { Auth0Error } from '../errors.js';
+import { tenantErrorOf } from './context.js';
 import { type IdTokenClaims, verifyIdToken } from './id-token.js';
 import type { Tenant } from './tenant.js';
 import { withoutIdToken } from './token-response.js';
@@ -88,4 +90,53 @@ export function retryAfterOf(cause: unknown): number | undefined {
   if (/^\d{1,6}$/.test(value)) return Number(value);
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/** How a flow builds its error: code, message, the tenant's `Retry-After`, the cause. */
+export type GrantErrorFactory = (
+  code: string,
+  message: string,
+  retryAfter: number | undefined,
+  options: { cause: unknown },
+) => Auth0Error;
+
+/**
+ * A failed grant as the flow's typed error: the SDK's own errors (the ID token's check, DPoP) as
+ * they are; the tenant's refusal with its `error` as the code (and its `Retry-After`); a response
+ * that is not a token response as `invalid_response`; anything else (the network) as `failed`.
+ */
+export function grantError(
+  cause: unknown,
+  build: GrantErrorFactory,
+  failed: { code: string; message: string },
+): Auth0Error {
+  if (cause instanceof Auth0Error) return cause;
+  const details = tenantErrorOf(cause);
+  if (details?.error) {
+    return build(
+      details.error,
+      details.errorDescription ?? `The tenant answered ${details.error}.`,
+      retryAfterOf(cause),
+      { cause },
+    );
+  }
+  const invalid = cause instanceof oauth.OperationProcessingError;
+  return build(
+    invalid ? 'invalid_response' : failed.code,
+    `${failed.message}: ${(cause as Error).message}`,
+    undefined,
+    { cause },
+  );
+}
+
+/** The token response of a grant that signs a user in, as a session is made of it. */
+export function sessionTokensOf(tokens: GrantTokens & { idToken: string }) {
+  return {
+    access_token: tokens.accessToken,
+    token_type: tokens.tokenType,
+    expires_in: tokens.response.expires_in,
+    scope: tokens.scope,
+    refresh_token: tokens.refreshToken,
+    id_token: tokens.idToken,
+  };
 }

@@ -1,4 +1,3 @@
-import * as oauth from 'oauth4webapi';
 import { nowSeconds } from '../clock.js';
 import { MissingRequiredArgumentError, PasskeyError } from '../errors.js';
 import { checkOrganization, loginOrganization } from '../login/organization.js';

@@ -1,7 +1,5 @@
-import * as oauth from 'oauth4webapi';
 import { nowSeconds } from '../clock.js';
 import {
-  Auth0Error,
   InvalidArgumentError,
   MissingRequiredArgumentError,
   PasswordlessStartError,
@@ -10,9 +8,8 @@ import {
 import type { InteractiveLogin } from '../login/interactive-login.js';
 import { mfaRequiredErrorOf } from '../mfa/mfa-required.js';
 import type { MfaTokens } from '../mfa/mfa-token.js';
-import { tenantErrorOf } from '../oidc/context.js';
 import type { TenantDomains } from '../oidc/domains.js';
-import { retryAfterOf, tokenGrant } from '../oidc/grant.js';
+import { grantError, retryAfterOf, sessionTokensOf, tokenGrant } from '../oidc/grant.js';
 import { callTenantApi, withClientAuth } from '../oidc/tenant-api.js';
 import type { AuthorizationParams } from '../options.js';
 import type { BeforeSessionSaved } from '../session/hook.js';
@@ -218,14 +215,7 @@ export class TenantPasswordlessClient<TStoreOptions> implements PasswordlessClie
     return startSession(
       this.context,
       {
-        tokens: {
-          access_token: tokens.accessToken,
-          token_type: tokens.tokenType,
-          expires_in: tokens.response.expires_in,
-          scope: tokens.scope,
-          refresh_token: tokens.refreshToken,
-          id_token: tokens.idToken,
-        },
+        tokens: sessionTokensOf({ ...tokens, idToken: tokens.idToken }),
         idTokenClaims: tokens.claims,
         requested: { audience, scope },
         domain: tenant.address.origin,
@@ -237,26 +227,13 @@ export class TenantPasswordlessClient<TStoreOptions> implements PasswordlessClie
 }
 
 /** The tenant's refusal of a code as a typed error (the ID token's own errors pass through). */
-function verifyError(cause: unknown): Error {
-  if (cause instanceof Auth0Error) return cause;
-  const details = tenantErrorOf(cause);
-  if (details?.error) {
-    return new PasswordlessVerifyError(
-      details.error,
-      details.errorDescription ?? `The tenant answered ${details.error}.`,
-      retryAfterOf(cause),
-      { cause },
-    );
-  }
-  return new PasswordlessVerifyError(
-    cause instanceof oauth.OperationProcessingError
-      ? 'invalid_response'
-      : 'passwordless_verify_failed',
-    `The passwordless verification failed: ${(cause as Error).message}`,
-    undefined,
-    { cause },
+const verifyError = (cause: unknown) =>
+  grantError(
+    cause,
+    (code, message, retryAfter, options) =>
+      new PasswordlessVerifyError(code, message, retryAfter, options),
+    { code: 'passwordless_verify_failed', message: 'The passwordless verification failed' },
   );
-}
 
 /** The one recipient of a start or verify, checked, with its connection. */
 function recipientOf(options: { email?: string; phoneNumber?: string; connection?: string }): {

@@ -91,7 +91,8 @@ export async function clusterNodes(port: number): Promise<ClusterNode[]> {
 
 /**
  * An ioredis `Cluster` on the test cluster, set up as the README asks of an app's client: no
- * offline queue, nothing resent after a reconnect, and a short command timeout.
+ * offline queue, nothing resent after a reconnect, and a command timeout (3 s: CI runs every
+ * package's tests at once on two cores, where seven Redis processes can be slow to answer).
  */
 export function clusterClient(options: ClusterOptions = {}): Cluster {
   return new Cluster(
@@ -101,7 +102,7 @@ export function clusterClient(options: ClusterOptions = {}): Cluster {
       slotsRefreshTimeout: 1000,
       clusterRetryStrategy: () => 100,
       redisOptions: {
-        commandTimeout: 1000,
+        commandTimeout: 3000,
         autoResendUnfulfilledCommands: false,
         maxRetriesPerRequest: 1,
       },
