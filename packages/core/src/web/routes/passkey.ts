@@ -9,7 +9,7 @@ import { isCrossSiteSubmission } from '../cross-site.js';
 import type { WebRequest } from '../request.js';
 import { json, NO_STORE, type WebResponse } from '../response.js';
 import { pathAndQuery, resolveReturnTo } from '../return-to.js';
-import { type RouteContext, type RouteHandler, storeOptionsOf } from './context.js';
+import { type RouteHandler, storeOptionsOf } from './context.js';
 
 /** The sealed cookie that keeps a passkey ceremony's `authSession` on the server's side. */
 export const PASSKEY_COOKIE = 'gatehouse.passkey';
