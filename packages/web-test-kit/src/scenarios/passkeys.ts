@@ -1,4 +1,5 @@
 import { BrowserClient, SoftwareAuthenticator } from '@gatehouse/dev-tenant/testing';
+import { AUTH_COOKIE_ATTRIBUTES } from '@gatehouse/test-kit/web/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCode, type StartTestApp, type TestApp } from '../harness.js';
 
@@ -31,8 +32,11 @@ export function describePasskeys(startApp: StartTestApp): void {
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toBe('private, no-store');
       const body = await response.json();
-      // The tenant's auth_session stays on the server, sealed in a cookie.
+      // The tenant's auth_session stays on the server, sealed in an auth cookie (SECURITY.md 7).
       expect(Object.keys(body)).toEqual(['publicKey']);
+      expect(browser.cookies.attributes(app.url, 'gatehouse.passkey')).toMatchObject(
+        AUTH_COOKIE_ATTRIBUTES,
+      );
       return post(browser, '/auth/passkey/login', answer(body.publicKey as never));
     }
 
