@@ -109,6 +109,24 @@ describe('DPoP for a web app, against a tenant that requires it', () => {
   });
 });
 
+describe('DPoP with userinfo', () => {
+  it('fetches userinfo with the bound token and a proof, not as Bearer', async () => {
+    const app = await startTestApp({ dpop: { privateKey: PEM }, fetchUserInfo: true }, STRICT);
+    try {
+      // No audience: the login's token is the one /userinfo takes, bound to the app's key.
+      const { end, storeOptions } = await signIn(app);
+      expect(end.url.pathname).toBe('/me');
+      expect((await app.client.getSession({ storeOptions }))?.tokenSets[0]?.tokenType).toBe('DPoP');
+      expect(await app.client.getUser({ storeOptions })).toMatchObject({
+        sub: 'auth0|alice',
+        email: 'alice@example.com',
+      });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('DPoP misconfigured or downgraded', () => {
   it('tells an app without a key that the tenant requires DPoP', async () => {
     const app = await startTestApp({}, STRICT, (client) => client, { audience: ORDERS });

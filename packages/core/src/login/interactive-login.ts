@@ -217,7 +217,18 @@ export class InteractiveLogin<TStoreOptions> {
         throw new LinkUserMismatchError();
       }
       const user: UserClaims = this.context.fetchUserInfo
-        ? { ...claims, ...(await fetchUserInfo(context, tokens.access_token, claims.sub)) }
+        ? {
+            ...claims,
+            ...(await fetchUserInfo(
+              context,
+              {
+                accessToken: tokens.access_token,
+                tokenType: tokens.token_type?.toLowerCase() === 'dpop' ? 'DPoP' : undefined,
+              },
+              claims.sub,
+              tenant.dpop,
+            )),
+          }
         : (claims as UserClaims);
       if (transaction.linkSub !== undefined) {
         // A link keeps the user's session (its claims and tokens); it gains the link's token, and,

@@ -1,7 +1,10 @@
 import type { JsonObject } from '@gatehouse/base';
 import * as oauth from 'oauth4webapi';
 import { OidcError } from '../errors.js';
+import type { AccessTokenCredential } from '../my-account/my-account-client.js';
 import type { TenantContext } from './context.js';
+import type { DpopProofs } from './dpop.js';
+import { sendWithToken } from './dpop-fetch.js';
 
 /**
  * Claims userinfo may not change: who the user is, for whom and when the login was, are the
@@ -34,13 +37,25 @@ const ID_TOKEN_ONLY_CLAIMS = new Set([
  */
 export async function fetchUserInfo(
   context: Pick<TenantContext, 'as' | 'client' | 'http'>,
-  accessToken: string,
+  token: AccessTokenCredential,
   expectedSub: string,
+  dpop: DpopProofs | undefined,
 ): Promise<JsonObject> {
   const { as, client, http } = context;
   let claims: JsonObject;
   try {
-    const response = await oauth.userInfoRequest(as, client, accessToken, http);
+    // A DPoP-bound token goes with a proof (RFC 9449 §7); oauth4webapi's request would send Bearer.
+    const response =
+      token.tokenType === 'DPoP' && as.userinfo_endpoint
+        ? await sendWithToken(http[oauth.customFetch] ?? fetch, dpop, {
+            url: new URL(as.userinfo_endpoint),
+            method: 'GET',
+            headers: { accept: 'application/json' },
+            accessToken: token.accessToken,
+            tokenType: 'DPoP',
+            signal: http.signal(),
+          })
+        : await oauth.userInfoRequest(as, client, token.accessToken, http);
     claims = await oauth.processUserInfoResponse(as, client, expectedSub, response);
   } catch (cause) {
     throw new OidcError(
