@@ -267,6 +267,7 @@ export function describeSharedSessions(
       }
     });
 
+    // Redeliveries back off (1 s, 2 s, 4 s, ...): on a loaded machine this takes a while.
     it('refuses with 503 a logout delivered while the store is away, and takes the tenant’s redelivery after', async () => {
       const browser = await signIn(ALICE, a);
       const earlier = (await backchannelDeliveries(deployment.tenant.url)).length;
@@ -322,6 +323,6 @@ export function describeSharedSessions(
         const profile = await whenStoreIsBack(() => browser.request(`${instance}/profile`));
         expect(profile.status).toBe(401);
       }
-    });
+    }, 60_000);
   });
 }
