@@ -8,8 +8,10 @@ export const sharedVitestConfig = defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // CI runs every package's tests at once on two cores, beside seven Redis processes and
+    // Chromium: a tenant's start or a login can take many times its usual second there.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     pool: 'forks',
   },
 });

@@ -2,7 +2,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { issueGrantTokens } from './grant-tokens.js';
 import { findApi, type TenantState } from './tenant-state.js';
-import { invalidGrant, invalidRequest, tokenError } from './token-exchange.js';
+import { invalidGrant, invalidRequest, tokenError } from './token-errors.js';
 
 /** CIBA's grant at the token endpoint (poll mode). */
 export const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';

@@ -5,7 +5,7 @@ import type { ActClaim } from './delegations.js';
 import { accessTokenBinding } from './dpop/token-binding.js';
 import type { Organization } from './organizations.js';
 import { resourceServerOf, type TenantState } from './tenant-state.js';
-import { tokenError } from './token-exchange.js';
+import { tokenError } from './token-errors.js';
 
 /** The OpenID Connect scopes a grant may be given (those of the tenant). */
 const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);

@@ -12,7 +12,8 @@ import { oidcProvider } from './oidc-provider.js';
 import { PASSKEY_ALGORITHMS } from './passkey-api.js';
 import type { PasskeySession, StoredCredential } from './passkeys.js';
 import { findApi, type TenantState } from './tenant-state.js';
-import { exchangeOrganization, tokenError } from './token-exchange.js';
+import { tokenError } from './token-errors.js';
+import { exchangeOrganization } from './token-exchange.js';
 
 /** Auth0's grant for a passkey sign-up or sign-in. */
 export const WEBAUTHN_GRANT = 'urn:okta:params:oauth:grant-type:webauthn';

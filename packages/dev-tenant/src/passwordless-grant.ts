@@ -3,7 +3,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { issueGrantTokens } from './grant-tokens.js';
 import { refusedCodeDescription } from './passwordless-codes.js';
 import { findApi, type TenantState } from './tenant-state.js';
-import { invalidRequest, tokenError } from './token-exchange.js';
+import { invalidRequest, tokenError } from './token-errors.js';
 
 /** Auth0's grant that verifies a passwordless code. */
 export const PASSWORDLESS_OTP_GRANT = 'http://auth0.com/oauth/grant-type/passwordless/otp';

@@ -7,6 +7,7 @@ import { oidcProvider } from './oidc-provider.js';
 import type { Organization } from './organizations.js';
 import { isSessionTransferAudience, SESSION_TRANSFER_TOKEN_TYPE } from './session-transfer.js';
 import { findApi, type TenantState } from './tenant-state.js';
+import { invalidGrant, invalidRequest } from './token-errors.js';
 import { findUser } from './users.js';
 import {
   verifyTenantAccessToken,
@@ -33,17 +34,6 @@ const PARAMETERS = [
 ];
 
 type Params = Record<string, string | undefined>;
-
-/** An error answered with Auth0's `{ error, error_description }` (oidc-provider's hides details). */
-export function tokenError(error: string, description: string, status = 400): Error {
-  const thrown = new (oidcProvider().errors.CustomOIDCProviderError)(error, description);
-  thrown.status = status;
-  thrown.statusCode = status;
-  return thrown;
-}
-
-export const invalidRequest = (description: string) => tokenError('invalid_request', description);
-export const invalidGrant = (description: string) => tokenError('invalid_grant', description);
 
 /** What a request asks of an exchange, its client authenticated. */
 export interface ExchangeRequest {

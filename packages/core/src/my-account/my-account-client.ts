@@ -5,7 +5,10 @@ import {
   type MyAccountValidationError,
 } from '../errors.js';
 import type { DpopProofs } from '../oidc/dpop.js';
-import { sendWithToken } from '../oidc/dpop-fetch.js';
+import { type AccessTokenCredential, sendWithToken } from '../oidc/dpop-fetch.js';
+
+export type { AccessTokenCredential };
+
 import type {
   CompleteRequest,
   CompleteResponse,
@@ -28,12 +31,6 @@ export function checkTake(take: unknown): void {
   if (take !== undefined && (typeof take !== 'number' || !Number.isInteger(take) || take < 1)) {
     throw new InvalidArgumentError('take', "The 'take' parameter must be a positive integer.");
   }
-}
-
-/** An access token and how it is presented: Bearer, or DPoP for a DPoP-bound one. */
-export interface AccessTokenCredential {
-  accessToken: string;
-  tokenType?: 'DPoP' | undefined;
 }
 
 /**

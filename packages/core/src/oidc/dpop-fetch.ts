@@ -99,6 +99,12 @@ async function checkTokenType(response: Response, proofSent: boolean, grantType?
   }
 }
 
+/** An access token and how it is presented: Bearer, or DPoP for a DPoP-bound one. */
+export interface AccessTokenCredential {
+  accessToken: string;
+  tokenType?: 'DPoP' | undefined;
+}
+
 /** What a resource request with an access token needs. */
 export interface TokenRequest {
   url: URL;

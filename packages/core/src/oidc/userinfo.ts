@@ -1,10 +1,9 @@
 import type { JsonObject } from '@gatehouse/base';
 import * as oauth from 'oauth4webapi';
 import { OidcError } from '../errors.js';
-import type { AccessTokenCredential } from '../my-account/my-account-client.js';
 import type { TenantContext } from './context.js';
 import type { DpopProofs } from './dpop.js';
-import { sendWithToken } from './dpop-fetch.js';
+import { type AccessTokenCredential, sendWithToken } from './dpop-fetch.js';
 
 /**
  * Claims userinfo may not change: who the user is, for whom and when the login was, are the

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { AccessToken, ClientCredentials, KoaContextWithOIDC } from 'oidc-provider';
 import type { DevApiConfig } from '../config.js';
 import { findApi, type TenantState } from '../tenant-state.js';
-import { tokenError } from '../token-exchange.js';
+import { tokenError } from '../token-errors.js';
 import { type DpopProof, DpopProofError, verifyDpopProof } from './proof.js';
 
 /** What a token request for an API that requires DPoP, without a proof, is answered. */
