@@ -3,7 +3,7 @@
  * runs every scenario of issue 11 against servers on 127.0.0.1, prints the table and writes the
  * JSON report (`results/latest.json`, or `results/quick.json` in quick mode).
  *
- * Options: `--quick`; `--only=api-express,session,...` to run some groups; `--out=FILE`;
+ * Options: `--quick`; `--only=api-express,session,session-fastify,...` to run some groups; `--out=FILE`;
  * `--connections=N`, `--duration=S`, `--rounds=N`, `--warmup=S` to change the load of the chosen
  * mode; `--cpu-prof=DIR` to have every server and worker write a CPU profile into DIR.
  */
@@ -50,7 +50,14 @@ const SETTINGS: Record<'quick' | 'full', Settings> = {
   },
 };
 
-const GROUPS: Group[] = ['api-express', 'api-fastify', 'session', 'raw-verify', 'memory'];
+const GROUPS: Group[] = [
+  'api-express',
+  'api-fastify',
+  'session',
+  'session-fastify',
+  'raw-verify',
+  'memory',
+];
 
 function parseArguments(argv: string[]) {
   const quick = argv.includes('--quick');
@@ -103,10 +110,13 @@ async function main(): Promise<number> {
     if (group === 'session') {
       const cluster = await benchCluster();
       try {
-        return await runSessionPage(issuer, settings.load, redisUrl, cluster.nodes);
+        return await runSessionPage(group, issuer, settings.load, redisUrl, cluster.nodes);
       } finally {
         await cluster.close();
       }
+    }
+    if (group === 'session-fastify') {
+      return runSessionPage(group, issuer, settings.load, redisUrl, []);
     }
     if (group === 'raw-verify') return runRawVerify(issuer, tokens, settings.raw);
     return runMemory(issuer, settings.memory);

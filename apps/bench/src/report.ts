@@ -3,12 +3,19 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 
 /** The scenario groups of issue 11, in the order they run and print. */
-export type Group = 'api-express' | 'api-fastify' | 'session' | 'raw-verify' | 'memory';
+export type Group =
+  | 'api-express'
+  | 'api-fastify'
+  | 'session'
+  | 'session-fastify'
+  | 'raw-verify'
+  | 'memory';
 
 export const GROUP_TITLES: Record<Group, string> = {
   'api-express': '1. Protected API route, Express 5 (valid RS256 token)',
   'api-fastify': '1. Protected API route, Fastify 5 (valid RS256 token)',
   session: '2. Page that reads the session, Express 5',
+  'session-fastify': '2. Page that reads the session, Fastify 5',
   'raw-verify': '3. Raw verification of one RS256 token, no HTTP',
   memory: '4. Memory: heap growth of one ApiClient (after forced GC)',
 };
@@ -145,6 +152,8 @@ export function formatReport(report: Report): string {
       if (unit === 'req/s') header.push('p99 ms', 'server CPU µs/req');
       const commandsColumn = rows.some((m) => m.details?.redisCommandsPerRequest !== undefined);
       if (commandsColumn) header.push('Redis round trips/req');
+      const bytesColumn = rows.some((m) => m.details?.cookieBytes !== undefined);
+      if (bytesColumn) header.push('session cookie bytes');
       if (rows.some((m) => m.role === 'ceiling')) header.push('× ceiling');
       if (limitColumn) header.push(unit === 'req/s' ? '× limit' : '× crypto.verify');
       header.push(`× ${peerLabel}`, 'check');
@@ -158,6 +167,10 @@ export function formatReport(report: Report): string {
         if (commandsColumn) {
           const perRequest = m.details?.redisCommandsPerRequest;
           cells.push(perRequest === undefined ? '—' : number(Number(perRequest), 2));
+        }
+        if (bytesColumn) {
+          const bytes = m.details?.cookieBytes;
+          cells.push(bytes === undefined ? '—' : number(Number(bytes)));
         }
         if (rows.some((r) => r.role === 'ceiling')) cells.push(ratio(m.ratios.ceiling));
         if (limitColumn) cells.push(ratio(m.ratios.limit));
