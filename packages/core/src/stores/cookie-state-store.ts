@@ -3,7 +3,17 @@ import { authCookieDefaults, serializeCookie } from '../cookies/cookie-jar.js';
 import { Sealer } from '../cookies/sealer.js';
 import { SessionTooLargeError } from '../errors.js';
 import { isSessionData, type SessionData } from '../session/model.js';
+import { decodeSession, encodeSession, expandSession, isCompactSession } from './session-format.js';
 import type { CookieStoreOptions, StateStore, StateWriteOptions } from './types.js';
+
+/**
+ * Sessions opened recently, by their sealed string: a browser sends the same cookie on every
+ * request until the session is re-sealed (at most once a minute for a rolling session), and its
+ * HMAC, decryption and head parse give the same answer each time. Only exact matches hit, so a hit
+ * is the answer unsealing would give; expiry is still checked on every read. Bounded: about 4 KB
+ * an entry.
+ */
+const RECENT_SESSIONS = 500;
 
 /** Options of {@link CookieStateStore}. */
 export interface CookieStateStoreOptions {
@@ -20,12 +30,19 @@ export interface CookieStateStoreOptions {
 /**
  * Stateless sessions: the whole session sealed into cookies, split into chunks that each stay
  * under the browser's 4 KB limit. Nothing is stored on the server.
+ *
+ * Sessions are sealed in the compact format (`session-format.ts`: a small head with the user,
+ * compressed tokens, in Iron's envelope). A cookie of the previous format (Iron's sealed JSON) is
+ * read as before and rewritten in the compact format by that same request, so an upgrade logs no
+ * one out.
  */
 export class CookieStateStore implements StateStore<CookieStoreOptions> {
   readonly #sealer: Sealer;
   readonly #name: string;
   readonly #maxChunks: number;
   readonly #cookie: ReturnType<typeof authCookieDefaults>;
+  /** Expanded bodies of recent session cookies (compact format only), oldest first. */
+  readonly #recent = new Map<string, Buffer>();
 
   constructor(options: CookieStateStoreOptions) {
     this.#sealer = new Sealer(options.secrets, 'session');
@@ -35,10 +52,36 @@ export class CookieStateStore implements StateStore<CookieStoreOptions> {
   }
 
   async get({ cookies }: CookieStoreOptions) {
-    const sealed = joinChunks(this.#name, cookies.getAll(), this.#maxChunks);
+    const sealed = joinChunks(this.#name, cookies, this.#maxChunks);
     if (!sealed) return undefined;
-    const session = await this.#sealer.unseal<SessionData>(sealed);
-    return isSessionData(session) ? session : undefined;
+    const known = this.#recent.get(sealed);
+    if (known) return this.#live(known);
+    const bytes = await this.#sealer.unsealBytes(sealed);
+    if (!bytes) return undefined;
+    if (isCompactSession(bytes)) {
+      const body = expandSession(bytes);
+      const session = body && this.#live(body);
+      if (session) this.#remember(sealed, body);
+      return session;
+    }
+    // The previous format: Iron's JSON. Read it as it always was, and rewrite it once.
+    const previous = await this.#sealer.unsealWithExpiry<SessionData>(sealed);
+    if (!previous || !isSessionData(previous.value)) return undefined;
+    await this.#write(previous.value, previous.exp, cookies);
+    return previous.value;
+  }
+
+  /** The session an expanded body holds (new objects on every call), unless it has expired. */
+  #live(body: Buffer): SessionData | undefined {
+    const decoded = decodeSession(body);
+    return decoded && decoded.exp > Date.now() / 1000 ? decoded.session : undefined;
+  }
+
+  #remember(sealed: string, bytes: Buffer): void {
+    if (this.#recent.size >= RECENT_SESSIONS) {
+      this.#recent.delete(this.#recent.keys().next().value as string);
+    }
+    this.#recent.set(sealed, bytes);
   }
 
   async set(
@@ -46,7 +89,12 @@ export class CookieStateStore implements StateStore<CookieStoreOptions> {
     { expiresAt }: StateWriteOptions,
     { cookies }: CookieStoreOptions,
   ) {
-    const sealed = await this.#sealer.seal(session, expiresAt);
+    await this.#write(session, expiresAt, cookies);
+  }
+
+  async #write(session: SessionData, expiresAt: number, cookies: CookieStoreOptions['cookies']) {
+    const bytes = encodeSession(session, expiresAt);
+    const sealed = await this.#sealer.sealBytes(bytes);
     const options = {
       ...this.#cookie,
       maxAge: Math.max(0, Math.floor(expiresAt - Date.now() / 1000)),
@@ -61,6 +109,9 @@ export class CookieStateStore implements StateStore<CookieStoreOptions> {
       if (!kept.has(stale)) cookies.delete(stale, this.#cookie);
     }
     for (const chunk of chunks) cookies.set(chunk.name, chunk.value, options);
+    // The browser sends it back on its next request.
+    const body = expandSession(bytes);
+    if (body) this.#remember(sealed, body);
   }
 
   async delete({ cookies }: CookieStoreOptions) {

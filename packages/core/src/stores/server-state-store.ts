@@ -10,6 +10,9 @@ import type {
   StateWriteOptions,
 } from './types.js';
 
+/** Session ids of recently read cookies kept (sealed string, id and expiry: under 1 KB each). */
+const RECENT_IDS = 1000;
+
 /** Options of {@link ServerStateStore}. */
 export interface ServerStateStoreOptions {
   /** App secrets (first seals, all unseal). */
@@ -32,6 +35,8 @@ export class ServerStateStore implements StateStore<CookieStoreOptions> {
   readonly #backend: SessionBackend;
   readonly #name: string;
   readonly #cookie: ReturnType<typeof authCookieDefaults>;
+  /** Ids of the session cookies read recently, by sealed string, oldest first. */
+  readonly #recent = new Map<string, { id: string; exp: number }>();
 
   constructor(options: ServerStateStoreOptions) {
     this.#sealer = new Sealer(options.secrets, 'session-id');
@@ -79,7 +84,17 @@ export class ServerStateStore implements StateStore<CookieStoreOptions> {
 
   async #id(cookies: CookieStoreOptions['cookies']): Promise<string | undefined> {
     const sealed = cookies.get(this.#name);
-    const payload = sealed ? await this.#sealer.unseal<{ id?: unknown }>(sealed) : undefined;
-    return typeof payload?.id === 'string' ? payload.id : undefined;
+    if (!sealed) return undefined;
+    // The same cookie comes back on every request: its id is remembered with the seal's expiry,
+    // which is still checked on every read.
+    const known = this.#recent.get(sealed);
+    if (known) return known.exp > Date.now() / 1000 ? known.id : undefined;
+    const opened = await this.#sealer.unsealWithExpiry<{ id?: unknown }>(sealed);
+    const id = opened?.value?.id;
+    if (typeof id !== 'string' || !opened) return undefined;
+    if (this.#recent.size >= RECENT_IDS)
+      this.#recent.delete(this.#recent.keys().next().value as string);
+    this.#recent.set(sealed, { id, exp: opened.exp });
+    return id;
   }
 }

@@ -37,9 +37,12 @@ export class Sessions<TStoreOptions> {
     const session = await this.store.get(storeOptions);
     if (!session) return {};
     const now = nowSeconds();
-    const { sessionExpiresAt: _ceiling, ...withoutCeiling } = session.internal;
     const ended =
-      sessionEndReason(enforceCeiling ? session.internal : withoutCeiling, this.lifetime, now) ??
+      sessionEndReason(
+        enforceCeiling ? session.internal : { ...session.internal, sessionExpiresAt: undefined },
+        this.lifetime,
+        now,
+      ) ??
       ((await this.revocations?.isRevoked({
         sub: session.user.sub,
         sid: session.internal.sid,
