@@ -21,6 +21,7 @@ import {
   writeReport,
 } from './report.js';
 import { EXPRESS_API, FASTIFY_API, runApiRoute } from './scenarios/api-route.js';
+import { runCookieBytes } from './scenarios/cookie-bytes.js';
 import { type MemorySettings, runMemory } from './scenarios/memory.js';
 import { type RawVerifySettings, runRawVerify } from './scenarios/raw-verify.js';
 import { runSessionPage } from './scenarios/session-page.js';
@@ -55,6 +56,7 @@ const GROUPS: Group[] = [
   'api-fastify',
   'session',
   'session-fastify',
+  'cookie-bytes',
   'raw-verify',
   'memory',
 ];
@@ -118,6 +120,7 @@ async function main(): Promise<number> {
     if (group === 'session-fastify') {
       return runSessionPage(group, issuer, settings.load, redisUrl, []);
     }
+    if (group === 'cookie-bytes') return runCookieBytes(issuer);
     if (group === 'raw-verify') return runRawVerify(issuer, tokens, settings.raw);
     return runMemory(issuer, settings.memory);
   };

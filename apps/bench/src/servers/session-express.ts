@@ -87,10 +87,27 @@ function gatehouse(store: 'cookie' | 'redis' | 'redis-cluster'): ServerFactory {
         secret,
         appBaseUrl: context.baseUrl,
         session: backend ? { store: { backend } } : undefined,
+        ...(context.loginAudience && {
+          authorizationParams: {
+            audience: context.loginAudience,
+            scope: 'openid profile email offline_access',
+          },
+        }),
       }),
     );
     app.get(SESSION_PATH, (req, res, next) => {
       req.auth.getUser().then((user) => res.json({ user: user ?? null }), next);
+    });
+    // The cookie-bytes scenario: tokens for more APIs, one after the other, into the session.
+    app.get('/bench/tokens', async (req, res, next) => {
+      try {
+        for (const audience of String(req.query.audiences ?? '').split(',')) {
+          if (audience) await req.auth.getAccessToken({ audience });
+        }
+        res.json({ ok: true });
+      } catch (error) {
+        next(error);
+      }
     });
     const close =
       client && (async () => void (await client.quit().catch(() => client.disconnect())));
@@ -118,7 +135,12 @@ export const sessionExpressOpenidConnect: ServerFactory = async (context) => {
       secret: need(context.secret, 'a secret'),
       authRequired: false,
       idpLogout: false,
-      authorizationParams: { response_type: 'code', scope: 'openid profile email' },
+      authorizationParams: {
+        response_type: 'code',
+        ...(context.loginAudience
+          ? { audience: context.loginAudience, scope: 'openid profile email offline_access' }
+          : { scope: 'openid profile email' }),
+      },
     }),
   );
   app.get(SESSION_PATH, (req, res) => {
@@ -211,6 +233,7 @@ export const sessionAuth0ServerJs: ServerFactory = async (context) => {
       client_id: tenant.clientId,
       redirect_uri: `${context.baseUrl}/callback`,
       scope: 'openid profile email offline_access',
+      ...(context.loginAudience && { audience: context.loginAudience }),
       state,
       code_challenge: createHash('sha256').update(verifier).digest('base64url'),
       code_challenge_method: 'S256',
@@ -245,7 +268,8 @@ export const sessionAuth0ServerJs: ServerFactory = async (context) => {
         refreshToken: tokens.refresh_token as string | undefined,
         tokenSets: [
           {
-            audience: 'default',
+            // What `completeInteractiveLogin` keys the login's token set by.
+            audience: context.loginAudience ?? 'default',
             accessToken: tokens.access_token as string,
             scope: tokens.scope as string | undefined,
             expiresAt: Math.floor(Date.now() / 1000) + Number(tokens.expires_in),
