@@ -15,6 +15,13 @@ import type { CookieStoreOptions, StateStore, StateWriteOptions } from './types.
  */
 const RECENT_SESSIONS = 500;
 
+/**
+ * The key of a sealed string among the recent sessions: its HMAC (the last field). A `Map` hashes
+ * every character of a string it has not seen, and each request brings a new copy of a
+ * kilobytes-long cookie; the entry keeps the whole string, and a hit must match it.
+ */
+const recentKey = (sealed: string) => sealed.slice(sealed.lastIndexOf('*') + 1);
+
 /** Options of {@link CookieStateStore}. */
 export interface CookieStateStoreOptions {
   /** App secrets (first seals, all unseal). */
@@ -42,7 +49,7 @@ export class CookieStateStore implements StateStore<CookieStoreOptions> {
   readonly #maxChunks: number;
   readonly #cookie: ReturnType<typeof authCookieDefaults>;
   /** Expanded bodies of recent session cookies (compact format only), oldest first. */
-  readonly #recent = new Map<string, Buffer>();
+  readonly #recent = new Map<string, { sealed: string; body: Buffer }>();
 
   constructor(options: CookieStateStoreOptions) {
     this.#sealer = new Sealer(options.secrets, 'session');
@@ -54,8 +61,8 @@ export class CookieStateStore implements StateStore<CookieStoreOptions> {
   async get({ cookies }: CookieStoreOptions) {
     const sealed = joinChunks(this.#name, cookies, this.#maxChunks);
     if (!sealed) return undefined;
-    const known = this.#recent.get(sealed);
-    if (known) return this.#live(known);
+    const known = this.#recent.get(recentKey(sealed));
+    if (known?.sealed === sealed) return this.#live(known.body);
     const bytes = await this.#sealer.unsealBytes(sealed);
     if (!bytes) return undefined;
     if (isCompactSession(bytes)) {
@@ -77,11 +84,11 @@ export class CookieStateStore implements StateStore<CookieStoreOptions> {
     return decoded && decoded.exp > Date.now() / 1000 ? decoded.session : undefined;
   }
 
-  #remember(sealed: string, bytes: Buffer): void {
+  #remember(sealed: string, body: Buffer): void {
     if (this.#recent.size >= RECENT_SESSIONS) {
       this.#recent.delete(this.#recent.keys().next().value as string);
     }
-    this.#recent.set(sealed, bytes);
+    this.#recent.set(recentKey(sealed), { sealed, body });
   }
 
   async set(
