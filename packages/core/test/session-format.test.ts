@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Sealer } from '../src/cookies/sealer.js';
-import { ServerClient } from '../src/index.js';
+import { MemoryBackend, ServerClient, ServerStateStore } from '../src/index.js';
 import type { SessionData } from '../src/session/model.js';
 import { decodeSession, encodeSession, expandSession } from '../src/stores/session-format.js';
 import { MemoryCookieJar } from './support/memory-jar.js';
@@ -75,6 +75,85 @@ describe('a session cookie of the previous format', () => {
     const flipped = value.slice(0, 100) + (value[100] === 'a' ? 'b' : 'a') + value.slice(101);
     const jar = jarWith({ ...FIXTURE.cookies, [name]: flipped });
     expect(await client().getUser({ storeOptions: { cookies: jar } })).toBeUndefined();
+  });
+});
+
+describe('a rolling session whose client keeps sending the same cookie', () => {
+  it('is re-sealed at most once a minute: in between, the same new cookie is sent again', async () => {
+    const at = (seconds: number) => vi.setSystemTime((FIXTURE.sealedAt + seconds) * 1000);
+    vi.useFakeTimers({ toFake: ['Date'], now: FIXTURE.sealedAt * 1000 });
+    const app = client();
+    const readWith = async (cookie: string) => {
+      const jar = new MemoryCookieJar();
+      jar.set('gatehouse.session', cookie);
+      const session = await app.getSession({ storeOptions: { cookies: jar } });
+      return { session, cookie: jar.get('gatehouse.session') as string };
+    };
+    at(60);
+    const upgraded = jarWith(FIXTURE.cookies);
+    await app.getUser({ storeOptions: { cookies: upgraded } });
+    const old = upgraded.get('gatehouse.session') as string;
+
+    at(200);
+    const first = await readWith(old);
+    expect(first.cookie).not.toBe(old);
+    at(230);
+    const second = await readWith(old);
+    expect(second.cookie).toBe(first.cookie);
+    expect(second.session?.expiresAt).toBe(first.session?.expiresAt);
+    at(261);
+    const third = await readWith(old);
+    expect(third.cookie).not.toBe(first.cookie);
+    expect(third.session?.expiresAt).toBe((first.session?.expiresAt as number) + 61);
+  });
+});
+
+describe('a server-side rolling session whose client keeps sending the same cookie', () => {
+  it('is written to the backend at most once a minute, however often it is read', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: FIXTURE.sealedAt * 1000 });
+    // The real in-memory backend, counting its writes (to see the touches, not to fake them).
+    const backend = new MemoryBackend();
+    let writes = 0;
+    const set = backend.set.bind(backend);
+    backend.set = (...args) => {
+      writes++;
+      return set(...args);
+    };
+    const app = new ServerClient({
+      domain: 'https://tenant.example.com',
+      clientId: 'demo-web',
+      clientSecret: 'unused',
+      secret: FIXTURE.secret,
+      stateStore: new ServerStateStore({ secrets: [FIXTURE.secret], secure: false, backend }),
+    });
+    // A session of the fixture's user, stored as a login would.
+    const upgraded = jarWith(FIXTURE.cookies);
+    const cookieStore = await client().getSession({ storeOptions: { cookies: upgraded } });
+    expect(cookieStore).toBeDefined();
+    const session = JSON.parse(JSON.stringify(cookieStore));
+    const { createdAt } = session;
+    const jar = new MemoryCookieJar();
+    await new ServerStateStore({ secrets: [FIXTURE.secret], secure: false, backend }).set(
+      {
+        ...session,
+        internal: { sid: 's1', createdAt, updatedAt: createdAt },
+      },
+      { expiresAt: createdAt + 3600, rotateId: true },
+      { cookies: jar },
+    );
+    const cookie = jar.get('gatehouse.sid') as string;
+    writes = 0;
+    const read = async (seconds: number) => {
+      vi.setSystemTime((createdAt + seconds) * 1000);
+      const each = new MemoryCookieJar();
+      each.set('gatehouse.sid', cookie);
+      return (await app.getSession({ storeOptions: { cookies: each } }))?.expiresAt;
+    };
+    const first = await read(100);
+    for (const seconds of [110, 130, 159]) expect(await read(seconds)).toBe(first);
+    expect(writes).toBe(1);
+    expect(await read(161)).toBe((first as number) + 61);
+    expect(writes).toBe(2);
   });
 });
 

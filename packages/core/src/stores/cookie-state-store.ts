@@ -2,6 +2,7 @@ import { chunkValue, cookieNamesOf, joinChunks } from '../cookies/chunking.js';
 import { authCookieDefaults, serializeCookie } from '../cookies/cookie-jar.js';
 import { Sealer } from '../cookies/sealer.js';
 import { SessionTooLargeError } from '../errors.js';
+import { TOUCH_INTERVAL_SECONDS } from '../session/lifetime.js';
 import { isSessionData, type SessionData } from '../session/model.js';
 import { decodeSession, encodeSession, expandSession, isCompactSession } from './session-format.js';
 import type { CookieStoreOptions, StateStore, StateWriteOptions } from './types.js';
@@ -50,6 +51,13 @@ export class CookieStateStore implements StateStore<CookieStoreOptions> {
   readonly #cookie: ReturnType<typeof authCookieDefaults>;
   /** Expanded bodies of recent session cookies (compact format only), oldest first. */
   readonly #recent = new Map<string, { sealed: string; body: Buffer }>();
+  /** Which cookie each session this store returned was read from (for touches). */
+  readonly #sources = new WeakMap<SessionData, string>();
+  /** The last touch written for a cookie: re-sent while it is recent enough. */
+  readonly #touches = new Map<
+    string,
+    { source: string; sealed: string; updatedAt: number; expiresAt: number }
+  >();
 
   constructor(options: CookieStateStoreOptions) {
     this.#sealer = new Sealer(options.secrets, 'session');
@@ -62,14 +70,14 @@ export class CookieStateStore implements StateStore<CookieStoreOptions> {
     const sealed = joinChunks(this.#name, cookies, this.#maxChunks);
     if (!sealed) return undefined;
     const known = this.#recent.get(recentKey(sealed));
-    if (known?.sealed === sealed) return this.#live(known.body);
+    if (known?.sealed === sealed) return this.#from(sealed, this.#live(known.body));
     const bytes = await this.#sealer.unsealBytes(sealed);
     if (!bytes) return undefined;
     if (isCompactSession(bytes)) {
       const body = expandSession(bytes);
       const session = body && this.#live(body);
       if (session) this.#remember(sealed, body);
-      return session;
+      return this.#from(sealed, session);
     }
     // The previous format: Iron's JSON. Read it as it always was, and rewrite it once.
     const previous = await this.#sealer.unsealWithExpiry<SessionData>(sealed);
@@ -91,17 +99,52 @@ export class CookieStateStore implements StateStore<CookieStoreOptions> {
     this.#recent.set(recentKey(sealed), { sealed, body });
   }
 
-  async set(
-    session: SessionData,
-    { expiresAt }: StateWriteOptions,
-    { cookies }: CookieStoreOptions,
-  ) {
-    await this.#write(session, expiresAt, cookies);
+  #from(sealed: string, session: SessionData | undefined): SessionData | undefined {
+    if (session) this.#sources.set(session, sealed);
+    return session;
   }
 
-  async #write(session: SessionData, expiresAt: number, cookies: CookieStoreOptions['cookies']) {
+  async set(
+    session: SessionData,
+    { expiresAt, touch }: StateWriteOptions,
+    { cookies }: CookieStoreOptions,
+  ) {
+    const source = touch ? this.#sources.get(session) : undefined;
+    if (!source) return void (await this.#write(session, expiresAt, cookies));
+    // A touch of a cookie already touched less than the interval ago (its client kept sending
+    // the old one): the same cookie again, not a new seal per request.
+    const key = recentKey(source);
+    const last = this.#touches.get(key);
+    if (
+      last?.source === source &&
+      session.internal.updatedAt - last.updatedAt < TOUCH_INTERVAL_SECONDS
+    ) {
+      session.internal.updatedAt = last.updatedAt;
+      return this.#setCookies(last.sealed, last.expiresAt, cookies);
+    }
+    const sealed = await this.#write(session, expiresAt, cookies);
+    if (this.#touches.size >= RECENT_SESSIONS) {
+      this.#touches.delete(this.#touches.keys().next().value as string);
+    }
+    this.#touches.set(key, { source, sealed, updatedAt: session.internal.updatedAt, expiresAt });
+  }
+
+  async #write(
+    session: SessionData,
+    expiresAt: number,
+    cookies: CookieStoreOptions['cookies'],
+  ): Promise<string> {
     const bytes = encodeSession(session, expiresAt);
     const sealed = await this.#sealer.sealBytes(bytes);
+    this.#setCookies(sealed, expiresAt, cookies);
+    // The browser sends it back on its next request.
+    const body = expandSession(bytes);
+    if (body) this.#remember(sealed, body);
+    return sealed;
+  }
+
+  /** Writes a sealed session into the jar: its chunks, and deletes of stale ones. */
+  #setCookies(sealed: string, expiresAt: number, cookies: CookieStoreOptions['cookies']): void {
     const options = {
       ...this.#cookie,
       maxAge: Math.max(0, Math.floor(expiresAt - Date.now() / 1000)),
@@ -116,9 +159,6 @@ export class CookieStateStore implements StateStore<CookieStoreOptions> {
       if (!kept.has(stale)) cookies.delete(stale, this.#cookie);
     }
     for (const chunk of chunks) cookies.set(chunk.name, chunk.value, options);
-    // The browser sends it back on its next request.
-    const body = expandSession(bytes);
-    if (body) this.#remember(sealed, body);
   }
 
   async delete({ cookies }: CookieStoreOptions) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { authCookieDefaults } from '../cookies/cookie-jar.js';
 import { Sealer } from '../cookies/sealer.js';
+import { TOUCH_INTERVAL_SECONDS } from '../session/lifetime.js';
 import { isSessionData } from '../session/model.js';
 import type {
   CookieStoreOptions,
@@ -37,6 +38,8 @@ export class ServerStateStore implements StateStore<CookieStoreOptions> {
   readonly #cookie: ReturnType<typeof authCookieDefaults>;
   /** Ids of the session cookies read recently, by sealed string, oldest first. */
   readonly #recent = new Map<string, { id: string; exp: number }>();
+  /** The last touch written per session id: its cookie, re-sent while it is recent enough. */
+  readonly #touches = new Map<string, { sealed: string; updatedAt: number; expiresAt: number }>();
 
   constructor(options: ServerStateStoreOptions) {
     this.#sealer = new Sealer(options.secrets, 'session-id');
@@ -64,12 +67,34 @@ export class ServerStateStore implements StateStore<CookieStoreOptions> {
       id = undefined;
     }
     id ??= randomBytes(32).toString('base64url');
+    // A touch of a session touched less than the interval ago (its client kept the old cookie):
+    // the stored session and its TTL were extended then; the same cookie goes out again.
+    const last = options.touch ? this.#touches.get(id) : undefined;
+    if (last && session.internal.updatedAt - last.updatedAt < TOUCH_INTERVAL_SECONDS) {
+      session.internal.updatedAt = last.updatedAt;
+      cookies.set(this.#name, last.sealed, {
+        ...this.#cookie,
+        maxAge: Math.max(1, Math.ceil(last.expiresAt - Date.now() / 1000)),
+      });
+      return;
+    }
     const ttl = Math.max(1, Math.ceil(options.expiresAt - Date.now() / 1000));
     await this.#backend.set(id, session, ttl);
-    cookies.set(this.#name, await this.#sealer.seal({ id }, options.expiresAt), {
-      ...this.#cookie,
-      maxAge: ttl,
-    });
+    const sealed = await this.#sealer.seal({ id }, options.expiresAt);
+    cookies.set(this.#name, sealed, { ...this.#cookie, maxAge: ttl });
+    if (options.touch) {
+      if (this.#touches.size >= RECENT_IDS) {
+        this.#touches.delete(this.#touches.keys().next().value as string);
+      }
+      this.#touches.set(id, {
+        sealed,
+        updatedAt: session.internal.updatedAt,
+        expiresAt: options.expiresAt,
+      });
+    } else {
+      // Any other write (a refresh, a login) is newer than the last touch.
+      this.#touches.delete(id);
+    }
   }
 
   async delete({ cookies }: CookieStoreOptions) {

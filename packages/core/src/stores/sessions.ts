@@ -57,7 +57,7 @@ export class Sessions<TStoreOptions> {
     }
     if (shouldTouch(session.internal, this.lifetime, now)) {
       session.internal.updatedAt = now;
-      await this.save(session, storeOptions);
+      await this.save(session, storeOptions, { touch: true });
     }
     return { session };
   }
@@ -76,11 +76,15 @@ export class Sessions<TStoreOptions> {
   save(
     session: SessionData,
     storeOptions: TStoreOptions,
-    { rotateId = false } = {},
+    { rotateId = false, touch = false } = {},
   ): Promise<void> {
     return this.store.set(
       session,
-      { expiresAt: sessionEndsAt(session.internal, this.lifetime), rotateId },
+      {
+        expiresAt: sessionEndsAt(session.internal, this.lifetime),
+        rotateId,
+        ...(touch && { touch }),
+      },
       storeOptions,
     );
   }
