@@ -14,4 +14,7 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // Peers pinned as devDependencies: loaded from node_modules as they are, never bundled (their
+  // CommonJS `require`s do not survive an ESM bundle).
+  external: ['@auth0/auth0-server-js', '@fastify/secure-session', 'cookie'],
 });

@@ -3,7 +3,7 @@
  * runs every scenario of issue 11 against servers on 127.0.0.1, prints the table and writes the
  * JSON report (`results/latest.json`, or `results/quick.json` in quick mode).
  *
- * Options: `--quick`; `--only=api-express,session,...` to run some groups; `--out=FILE`;
+ * Options: `--quick`; `--only=api-express,session,session-fastify,...` to run some groups; `--out=FILE`;
  * `--connections=N`, `--duration=S`, `--rounds=N`, `--warmup=S` to change the load of the chosen
  * mode; `--cpu-prof=DIR` to have every server and worker write a CPU profile into DIR.
  */
@@ -21,6 +21,7 @@ import {
   writeReport,
 } from './report.js';
 import { EXPRESS_API, FASTIFY_API, runApiRoute } from './scenarios/api-route.js';
+import { runCookieBytes } from './scenarios/cookie-bytes.js';
 import { type MemorySettings, runMemory } from './scenarios/memory.js';
 import { type RawVerifySettings, runRawVerify } from './scenarios/raw-verify.js';
 import { runSessionPage } from './scenarios/session-page.js';
@@ -50,7 +51,15 @@ const SETTINGS: Record<'quick' | 'full', Settings> = {
   },
 };
 
-const GROUPS: Group[] = ['api-express', 'api-fastify', 'session', 'raw-verify', 'memory'];
+const GROUPS: Group[] = [
+  'api-express',
+  'api-fastify',
+  'session',
+  'session-fastify',
+  'cookie-bytes',
+  'raw-verify',
+  'memory',
+];
 
 function parseArguments(argv: string[]) {
   const quick = argv.includes('--quick');
@@ -103,11 +112,15 @@ async function main(): Promise<number> {
     if (group === 'session') {
       const cluster = await benchCluster();
       try {
-        return await runSessionPage(issuer, settings.load, redisUrl, cluster.nodes);
+        return await runSessionPage(group, issuer, settings.load, redisUrl, cluster.nodes);
       } finally {
         await cluster.close();
       }
     }
+    if (group === 'session-fastify') {
+      return runSessionPage(group, issuer, settings.load, redisUrl, []);
+    }
+    if (group === 'cookie-bytes') return runCookieBytes(issuer);
     if (group === 'raw-verify') return runRawVerify(issuer, tokens, settings.raw);
     return runMemory(issuer, settings.memory);
   };

@@ -3,12 +3,22 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 
 /** The scenario groups of issue 11, in the order they run and print. */
-export type Group = 'api-express' | 'api-fastify' | 'session' | 'raw-verify' | 'memory';
+export type Group =
+  | 'api-express'
+  | 'api-fastify'
+  | 'session'
+  | 'session-fastify'
+  | 'cookie-bytes'
+  | 'raw-verify'
+  | 'memory';
 
 export const GROUP_TITLES: Record<Group, string> = {
   'api-express': '1. Protected API route, Express 5 (valid RS256 token)',
   'api-fastify': '1. Protected API route, Fastify 5 (valid RS256 token)',
   session: '2. Page that reads the session, Express 5',
+  'session-fastify': '2. Page that reads the session, Fastify 5',
+  'cookie-bytes':
+    '2b. Session cookie bytes after a real login, by APIs with a token in the session',
   'raw-verify': '3. Raw verification of one RS256 token, no HTTP',
   memory: '4. Memory: heap growth of one ApiClient (after forced GC)',
 };
@@ -26,7 +36,7 @@ export interface Measurement {
   id: string;
   label: string;
   role: Role;
-  unit: 'req/s' | 'ops/s' | 'MB';
+  unit: 'req/s' | 'ops/s' | 'MB' | 'B';
   /** `ok`: checked and timed; `failed`: a correctness check failed, so it has no figure. */
   status: 'ok' | 'failed';
   /** Why it failed. */
@@ -94,7 +104,7 @@ export function computeRatios(measurements: Measurement[]): void {
   const reference = (group: Group, role: Role) =>
     measurements.find((m) => m.group === group && m.role === role && m.status === 'ok')?.median;
   for (const m of measurements) {
-    if (m.status !== 'ok' || m.median === undefined || m.unit === 'MB') continue;
+    if (m.status !== 'ok' || m.median === undefined || m.unit === 'MB' || m.unit === 'B') continue;
     const ceiling = reference(m.group, 'ceiling');
     const limit = reference(m.group, 'limit');
     const peer = reference(m.group, 'peer');
@@ -122,7 +132,16 @@ export function formatReport(report: Report): string {
   for (const group of groups) {
     const rows = report.measurements.filter((m) => m.group === group);
     lines.push(`### ${GROUP_TITLES[group]}`, '');
-    if (group === 'memory') {
+    if (group === 'cookie-bytes') {
+      lines.push(
+        '| session | Cookie header bytes | cookies (chunks) | check |',
+        '|---|--:|--:|---|',
+      );
+      for (const m of rows) {
+        const bytes = m.status === 'ok' ? number(m.median) : `**${m.status}**`;
+        lines.push(`| ${m.label} | ${bytes} | ${m.details?.chunks ?? '—'} | ${checkCell(m)} |`);
+      }
+    } else if (group === 'memory') {
       lines.push(
         '| scenario | heap growth | first half | second half (cache full) | held / bound | check |',
         '|---|--:|--:|--:|--:|---|',
@@ -145,6 +164,8 @@ export function formatReport(report: Report): string {
       if (unit === 'req/s') header.push('p99 ms', 'server CPU µs/req');
       const commandsColumn = rows.some((m) => m.details?.redisCommandsPerRequest !== undefined);
       if (commandsColumn) header.push('Redis round trips/req');
+      const bytesColumn = rows.some((m) => m.details?.cookieBytes !== undefined);
+      if (bytesColumn) header.push('session cookie bytes');
       if (rows.some((m) => m.role === 'ceiling')) header.push('× ceiling');
       if (limitColumn) header.push(unit === 'req/s' ? '× limit' : '× crypto.verify');
       header.push(`× ${peerLabel}`, 'check');
@@ -158,6 +179,10 @@ export function formatReport(report: Report): string {
         if (commandsColumn) {
           const perRequest = m.details?.redisCommandsPerRequest;
           cells.push(perRequest === undefined ? '—' : number(Number(perRequest), 2));
+        }
+        if (bytesColumn) {
+          const bytes = m.details?.cookieBytes;
+          cells.push(bytes === undefined ? '—' : number(Number(bytes)));
         }
         if (rows.some((r) => r.role === 'ceiling')) cells.push(ratio(m.ratios.ceiling));
         if (limitColumn) cells.push(ratio(m.ratios.limit));

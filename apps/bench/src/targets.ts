@@ -95,11 +95,55 @@ export function evaluateTargets(measurements: Measurement[]): Target[] {
       1.3,
     ),
   );
-  for (const id of ['session-gatehouse-redis', 'session-gatehouse-redis-cluster']) {
+  // Issue 27: session pages near the bare page, on both frameworks.
+  for (const [framework, prefix, bare] of [
+    ['Express', 'session-gatehouse', 'session-express-bare'],
+    ['Fastify', 'session-fastify-gatehouse', 'session-fastify-bare'],
+  ] as const) {
+    targets.push(
+      atLeast(
+        `${prefix}-cookie-vs-bare`,
+        `Session page, ${framework}: Gatehouse cookie session ÷ bare ${framework}`,
+        ratio(`${prefix}-cookie`, bare),
+        0.8,
+      ),
+      atLeast(
+        `${prefix}-redis-vs-bare`,
+        `Session page, ${framework}: Gatehouse Redis session ÷ bare ${framework}`,
+        ratio(`${prefix}-redis`, bare),
+        0.7,
+      ),
+    );
+  }
+  const bytesRatio = ratio(
+    'bytes-session-gatehouse-cookie-1',
+    'bytes-session-express-openid-connect-1',
+  );
+  targets.push({
+    id: 'cookie-bytes-vs-eoc',
+    description:
+      'Cookie bytes, login with one API token: Gatehouse ÷ express-openid-connect (same tokens)',
+    value: bytesRatio,
+    goal: '≤ 0.80',
+    holds: bytesRatio === undefined ? null : bytesRatio <= 0.8,
+  });
+  const threeApis = byId('bytes-session-gatehouse-cookie-3')?.details?.chunks;
+  targets.push({
+    id: 'cookie-chunks-three-apis',
+    description: 'Cookie chunks, Gatehouse with tokens for three APIs',
+    value: threeApis === undefined ? undefined : Number(threeApis),
+    goal: '≤ 2',
+    holds: threeApis === undefined ? null : Number(threeApis) <= 2,
+  });
+  for (const id of [
+    'session-gatehouse-redis',
+    'session-gatehouse-redis-cluster',
+    'session-fastify-gatehouse-redis',
+  ]) {
     const value = byId(id)?.details?.redisCommandsPerRequest;
     targets.push({
       id: `${id}-round-trips`,
-      description: `Session page: Redis round trips per request, ${id.endsWith('cluster') ? 'Redis Cluster' : 'single Redis'}`,
+      description: `Session page${id.includes('fastify') ? ', Fastify' : ''}: Redis round trips per request, ${id.endsWith('cluster') ? 'Redis Cluster' : 'single Redis'}`,
       value: value === undefined ? undefined : Number(value),
       goal: '= 1.00',
       holds: value === undefined ? null : Number(value) === 1,

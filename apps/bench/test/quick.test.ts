@@ -90,6 +90,16 @@ describe('pnpm bench --quick', () => {
         'session-gatehouse-redis',
         'session-gatehouse-redis-cluster',
         'session-express-openid-connect',
+        'session-auth0-server-js',
+        'session-fastify-bare',
+        'session-fastify-gatehouse-cookie',
+        'session-fastify-gatehouse-redis',
+        'session-fastify-secure-session',
+        'bytes-session-gatehouse-cookie-1',
+        'bytes-session-gatehouse-cookie-3',
+        'bytes-session-gatehouse-cookie-10',
+        'bytes-session-express-openid-connect-1',
+        'bytes-session-auth0-server-js-1',
         'raw-crypto',
         'raw-gatehouse',
         'raw-gatehouse-cached',
@@ -104,6 +114,12 @@ describe('pnpm bench --quick', () => {
     for (const m of report.measurements) {
       expect(m.median, m.id).toBeTypeOf('number');
       if (m.unit !== 'MB') expect(m.median, m.id).toBeGreaterThan(0);
+    }
+    // Every session page reports the bytes of the session cookie its browser sends.
+    for (const m of report.measurements.filter((candidate) =>
+      candidate.group.startsWith('session'),
+    )) {
+      if (!m.id.endsWith('-bare')) expect(m.details?.cookieBytes, m.id).toBeTypeOf('number');
     }
   });
 
@@ -140,6 +156,10 @@ describe('pnpm bench --quick', () => {
       'session-gatehouse-redis',
       'session-gatehouse-redis-cluster',
       'session-express-openid-connect',
+      'session-auth0-server-js',
+      'session-fastify-gatehouse-cookie',
+      'session-fastify-gatehouse-redis',
+      'session-fastify-secure-session',
     ]) {
       expect(byId(id).checks, id).toEqual([
         'page shows the user of the session',
@@ -150,7 +170,11 @@ describe('pnpm bench --quick', () => {
   });
 
   it('reads a Redis session in one round trip, on a single Redis and on a cluster', () => {
-    for (const id of ['session-gatehouse-redis', 'session-gatehouse-redis-cluster']) {
+    for (const id of [
+      'session-gatehouse-redis',
+      'session-gatehouse-redis-cluster',
+      'session-fastify-gatehouse-redis',
+    ]) {
       expect(byId(id).details?.redisCommandsPerRequest, id).toBe(1);
     }
   });
@@ -186,8 +210,15 @@ describe('pnpm bench --quick', () => {
       'session-cookie-vs-eoc',
       'session-redis-vs-eoc',
       'session-redis-cluster-vs-eoc',
+      'session-gatehouse-cookie-vs-bare',
+      'session-gatehouse-redis-vs-bare',
+      'session-fastify-gatehouse-cookie-vs-bare',
+      'session-fastify-gatehouse-redis-vs-bare',
+      'cookie-bytes-vs-eoc',
+      'cookie-chunks-three-apis',
       'session-gatehouse-redis-round-trips',
       'session-gatehouse-redis-cluster-round-trips',
+      'session-fastify-gatehouse-redis-round-trips',
       'memory-distinct-tokens',
       'memory-random-kids',
     ]);

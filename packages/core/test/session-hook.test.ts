@@ -40,7 +40,9 @@ describe('beforeSessionSaved', () => {
       expect(session.user.sub).toBe('auth0|alice');
       expect(session.user).not.toHaveProperty('nickname');
       expect((await plain.session()).user).toHaveProperty('nickname');
-      expect(shaped.cookieBytes()).toBeLessThan(plain.cookieBytes());
+      // The compact format deflates the user with the ID token, which repeats the dropped claims:
+      // dropping them saves little now, but never costs bytes (AES pads to 16-byte blocks).
+      expect(shaped.cookieBytes()).toBeLessThanOrEqual(plain.cookieBytes());
     } finally {
       await plain.app.close();
       await shaped.app.close();

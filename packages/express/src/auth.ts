@@ -6,6 +6,18 @@ import { attach, reply, toWebRequest } from './glue.js';
 export interface AuthOptions extends WebAuthOptions {}
 
 /**
+ * Whether a request path could match one of the routes' paths, as Express's router matches them
+ * (case-insensitive, a trailing slash allowed). Errs towards yes: with any path that is a pattern
+ * rather than plain text, every request could be a route.
+ */
+function routeFilter(paths: readonly string[]): (path: string) => boolean {
+  if (paths.some((path) => /[:*{}()?+[\]\\]/.test(path))) return () => true;
+  const normalize = (path: string) => path.replace(/\/+$/, '').toLowerCase();
+  const known = new Set(paths.map(normalize));
+  return (path) => known.has(normalize(path));
+}
+
+/**
  * Auth0 for an Express app: mounts the login, callback, logout, back-channel logout and connect
  * routes, and attaches `req.auth` to every request. Options default to the environment
  * (`AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`, `AUTH0_SECRET`, `APP_BASE_URL`,
@@ -23,12 +35,15 @@ export function auth(options: AuthOptions = {}): Router {
   const form = express.urlencoded({ extended: false, limit: '16kb' });
   const json = express.json({ limit: '64kb' });
 
+  const mayBeRoute = routeFilter(web.routes.map((route) => route.path));
   router.use((req, res, next) => {
     attach(web, req, res);
-    if (!web.options.attemptSilentLogin) return next();
+    // A page of the app leaves the router at once, instead of being matched against every route.
+    const leave = mayBeRoute(req.path) ? undefined : 'router';
+    if (!web.options.attemptSilentLogin) return next(leave);
     web
       .silentLogin(toWebRequest(web, req, res))
-      .then((outcome) => (outcome ? reply(web, outcome, res, next) : next()), next);
+      .then((outcome) => (outcome ? reply(web, outcome, res, next) : next(leave)), next);
   });
   for (const route of web.routes) {
     const handler: RequestHandler = (req, res, next) => {

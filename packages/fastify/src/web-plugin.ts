@@ -92,11 +92,13 @@ const plugin: FastifyPluginAsync<GatehouseOptions> = async (fastify, options) =>
   if (!fastify.hasReplyDecorator('setCookie')) await fastify.register(fastifyCookie);
 
   fastify.decorateRequest('auth', null as never);
-  fastify.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: no promise per request for a few assignments.
+  fastify.addHook('onRequest', (request, reply, done) => {
     request.auth = web.bind(FastifyCookieJar.for(request, reply), {
       target: request.url,
       headers: request.headers,
     });
+    done();
   });
 
   const silent: preHandlerAsyncHookHandler = async (request, reply) => {

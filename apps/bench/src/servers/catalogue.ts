@@ -25,6 +25,15 @@ export const SERVERS = {
     (await import('./session-express.js')).sessionGatehouseRedisCluster,
   'session-express-openid-connect': async () =>
     (await import('./session-express.js')).sessionExpressOpenidConnect,
+  'session-auth0-server-js': async () =>
+    (await import('./session-express.js')).sessionAuth0ServerJs,
+  'session-fastify-bare': async () => (await import('./session-fastify.js')).sessionFastifyBare,
+  'session-fastify-gatehouse-cookie': async () =>
+    (await import('./session-fastify.js')).sessionFastifyGatehouseCookie,
+  'session-fastify-gatehouse-redis': async () =>
+    (await import('./session-fastify.js')).sessionFastifyGatehouseRedis,
+  'session-fastify-secure-session': async () =>
+    (await import('./session-fastify.js')).sessionFastifySecureSession,
 } satisfies Record<string, () => Promise<ServerFactory>>;
 
 export type ServerName = keyof typeof SERVERS;

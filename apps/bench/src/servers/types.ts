@@ -25,6 +25,11 @@ export interface ServerContext {
   redisClusterNodes?: string[];
   /** Secret for session sealing (≥ 32 characters), the same for every session library. */
   secret?: string;
+  /**
+   * The cookie-bytes scenario: log in for this API (with `offline_access`), so that the session
+   * holds an access token for it and a refresh token.
+   */
+  loginAudience?: string;
 }
 
 /** A built server: its request listener, and what to release on stop. */

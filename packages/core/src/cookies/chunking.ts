@@ -43,7 +43,7 @@ export function chunkValue(
  */
 export function joinChunks(
   name: string,
-  cookies: ReadonlyMap<string, string>,
+  cookies: { get(name: string): string | undefined },
   maxChunks: number,
 ): string | undefined {
   const whole = cookies.get(name);

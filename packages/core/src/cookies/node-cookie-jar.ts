@@ -21,15 +21,14 @@ const jars = new WeakMap<IncomingMessage, NodeCookieJar>();
  * });
  */
 export class NodeCookieJar implements CookieJar {
-  readonly #cookies: Map<string, string>;
+  /** Parsed on first use: a request that never reads a cookie pays nothing. */
+  #cookies: Map<string, string> | undefined;
   readonly #written = new Map<string, string>();
 
   private constructor(
-    req: IncomingMessage,
+    private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
-  ) {
-    this.#cookies = parseCookieHeader(req.headers.cookie);
-  }
+  ) {}
 
   /** The jar of this request; the same instance for every call within the request. */
   static for(req: IncomingMessage, res: ServerResponse): NodeCookieJar {
@@ -42,20 +41,25 @@ export class NodeCookieJar implements CookieJar {
   }
 
   get(name: string): string | undefined {
-    return this.#cookies.get(name);
+    return this.#read().get(name);
   }
 
   getAll(): ReadonlyMap<string, string> {
+    return this.#read();
+  }
+
+  #read(): Map<string, string> {
+    this.#cookies ??= parseCookieHeader(this.req.headers.cookie);
     return this.#cookies;
   }
 
   set(name: string, value: string, options: CookieOptions): void {
-    this.#cookies.set(name, value);
+    this.#read().set(name, value);
     this.#write(name, serializeCookie(name, value, options));
   }
 
   delete(name: string, options: CookieOptions): void {
-    this.#cookies.delete(name);
+    this.#read().delete(name);
     this.#write(name, serializeCookie(name, '', { ...options, maxAge: 0 }));
   }
 

@@ -1,4 +1,4 @@
-import { createHash, hkdfSync } from 'node:crypto';
+import { createDecipheriv, createHash, hkdfSync, timingSafeEqual } from 'node:crypto';
 import * as Iron from '@hapi/iron';
 
 /**
@@ -88,11 +88,66 @@ export class Sealer {
 
   /** The sealed value, or undefined when it is not ours, was altered, or has expired. */
   async unseal<T>(sealed: string, now = Date.now() / 1000): Promise<T | undefined> {
+    return (await this.unsealWithExpiry<T>(sealed, now))?.value;
+  }
+
+  /** As {@link Sealer.unseal}, with the expiry the value was sealed with. */
+  async unsealWithExpiry<T>(
+    sealed: string,
+    now = Date.now() / 1000,
+  ): Promise<{ value: T; exp: number } | undefined> {
     if (sealed.length > 64 * 1024 || !isCanonicalSeal(sealed, this.#byId)) return undefined;
     try {
       const payload = (await Iron.unseal(sealed, this.#byId, IRON_OPTIONS)) as SealedPayload;
       if (typeof payload?.exp !== 'number' || payload.exp <= now) return undefined;
-      return payload.value as T;
+      return { value: payload.value as T, exp: payload.exp };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Seals bytes in Iron's own format (`Fe26.2`, AES-256-CBC then HMAC-SHA256 over the same fields,
+   * the same purpose keys), for values that carry their own encoding (the compact session
+   * format): Iron's `seal` would first turn them into JSON, and a binary value into base64 inside
+   * JSON, a third more bytes before its own base64url. Expiry belongs inside `bytes`.
+   */
+  async sealBytes(bytes: Uint8Array): Promise<string> {
+    const { encrypted, key } = await Iron.encrypt(
+      this.#current.encryption,
+      IRON_OPTIONS.encryption,
+      bytes as unknown as string, // Iron passes it to `cipher.update`, which takes bytes as they are.
+    );
+    const base = `${Iron.macPrefix}*${this.#current.id}**${key.iv.toString('base64url')}*${encrypted.toString('base64url')}*`;
+    const mac = await Iron.hmacWithPassword(this.#current.integrity, IRON_OPTIONS.integrity, base);
+    return `${base}**${mac.digest}`;
+  }
+
+  /**
+   * The bytes {@link Sealer.sealBytes} sealed, or undefined when the seal is not ours or was
+   * altered. Also opens seals of {@link Sealer.seal} (their bytes are Iron's JSON text): callers
+   * tell the two apart by the first byte.
+   */
+  async unsealBytes(sealed: string): Promise<Buffer | undefined> {
+    if (sealed.length > 64 * 1024 || !isCanonicalSeal(sealed, this.#byId)) return undefined;
+    const [, id, , iv, encrypted, , , mac] = sealed.split('*') as string[];
+    const key = this.#byId[id as string] as PurposeKey;
+    const base = sealed.slice(0, sealed.length - (mac as string).length - 2);
+    const expected = await Iron.hmacWithPassword(key.integrity, IRON_OPTIONS.integrity, base);
+    const given = Buffer.from(mac as string);
+    const computed = Buffer.from(expected.digest);
+    if (given.length !== computed.length || !timingSafeEqual(given, computed)) return undefined;
+    try {
+      const ivBytes = Buffer.from(iv as string, 'base64url');
+      const { key: encryptionKey } = await Iron.generateKey(key.encryption, {
+        ...IRON_OPTIONS.encryption,
+        iv: ivBytes,
+      });
+      const decipher = createDecipheriv(IRON_OPTIONS.encryption.algorithm, encryptionKey, ivBytes);
+      return Buffer.concat([
+        decipher.update(Buffer.from(encrypted as string, 'base64url')),
+        decipher.final(),
+      ]);
     } catch {
       return undefined;
     }

@@ -58,6 +58,7 @@ export class MemoryRevocations implements LogoutRevocations {
   }
 
   async isRevoked({ sub, sid, createdAt }: { sub: string; sid: string; createdAt: number }) {
+    if (this.#entries.size === 0) return false;
     const now = Date.now() / 1000;
     for (const key of [`sid:${sid}`, `sub:${sub}`]) {
       const entry = this.#entries.get(key);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { authCookieDefaults } from '../cookies/cookie-jar.js';
 import { Sealer } from '../cookies/sealer.js';
+import { TOUCH_INTERVAL_SECONDS } from '../session/lifetime.js';
 import { isSessionData } from '../session/model.js';
 import type {
   CookieStoreOptions,
@@ -9,6 +10,9 @@ import type {
   StateStore,
   StateWriteOptions,
 } from './types.js';
+
+/** Session ids of recently read cookies kept (sealed string, id and expiry: under 1 KB each). */
+const RECENT_IDS = 1000;
 
 /** Options of {@link ServerStateStore}. */
 export interface ServerStateStoreOptions {
@@ -32,6 +36,10 @@ export class ServerStateStore implements StateStore<CookieStoreOptions> {
   readonly #backend: SessionBackend;
   readonly #name: string;
   readonly #cookie: ReturnType<typeof authCookieDefaults>;
+  /** Ids of the session cookies read recently, by sealed string, oldest first. */
+  readonly #recent = new Map<string, { id: string; exp: number }>();
+  /** The last touch written per session id: its cookie, re-sent while it is recent enough. */
+  readonly #touches = new Map<string, { sealed: string; updatedAt: number; expiresAt: number }>();
 
   constructor(options: ServerStateStoreOptions) {
     this.#sealer = new Sealer(options.secrets, 'session-id');
@@ -59,12 +67,34 @@ export class ServerStateStore implements StateStore<CookieStoreOptions> {
       id = undefined;
     }
     id ??= randomBytes(32).toString('base64url');
+    // A touch of a session touched less than the interval ago (its client kept the old cookie):
+    // the stored session and its TTL were extended then; the same cookie goes out again.
+    const last = options.touch ? this.#touches.get(id) : undefined;
+    if (last && session.internal.updatedAt - last.updatedAt < TOUCH_INTERVAL_SECONDS) {
+      session.internal.updatedAt = last.updatedAt;
+      cookies.set(this.#name, last.sealed, {
+        ...this.#cookie,
+        maxAge: Math.max(1, Math.ceil(last.expiresAt - Date.now() / 1000)),
+      });
+      return;
+    }
     const ttl = Math.max(1, Math.ceil(options.expiresAt - Date.now() / 1000));
     await this.#backend.set(id, session, ttl);
-    cookies.set(this.#name, await this.#sealer.seal({ id }, options.expiresAt), {
-      ...this.#cookie,
-      maxAge: ttl,
-    });
+    const sealed = await this.#sealer.seal({ id }, options.expiresAt);
+    cookies.set(this.#name, sealed, { ...this.#cookie, maxAge: ttl });
+    if (options.touch) {
+      if (this.#touches.size >= RECENT_IDS) {
+        this.#touches.delete(this.#touches.keys().next().value as string);
+      }
+      this.#touches.set(id, {
+        sealed,
+        updatedAt: session.internal.updatedAt,
+        expiresAt: options.expiresAt,
+      });
+    } else {
+      // Any other write (a refresh, a login) is newer than the last touch.
+      this.#touches.delete(id);
+    }
   }
 
   async delete({ cookies }: CookieStoreOptions) {
@@ -79,7 +109,17 @@ export class ServerStateStore implements StateStore<CookieStoreOptions> {
 
   async #id(cookies: CookieStoreOptions['cookies']): Promise<string | undefined> {
     const sealed = cookies.get(this.#name);
-    const payload = sealed ? await this.#sealer.unseal<{ id?: unknown }>(sealed) : undefined;
-    return typeof payload?.id === 'string' ? payload.id : undefined;
+    if (!sealed) return undefined;
+    // The same cookie comes back on every request: its id is remembered with the seal's expiry,
+    // which is still checked on every read.
+    const known = this.#recent.get(sealed);
+    if (known) return known.exp > Date.now() / 1000 ? known.id : undefined;
+    const opened = await this.#sealer.unsealWithExpiry<{ id?: unknown }>(sealed);
+    const id = opened?.value?.id;
+    if (typeof id !== 'string' || !opened) return undefined;
+    if (this.#recent.size >= RECENT_IDS)
+      this.#recent.delete(this.#recent.keys().next().value as string);
+    this.#recent.set(sealed, { id, exp: opened.exp });
+    return id;
   }
 }

@@ -37,9 +37,12 @@ export class Sessions<TStoreOptions> {
     const session = await this.store.get(storeOptions);
     if (!session) return {};
     const now = nowSeconds();
-    const { sessionExpiresAt: _ceiling, ...withoutCeiling } = session.internal;
     const ended =
-      sessionEndReason(enforceCeiling ? session.internal : withoutCeiling, this.lifetime, now) ??
+      sessionEndReason(
+        enforceCeiling ? session.internal : { ...session.internal, sessionExpiresAt: undefined },
+        this.lifetime,
+        now,
+      ) ??
       ((await this.revocations?.isRevoked({
         sub: session.user.sub,
         sid: session.internal.sid,
@@ -54,7 +57,7 @@ export class Sessions<TStoreOptions> {
     }
     if (shouldTouch(session.internal, this.lifetime, now)) {
       session.internal.updatedAt = now;
-      await this.save(session, storeOptions);
+      await this.save(session, storeOptions, { touch: true });
     }
     return { session };
   }
@@ -73,11 +76,15 @@ export class Sessions<TStoreOptions> {
   save(
     session: SessionData,
     storeOptions: TStoreOptions,
-    { rotateId = false } = {},
+    { rotateId = false, touch = false } = {},
   ): Promise<void> {
     return this.store.set(
       session,
-      { expiresAt: sessionEndsAt(session.internal, this.lifetime), rotateId },
+      {
+        expiresAt: sessionEndsAt(session.internal, this.lifetime),
+        rotateId,
+        ...(touch && { touch }),
+      },
       storeOptions,
     );
   }

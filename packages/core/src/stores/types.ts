@@ -1,5 +1,6 @@
 import type { CookieJar } from '../cookies/cookie-jar.js';
 import type { RequestContext } from '../oidc/domains.js';
+import type { TOUCH_INTERVAL_SECONDS } from '../session/lifetime.js';
 import type { SessionData } from '../session/model.js';
 
 /**
@@ -53,6 +54,14 @@ export interface StateWriteOptions {
   expiresAt: number;
   /** A new session id (at login): the previous session, if any, is removed. */
   rotateId: boolean;
+  /**
+   * The write only moves `internal.updatedAt` of a session this request just read (a rolling
+   * session being used). A store may then re-send what it wrote for the same stored session less
+   * than {@link TOUCH_INTERVAL_SECONDS} ago instead of writing again (a client that keeps sending
+   * the old cookie would otherwise cost a write per request); the session's `updatedAt` is then
+   * that earlier time. Absent for every other write.
+   */
+  touch?: boolean;
 }
 
 /** Which sessions a logout token names. */
