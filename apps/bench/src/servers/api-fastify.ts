@@ -16,7 +16,7 @@ import {
  * us Fastify's request handler and gets the server back, so no Fastify option differs from a
  * plain `fastify()` apart from where it listens.
  */
-async function onServer(
+export async function onServer(
   context: ServerContext,
   build: (app: FastifyInstance) => Promise<void> | void,
 ) {

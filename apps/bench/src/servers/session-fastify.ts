@@ -1,37 +1,14 @@
-import type { RequestListener } from 'node:http';
 import fastifySecureSession from '@fastify/secure-session';
 import { gatehouse as gatehousePlugin } from '@gatehouse/fastify';
 import { RedisSessionBackend } from '@gatehouse/redis';
-import fastify, { type FastifyInstance } from 'fastify';
+import { onServer } from './api-fastify.js';
 import { countCommands, need, redisClient, STATIC_USER } from './session-express.js';
-import { SESSION_PATH, type ServerContext, type ServerFactory } from './types.js';
+import { SESSION_PATH, type ServerFactory } from './types.js';
 
 /** The part of `@fastify/secure-session`'s session the page uses (its data is untyped here). */
 interface SecureSession {
   get(key: string): unknown;
   set(key: string, value: unknown): void;
-}
-
-/**
- * A Fastify instance serving through the child's already-listening server (as in
- * `api-fastify.ts`): no option differs from a plain `fastify()` apart from where it listens.
- */
-async function onServer(
-  context: ServerContext,
-  build: (app: FastifyInstance) => Promise<void> | void,
-) {
-  let listener: RequestListener | undefined;
-  const app = fastify({
-    logger: false,
-    serverFactory: (handler) => {
-      listener = handler;
-      return context.server;
-    },
-  });
-  await build(app);
-  await app.ready();
-  if (!listener) throw new Error('fastify did not call serverFactory');
-  return { listener, close: () => app.close() };
 }
 
 /** Fastify 5 answering the page with a fixed user: the ceiling of the framework. */
