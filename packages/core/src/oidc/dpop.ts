@@ -1,4 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, KeyObject, randomUUID } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  type JsonWebKey,
+  KeyObject,
+  randomUUID,
+} from 'node:crypto';
 import { calculateJwkThumbprint, type JWK, SignJWT } from 'jose';
 import { ConfigurationError } from '../errors.js';
 
@@ -7,7 +14,7 @@ import { ConfigurationError } from '../errors.js';
  * `KeyObject`; P-256 (ES256) or Ed25519 (EdDSA). Every instance of the app must use the same key,
  * so that a token bound on one instance works on the others.
  */
-export type DpopPrivateKey = string | JWK | KeyObject;
+export type DpopPrivateKey = string | JsonWebKey | KeyObject;
 
 /** The `dpop` option. */
 export interface DpopOptions {
@@ -30,7 +37,7 @@ function privateKeyOf(input: unknown): KeyObject {
     if (input instanceof KeyObject) return input;
     if (typeof input === 'string') return createPrivateKey(input);
     if (typeof input === 'object' && input !== null) {
-      return createPrivateKey({ key: input as JWK as never, format: 'jwk' });
+      return createPrivateKey({ key: input as JsonWebKey, format: 'jwk' });
     }
   } catch (cause) {
     throw new ConfigurationError(

@@ -17,8 +17,11 @@ export interface GrantTokens {
   idToken: string | undefined;
   /** The verified ID token's claims, when there was one. */
   claims: IdTokenClaims | undefined;
-  /** The whole token response (without `id_token`), for fields a flow reads itself. */
-  response: oauth.TokenEndpointResponse;
+  /**
+   * The whole token response (without `id_token`), for fields a flow reads itself. (Declared
+   * here, not as oauth4webapi's type: this package's CommonJS types must import nothing ESM-only.)
+   */
+  response: Readonly<Record<string, unknown>> & { readonly expires_in?: number | undefined };
 }
 
 /**
